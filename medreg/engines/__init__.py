@@ -1,0 +1,1 @@
+"""Engines behind one interface; `build_engine` picks one from configuration."""
