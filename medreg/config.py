@@ -1,0 +1,54 @@
+"""Configuration: defaults, then `MEDREG_*` environment variables, then explicit overrides."""
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+from flask import Flask
+
+DEFAULTS: dict[str, Any] = {
+    # Which engine answers: "auto" (anthropic when ANTHROPIC_API_KEY is set, else offline),
+    # "offline", "anthropic", or "package.module:Class" for a plug-in engine.
+    "ENGINE": "auto",
+    "MODEL": "claude-sonnet-4-5",
+    # Seconds of silence before a `: keep-alive` comment; below nginx's 60 s proxy_read_timeout.
+    "HEARTBEAT_S": 15.0,
+    # A step that has not finished by then ends with an `upstream_timeout` error.
+    "STEP_DEADLINE_S": 120.0,
+    # Longest a stream may stay open, and longest one write may block on a client that stopped reading.
+    "MAX_STREAM_S": 600.0,
+    "WRITE_TIMEOUT_S": 30.0,
+    "FALLBACK_OFFLINE": True,
+    "ANTHROPIC_CONCURRENCY": 6,
+    "ANTHROPIC_CONNECT_TIMEOUT_S": 5.0,
+    "ANTHROPIC_READ_TIMEOUT_S": 60.0,
+    "ANTHROPIC_MAX_CONNECTIONS": 4000,
+    # Comma-separated list; empty means any http(s)://localhost or 127.0.0.1 origin (development).
+    "CORS_ORIGINS": "",
+    # Comma-separated bearer keys; empty means /api is open.
+    "API_KEYS": "",
+    "MAX_CONTENT_LENGTH": 64 * 1024,
+    "RATE_LIMIT": "120/minute",
+    "RATE_LIMIT_STORAGE_URI": "memory://",
+    "MAX_STREAMS_PER_CLIENT": 20,
+    "LOG_CONCEPTS": False,
+    "KB_STORE": None,
+}
+
+
+def load_config(app: Flask, overrides: Optional[Mapping[str, Any]] = None) -> None:
+    """Fill `app.config` from the defaults, the environment and `overrides`, in that order."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("MEDREG")
+    if overrides:
+        app.config.from_mapping(overrides)
+    for key in ("HEARTBEAT_S", "STEP_DEADLINE_S", "MAX_STREAM_S", "WRITE_TIMEOUT_S"):
+        app.config[key] = float(app.config[key])
+
+
+def csv_setting(value: Any) -> list[str]:
+    """A comma-separated setting (or a list) as a list of non-empty strings."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return [str(part) for part in value]

@@ -1,0 +1,152 @@
+"""The exception tree and the one JSON error shape, with messages in Korean and English."""
+from __future__ import annotations
+
+from typing import Any, ClassVar, Optional
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "invalid_json": {
+        "en": "The request body is not valid JSON.",
+        "ko": "요청 본문이 올바른 JSON이 아닙니다.",
+    },
+    "invalid_request": {
+        "en": "Some fields are missing or invalid.",
+        "ko": "일부 필드가 없거나 올바르지 않습니다.",
+    },
+    "payload_too_large": {
+        "en": "The request body is larger than 64 KiB.",
+        "ko": "요청 본문이 64 KiB보다 큽니다.",
+    },
+    "unsupported_media_type": {
+        "en": "Send the body as JSON with Content-Type: application/json.",
+        "ko": "본문을 JSON으로 보내고 Content-Type: application/json 헤더를 지정하세요.",
+    },
+    "unauthorized": {
+        "en": "A valid API key is required.",
+        "ko": "유효한 API 키가 필요합니다.",
+    },
+    "rate_limited": {
+        "en": "Too many requests. Try again shortly.",
+        "ko": "요청이 너무 많습니다. 잠시 후 다시 시도하세요.",
+    },
+    "not_found": {"en": "Not found.", "ko": "찾을 수 없습니다."},
+    "method_not_allowed": {"en": "Method not allowed.", "ko": "허용되지 않는 메서드입니다."},
+    "upstream_error": {
+        "en": "The language model service failed. Try again.",
+        "ko": "언어 모델 서비스에 오류가 발생했습니다. 다시 시도하세요.",
+    },
+    "upstream_unavailable": {
+        "en": "The language model service is overloaded. Try again shortly.",
+        "ko": "언어 모델 서비스가 과부하 상태입니다. 잠시 후 다시 시도하세요.",
+    },
+    "upstream_timeout": {
+        "en": "The step took too long and was stopped. Try again.",
+        "ko": "처리 시간이 너무 길어 중단했습니다. 다시 시도하세요.",
+    },
+    "internal": {
+        "en": "Something went wrong on our side. Nothing was saved; try again.",
+        "ko": "서버 내부 오류가 발생했습니다. 저장된 것은 없으니 다시 시도하세요.",
+    },
+}
+
+
+def message_for(code: str, language: str) -> str:
+    """The user-facing message for an error code in `language` (English if unknown)."""
+    table = MESSAGES.get(code, MESSAGES["internal"])
+    return table.get(language) or table["en"]
+
+
+class MedregError(Exception):
+    """Root of medreg's errors: a code, an HTTP status, a retry hint and a user message."""
+
+    code: ClassVar[str] = "internal"
+    status: ClassVar[int] = 500
+    retryable: ClassVar[bool] = False
+
+    def __init__(self, detail: Optional[str] = None, *, fields: Optional[dict] = None,
+                 retryable: Optional[bool] = None, headers: Optional[dict] = None) -> None:
+        super().__init__(detail or self.code)
+        self.detail = detail
+        self.fields = fields
+        self.headers = headers or {}
+        self.language: Optional[str] = None
+        if retryable is not None:
+            self.retryable = retryable  # type: ignore[misc]
+
+    def with_language(self, language: str) -> "MedregError":
+        """Remember the language the user reads, for the HTTP error handler."""
+        self.language = language
+        return self
+
+    def payload(self, language: str) -> dict[str, Any]:
+        """The body of the one JSON error shape: `{"error": {...}}`."""
+        error: dict[str, Any] = {
+            "code": self.code,
+            "message": message_for(self.code, language),
+            "retryable": self.retryable,
+        }
+        if self.fields:
+            error["fields"] = self.fields
+        return {"error": error}
+
+
+class InvalidJSON(MedregError):
+    code, status = "invalid_json", 400
+
+
+class InvalidRequest(MedregError):
+    code, status = "invalid_request", 422
+
+
+class PayloadTooLarge(MedregError):
+    code, status = "payload_too_large", 413
+
+
+class UnsupportedMediaType(MedregError):
+    code, status = "unsupported_media_type", 415
+
+
+class Unauthorized(MedregError):
+    code, status = "unauthorized", 401
+
+
+class RateLimited(MedregError):
+    code, status, retryable = "rate_limited", 429, True
+
+
+class NotFound(MedregError):
+    code, status = "not_found", 404
+
+
+class MethodNotAllowed(MedregError):
+    code, status = "method_not_allowed", 405
+
+
+class UpstreamError(MedregError):
+    code, status, retryable = "upstream_error", 502, True
+
+
+class UpstreamUnavailable(UpstreamError):
+    code, status = "upstream_unavailable", 503
+
+
+class UpstreamTimeout(UpstreamError):
+    code, status = "upstream_timeout", 504
+
+
+def _all_subclasses(cls: type) -> list[type]:
+    found = []
+    for sub in cls.__subclasses__():
+        found.append(sub)
+        found.extend(_all_subclasses(sub))
+    return found
+
+
+ERROR_CLASSES: dict[str, type[MedregError]] = {
+    cls.code: cls for cls in [MedregError, *_all_subclasses(MedregError)]
+}
+
+
+def error_from_code(code: str, *, fields: Optional[dict] = None,
+                    retryable: Optional[bool] = None) -> MedregError:
+    """Rebuild an error from its code, e.g. to turn a stream's `error` event into an HTTP answer."""
+    return ERROR_CLASSES.get(code, MedregError)(fields=fields, retryable=retryable)

@@ -1,0 +1,75 @@
+"""Reads and validates a request body, raising medreg errors in the user's language."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Request, current_app
+from marshmallow import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from medreg.errors import InvalidJSON, InvalidRequest, MedregError, PayloadTooLarge, UnsupportedMediaType
+from medreg.pipeline import request_language
+from medreg.schemas.requests import REQUEST_SCHEMAS, has_hangul
+
+
+class BodyError(Exception):
+    """A request that cannot be served, with the language its error must be written in."""
+
+    def __init__(self, error: MedregError, language: str) -> None:
+        super().__init__(error.code)
+        self.error = error
+        self.language = language
+
+
+def header_language(request: Request) -> str:
+    """Korean when the client prefers it (Accept-Language), else English."""
+    best = request.accept_languages.best_match(["ko", "en"], default="en")
+    return best or "en"
+
+
+def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            # Which of two `concept`s did the user mean? Guessing would lose one of them.
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _is_json(request: Request) -> bool:
+    mimetype = request.mimetype or ""
+    return mimetype == "application/json" or mimetype.endswith("+json")
+
+
+def read_body(request: Request, step: str) -> tuple[dict, str]:
+    """The validated body of a step request and its language, or raise `BodyError`."""
+    language = header_language(request)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        raise BodyError(PayloadTooLarge(), language)
+    if not _is_json(request):
+        raise BodyError(UnsupportedMediaType(), language)
+    try:
+        raw = request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise BodyError(PayloadTooLarge(), language) from None
+    if len(raw) > limit:
+        raise BodyError(PayloadTooLarge(), language)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BodyError(InvalidJSON("body is not UTF-8"), language) from None
+    try:
+        payload = json.loads(text, object_pairs_hook=_reject_duplicate_keys)
+    except (ValueError, RecursionError):
+        raise BodyError(InvalidJSON(), "ko" if has_hangul(text) else language) from None
+    if not isinstance(payload, dict):
+        raise BodyError(InvalidRequest(fields={"_schema": ["The body must be a JSON object."]}), language)
+    language = request_language(payload, default=language)
+    try:
+        body = REQUEST_SCHEMAS[step].load(payload)
+    except ValidationError as exc:
+        raise BodyError(InvalidRequest(fields=exc.normalized_messages()), language) from None
+    return body, language

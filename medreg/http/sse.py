@@ -1,0 +1,44 @@
+"""A pure Server-Sent Events encoder (WHATWG wire format); knows nothing of Flask."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Optional
+
+_LINE_BREAKS = re.compile(r"\r\n|\r|\n")
+
+
+def _single_line(value: str) -> str:
+    # A line break inside `id` or `event` would start a new field and corrupt the stream.
+    return _LINE_BREAKS.sub("", value)
+
+
+def compact_json(payload: Any) -> str:
+    """JSON with no spaces and real UTF-8 characters, as the contract asks."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def encode_event(data: Optional[str] = None, *, event: Optional[str] = None,
+                 id: Optional[str | int] = None, retry: Optional[int] = None,
+                 comment: Optional[str] = None) -> bytes:
+    """One SSE frame as UTF-8 bytes; multi-line `data` becomes several `data:` lines."""
+    lines: list[str] = []
+    if comment is not None:
+        lines.extend(f": {part}" if part else ":" for part in _LINE_BREAKS.split(comment))
+    if id is not None:
+        lines.append(f"id: {_single_line(str(id))}")
+    if event is not None:
+        lines.append(f"event: {_single_line(event)}")
+    if retry is not None:
+        lines.append(f"retry: {int(retry)}")
+    if data is not None:
+        lines.extend(f"data: {part}" for part in _LINE_BREAKS.split(data))
+    return ("\n".join(lines) + "\n\n").encode("utf-8")
+
+
+def encode_payload(sequence: int, payload: dict) -> bytes:
+    """A medreg event: `id`, `event` equal to the payload's `type`, one line of compact JSON."""
+    return encode_event(compact_json(payload), event=payload["type"], id=sequence)
+
+
+HEARTBEAT: bytes = encode_event(comment="keep-alive")

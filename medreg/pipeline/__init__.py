@@ -1,0 +1,102 @@
+"""The four steps: each is one generator of typed events, consumed by both the JSON and the SSE endpoint."""
+from __future__ import annotations
+
+import logging
+import time
+from typing import Iterator
+
+from medreg.engines.base import (MARKETS, ClassifyInput, Engine, PurposeInput, RefineInput,
+                                 StandardsInput)
+from medreg.errors import MedregError, message_for
+from medreg.events import Done, Event, Failure, Result, Status
+from medreg.schemas.requests import has_hangul
+
+log = logging.getLogger(__name__)
+
+STEPS: tuple[str, ...] = ("classify", "purpose", "standards", "refine")
+
+FIRST_STATUS: dict[str, dict[str, str]] = {
+    "classify": {"en": "Classifying the device concept…", "ko": "의료기기 개념을 분류하는 중..."},
+    "purpose": {"en": "Drafting the intended purpose…", "ko": "사용 목적을 작성하는 중..."},
+    "standards": {"en": "Planning standards and regulatory work…", "ko": "적용 규격과 인허가 계획을 수립하는 중..."},
+    "refine": {"en": "Revising the plan from your feedback…", "ko": "피드백을 반영해 계획을 수정하는 중..."},
+}
+
+
+def request_language(body: dict, default: str = "en") -> str:
+    """The answer language: `language` if given, else Korean when the user's text has Hangul."""
+    if body.get("language") in ("ko", "en"):
+        return body["language"]
+    for key in ("concept", "feedback"):
+        if has_hangul(body.get(key)):
+            return "ko"
+    classification = body.get("classification")
+    if isinstance(classification, dict) and classification.get("language") in ("ko", "en"):
+        return classification["language"]
+    return default
+
+
+def build_input(step: str, body: dict):
+    """Turn a validated request body into the engine's input dataclass."""
+    language = request_language(body)
+    markets = tuple(dict.fromkeys(body.get("markets") or MARKETS))
+    if step == "classify":
+        return ClassifyInput(concept=body["concept"], language=language,
+                             context=body.get("context"), markets=markets)
+    if step == "purpose":
+        return PurposeInput(concept=body["concept"], language=language,
+                            classification=body.get("classification"), context=body.get("context"))
+    if step == "standards":
+        classification = body["classification"]
+        category = body.get("category") or classification.get("category")
+        if not body.get("markets") and isinstance(classification.get("markets"), dict):
+            markets = tuple(m for m in MARKETS if m in classification["markets"]) or MARKETS
+        return StandardsInput(classification=classification, language=language, category=category,
+                              purpose=body.get("purposeMechanism"), markets=markets)
+    if step == "refine":
+        single = body.get("plan") is not None
+        plans = [body["plan"]] if single else list(body["plans"])
+        return RefineInput(plans=plans, feedback=body["feedback"], language=language, single=single,
+                           classification=body.get("classification"),
+                           purpose=body.get("purposeMechanism"))
+    raise ValueError(f"unknown step {step!r}")
+
+
+def _shape_result(step: str, request, data: dict) -> dict:
+    if step == "refine" and getattr(request, "single", False) and "plans" in data:
+        data = dict(data)
+        plans = data.pop("plans")
+        data["plan"] = plans[0] if plans else None
+    return data
+
+
+def run_step(step: str, engine: Engine, request) -> Iterator[Event]:
+    """Yield the first status at once, the engine's events, then exactly one `Done` or `Failure`."""
+    started = time.monotonic()
+    language = request.language
+    yield Status(message=FIRST_STATUS[step][language], stage="started", progress=0.0)
+    result: Result | None = None
+    try:
+        for event in getattr(engine, step)(request):
+            if isinstance(event, Result):
+                result = Result(_shape_result(step, request, event.data))
+                yield result
+            else:
+                yield event
+    except MedregError as exc:
+        yield Failure(exc.code, message_for(exc.code, language), exc.retryable, exc.fields)
+        return
+    except Exception:  # a bug must still end the stream with one error event
+        log.exception("step %s failed in engine %s", step, engine.name)
+        yield Failure("internal", message_for("internal", language), True)
+        return
+    if result is None:
+        log.error("engine %s ended step %s without a result", engine.name, step)
+        yield Failure("internal", message_for("internal", language), True)
+        return
+    extra: dict = {}
+    if step == "standards":
+        extra["total_plans"] = result.data.get("total_plans", len(result.data.get("plans", [])))
+    if result.data.get("usage"):
+        extra["usage"] = result.data["usage"]
+    yield Done(elapsed_ms=int((time.monotonic() - started) * 1000), extra=extra)

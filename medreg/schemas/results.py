@@ -1,0 +1,139 @@
+"""marshmallow schemas of the results and of each SSE event: the OpenAPI document and the
+check the Anthropic engine's structured output must pass."""
+from __future__ import annotations
+
+from marshmallow import INCLUDE, Schema, fields, validate
+
+
+class _Open(Schema):
+    class Meta:
+        unknown = INCLUDE
+
+
+class DeviceRefSchema(_Open):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    name_ko = fields.String()
+    score = fields.Float(validate=validate.Range(0, 1))
+
+
+class CategorySchema(_Open):
+    code = fields.String(required=True)
+    label = fields.String()
+
+
+class MarketSchema(_Open):
+    authority = fields.String(required=True)
+    # null when the engine cannot decide: the market then says needs_review and why.
+    class_ = fields.String(data_key="class", allow_none=True, required=True)
+    pathway = fields.String(allow_none=True, required=True)
+    rationale = fields.String(required=True)
+    citations = fields.List(fields.String(), required=True)
+    product_code = fields.String(allow_none=True)
+    regulation = fields.String(allow_none=True)
+    rules = fields.List(fields.String())
+    grade = fields.Integer(allow_none=True, validate=validate.Range(1, 4))
+    needs_review = fields.Boolean()
+    verified = fields.Boolean()
+
+
+class MarketsSchema(Schema):
+    US = fields.Nested(MarketSchema)
+    EU = fields.Nested(MarketSchema)
+    KR = fields.Nested(MarketSchema)
+
+
+class ClassificationSchema(_Open):
+    concept = fields.String(required=True)
+    language = fields.String(required=True, validate=validate.OneOf(["ko", "en"]))
+    device = fields.Nested(DeviceRefSchema, allow_none=True, required=True)
+    alternatives = fields.List(fields.Nested(DeviceRefSchema), required=True)
+    category = fields.Nested(CategorySchema, required=True)
+    attributes = fields.Dict(keys=fields.String(), required=True)
+    attribute_sources = fields.Dict(keys=fields.String(), values=fields.String())
+    markets = fields.Nested(MarketsSchema, required=True)
+    confidence = fields.Float(required=True, validate=validate.Range(0, 1))
+    needs_review = fields.Boolean()
+    questions = fields.List(fields.String(), required=True)
+    engine = fields.String(required=True)
+
+
+class PurposeSchema(_Open):
+    intended_purpose = fields.String(required=True)
+    indications = fields.List(fields.String(), required=True)
+    contraindications = fields.List(fields.String(), required=True)
+    target_population = fields.String(required=True)
+    intended_users = fields.List(fields.String(), required=True)
+    use_environment = fields.List(fields.String(), required=True)
+    mechanism_of_action = fields.String(required=True)
+    key_components = fields.List(fields.String(), required=True)
+    engine = fields.String(required=True)
+
+
+class PlanStandardSchema(_Open):
+    id = fields.String(required=True)
+    edition = fields.String(allow_none=True, required=True)
+    title = fields.String(required=True)
+    why = fields.String(required=True)
+
+
+class ActivitySchema(_Open):
+    name = fields.String(required=True)
+    deliverable = fields.String(required=True)
+    weeks = fields.Float(required=True, validate=validate.Range(0, 520))
+
+
+class PlanSchema(_Open):
+    id = fields.String(required=True)
+    title = fields.String(required=True)
+    standards = fields.List(fields.Nested(PlanStandardSchema), required=True)
+    activities = fields.List(fields.Nested(ActivitySchema), required=True)
+    estimated_weeks = fields.Float(required=True)
+    depends_on = fields.List(fields.String(), required=True)
+    markets = fields.List(fields.String(), required=True)
+    rationale = fields.String(required=True)
+
+
+class PlansSchema(_Open):
+    plans = fields.List(fields.Nested(PlanSchema), required=True)
+    total_plans = fields.Integer(required=True)
+    engine = fields.String(required=True)
+
+
+class ChangeSchema(_Open):
+    path = fields.String(required=True)
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+    reason = fields.String(required=True)
+
+
+class NotAppliedSchema(_Open):
+    text = fields.String(required=True)
+    reason = fields.String(required=True)
+
+
+class RefinementSchema(_Open):
+    plan = fields.Nested(PlanSchema)
+    plans = fields.List(fields.Nested(PlanSchema))
+    changes = fields.List(fields.Nested(ChangeSchema), required=True)
+    not_applied = fields.List(fields.Nested(NotAppliedSchema))
+    engine = fields.String(required=True)
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    retryable = fields.Boolean(required=True)
+    fields_ = fields.Dict(data_key="fields")
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+RESULT_SCHEMAS: dict[str, type[Schema]] = {
+    "classify": ClassificationSchema,
+    "purpose": PurposeSchema,
+    "standards": PlansSchema,
+    "refine": RefinementSchema,
+}
