@@ -1,0 +1,56 @@
+"""Shared fixtures: in-process apps and clients, and real gunicorn servers."""
+from __future__ import annotations
+
+import pytest
+
+from medreg import create_app
+from tests.fakes import ScriptedEngine
+from tests.servers import Gunicorn
+
+
+@pytest.fixture
+def app():
+    """The app with the offline engine."""
+    return create_app({"ENGINE": "offline", "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    """A Flask test client of `app`."""
+    return app.test_client()
+
+
+@pytest.fixture
+def scripted():
+    """An app whose engine plays back what the test enqueues; yields (app, engine)."""
+    app = create_app({"ENGINE": "tests.fakes:ScriptedEngine", "TESTING": True, "HEARTBEAT_S": 0.05})
+    return app, app.extensions["medreg"].engine
+
+
+@pytest.fixture(scope="session")
+def server_logs(tmp_path_factory):
+    """A folder for server logs."""
+    return tmp_path_factory.mktemp("server-logs")
+
+
+@pytest.fixture
+def gunicorn_server(server_logs):
+    """Factory: start real gunicorn (gevent workers) with extra env; returns its base URL."""
+    started: list[Gunicorn] = []
+
+    def start(env: dict | None = None, workers: int = 1) -> str:
+        server = Gunicorn(env=dict(env or {}), workers=workers).start(server_logs)
+        started.append(server)
+        return server.url
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(server_logs):
+    """A session-wide real gunicorn with the offline engine; yields its base URL."""
+    server = Gunicorn(env={"MEDREG_ENGINE": "offline"}, workers=1).start(server_logs)
+    yield server.url
+    server.stop()
