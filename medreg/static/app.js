@@ -1,0 +1,242 @@
+// The page: runs classify → purpose → standards as streams, draws results, refines plans, exports.
+import { streamSSE } from './sse-client.js';
+import { applyTexts, initialLanguage, language, setLanguage, t } from './i18n.js';
+import { h, highlightChanges, renderChanges, renderClassification, renderPlan, renderPurpose } from './render.js';
+import { renderTimeline, schedule } from './timeline.js';
+
+const $ = (id) => document.getElementById(id);
+const state = { dossier: null, controller: null, busy: false, lastChanges: new Map() };
+
+function newDossier(concept, context, markets) {
+  return { concept, context: context || null, language: language(), markets, classification: null, purpose: null, plans: [], refinements: [] };
+}
+
+function setBusy(busy) {
+  state.busy = busy;
+  $('start').disabled = busy;
+  $('stop').disabled = !busy;
+  $('concept').setAttribute('aria-busy', String(busy));
+  for (const btn of document.querySelectorAll('.refine-btn, .export-btn')) btn.disabled = busy;
+  document.body.classList.toggle('busy', busy);
+}
+
+function setStatus(message, progress) {
+  $('status-text').textContent = message;
+  if (typeof progress === 'number') {
+    $('status-progress').value = Math.round(progress * 100);
+  }
+}
+
+function showError(message, detail) {
+  const box = $('error');
+  box.replaceChildren(h('strong', {}, `${t('errorTitle')}: `), message, detail ? h('div', { class: 'detail' }, detail) : null);
+  box.hidden = false;
+}
+
+function clearError() {
+  $('error').hidden = true;
+  $('error').replaceChildren();
+}
+
+function fieldsText(fields) {
+  if (!fields) return '';
+  return Object.entries(fields).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(' ') : typeof v === 'object' ? JSON.stringify(v) : v}`).join('; ');
+}
+
+/** One streamed step: returns the `result` data, or null after an error event or a stop. */
+async function runStep(step, body, { onPlan } = {}) {
+  let result = null;
+  const controller = state.controller;
+  setStatus(t('connecting'));
+  try {
+    const terminal = await streamSSE(`api/stream/${step}`, {
+      body, signal: controller.signal, timeout: 300000,
+      onRetry: ({ attempt, delay }) => setStatus(t('retrying', attempt, delay / 1000)),
+      onEvent: ({ event, data }) => {
+        if (event === 'status') setStatus(data.message, data.progress);
+        else if (event === 'plan') onPlan?.(data);
+        else if (event === 'result') result = data.data;
+        else if (event === 'error') showError(data.message || data.code, fieldsText(data.fields));
+      },
+    });
+    return terminal.event === 'done' ? result : null;
+  } catch (err) {
+    if (err.name === 'AbortError') { setStatus(t('stopped')); return null; }
+    showError(t('networkError'), err.message);
+    return null;
+  }
+}
+
+function show(id, content) {
+  const section = $(id);
+  section.querySelector('.content').replaceChildren(content);
+  section.hidden = false;
+}
+
+function setPlanProgress(index, total) {
+  const pct = total ? Math.round((index / total) * 100) : 0;
+  const bar = $('plan-progress');
+  bar.value = pct;
+  bar.setAttribute('aria-valuetext', `${pct}%`);
+  $('plan-progress-text').textContent = `${t('plansProgress', index, total)} · ${pct}%`;
+}
+
+function drawPlans(freshId = null) {
+  const cards = $('plan-cards');
+  cards.replaceChildren(...state.dossier.plans.map((p) => {
+    const card = renderPlan(p, { onRefine: openRefine, fresh: p.id === freshId });
+    const refinement = state.lastChanges.get(p.id);
+    if (refinement) {
+      highlightChanges(card, refinement.changes);
+      card.append(renderChanges(refinement));
+    }
+    return card;
+  }));
+  setBusy(state.busy);
+}
+
+function drawTimeline() {
+  const plans = state.dossier.plans;
+  if (!plans.length) return;
+  const total = Math.max(0, ...schedule(plans).map((r) => r.end));
+  show('timeline', renderTimeline(plans, { label: (w) => t('weeksN', w), describe: `${t('timeline')}: ${t('timelineDesc', plans.length, total)}` }));
+}
+
+function drawAll() {
+  const d = state.dossier;
+  if (!d) return;
+  if (d.classification) show('classification', renderClassification(d.classification));
+  if (d.purpose) show('purpose', renderPurpose(d.purpose));
+  if (d.plans.length) { $('plans').hidden = false; drawPlans(); drawTimeline(); }
+  $('export').hidden = !d.classification;
+}
+
+async function analyse(event) {
+  event.preventDefault();
+  if (state.busy) return;
+  clearError();
+  const concept = $('concept').value.trim();
+  if (!concept) { showError(t('emptyConcept')); $('concept').focus(); return; }
+  const markets = [...document.querySelectorAll('input[name=market]:checked')].map((x) => x.value);
+  const context = $('context').value.trim();
+  state.dossier = newDossier(concept, context, markets);
+  state.lastChanges.clear();
+  for (const id of ['classification', 'purpose', 'plans', 'timeline', 'export']) $(id).hidden = true;
+  $('plan-cards').replaceChildren();
+  setPlanProgress(0, 0);
+  state.controller = new AbortController();
+  setBusy(true);
+  const lang = language();
+  try {
+    const classification = await runStep('classify', { concept, context: context || undefined, markets, language: lang });
+    if (!classification) return;
+    state.dossier.classification = classification;
+    drawAll();
+    const purpose = await runStep('purpose', { concept, classification, context: context || undefined, language: lang });
+    if (!purpose) return;
+    state.dossier.purpose = purpose;
+    drawAll();
+    $('plans').hidden = false;
+    const plans = await runStep('standards', { classification, category: classification.category, purposeMechanism: purpose, markets, language: lang }, {
+      onPlan: ({ data, index, total }) => {
+        state.dossier.plans.push(data);
+        setPlanProgress(index, total);
+        drawPlans(data.id);
+      },
+    });
+    if (!plans) return;
+    state.dossier.plans = plans.plans;
+    setPlanProgress(plans.plans.length, plans.total_plans || plans.plans.length);
+    drawAll();
+    setStatus(t('finished'), 1);
+  } finally {
+    setBusy(false);
+  }
+}
+
+let refining = null;
+
+function openRefine(plan) {
+  refining = plan;
+  $('refine-plan-title').textContent = plan.title;
+  $('feedback').value = '';
+  $('refine-dialog').showModal();
+  $('feedback').focus();
+}
+
+async function refine(event) {
+  event.preventDefault();
+  const feedback = $('feedback').value.trim();
+  if (!feedback || !refining) return;
+  $('refine-dialog').close();
+  const plan = refining;
+  clearError();
+  state.controller = new AbortController();
+  setBusy(true);
+  try {
+    const d = state.dossier;
+    const result = await runStep('refine', { plan, feedback, classification: d.classification, purposeMechanism: d.purpose, language: language() });
+    if (!result) return;
+    const updated = result.plans || (result.plan ? [result.plan] : []);
+    for (const next of updated) {
+      const at = d.plans.findIndex((p) => p.id === next.id || (updated.length === 1 && p.id === plan.id));
+      if (at >= 0) d.plans[at] = next; else d.plans.push(next);
+      state.lastChanges.set(next.id, result);
+    }
+    d.refinements.push({ plan_id: plan.id, feedback, changes: result.changes || [], not_applied: result.not_applied || [], engine: result.engine });
+    drawAll();
+    setStatus(t('finished'), 1);
+    document.querySelector(`#plan-${CSS.escape(updated[0]?.id || plan.id)}`)?.scrollIntoView({ block: 'nearest' });
+  } finally {
+    setBusy(false);
+  }
+}
+
+async function exportDossier(format) {
+  clearError();
+  try {
+    const response = await fetch('api/export', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ format, language: language(), dossier: state.dossier }),
+    });
+    if (!response.ok) {
+      const body = await response.json().catch(() => ({}));
+      throw new Error(body.error?.message || `HTTP ${response.status}`);
+    }
+    const blob = await response.blob();
+    const a = h('a', { href: URL.createObjectURL(blob), download: `medreg-dossier.${format === 'html' ? 'html' : 'md'}` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  } catch (err) {
+    showError(t('exportFailed'), err.message);
+  }
+}
+
+function switchLanguage(lang) {
+  setLanguage(lang);
+  for (const btn of document.querySelectorAll('.lang-btn')) btn.setAttribute('aria-pressed', String(btn.dataset.lang === lang));
+  applyTexts();
+  if (!state.busy) setStatus(state.dossier ? $('status-text').textContent : t('idle'));
+  drawAll();
+}
+
+function init() {
+  switchLanguage(initialLanguage());
+  $('concept-form').addEventListener('submit', analyse);
+  $('concept').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('concept-form').requestSubmit();
+  });
+  $('stop').addEventListener('click', () => state.controller?.abort());
+  $('refine-form').addEventListener('submit', refine);
+  $('refine-cancel').addEventListener('click', () => $('refine-dialog').close());
+  $('export-md').addEventListener('click', () => exportDossier('markdown'));
+  $('export-html').addEventListener('click', () => exportDossier('html'));
+  for (const btn of document.querySelectorAll('.lang-btn')) btn.addEventListener('click', () => switchLanguage(btn.dataset.lang));
+  setStatus(t('idle'), 0);
+  setBusy(false);
+  document.body.dataset.ready = 'true';
+}
+
+init();
