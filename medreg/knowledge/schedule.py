@@ -1,0 +1,157 @@
+"""Plan durations, the critical path through `depends_on`, and compression towards a deadline.
+
+Activities run in sequence unless they say otherwise: those sharing a `parallel` group run
+side by side (test laboratories work in parallel), and market-specific activities run per
+market in parallel with the other markets. Plans made elsewhere (no such fields) are
+treated as sequential, which is the cautious reading.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+# How far an activity can be shortened by adding people or paying for priority slots:
+# documents compress most; laboratory tests a little; regulator reviews and clinical
+# investigations not at all (their pace is not ours).
+COMPRESSIBLE: dict[str, float] = {"document": 0.6, "test": 0.8, "audit": 1.0, "clinical": 1.0}
+WEEKS_PER_MONTH = 52 / 12
+
+_KIND_WORDS = (
+    ("clinical", re.compile(r"clinical (investigation|study|trial)|임상시험", re.I)),
+    ("audit", re.compile(r"audit|notified.body|review by|registration|심사|등록|승인", re.I)),
+    ("test", re.compile(r"\btest|testing|validation|verification|시험|검증|밸리데이션", re.I)),
+)
+
+
+def round_weeks(weeks: float) -> float:
+    """Weeks rounded up to the half week (plans are not more precise than that)."""
+    return math.ceil(max(0.0, weeks) * 2 - 1e-9) / 2
+
+
+def kind_of(activity: dict) -> str:
+    """The activity's kind, guessed from its name when a plan made elsewhere lacks it."""
+    if activity.get("kind") in COMPRESSIBLE:
+        return activity["kind"]
+    name = str(activity.get("name", ""))
+    for kind, pattern in _KIND_WORDS:
+        if pattern.search(name):
+            return kind
+    return "document"
+
+
+def plan_duration(activities: list[dict]) -> float:
+    """Weeks a plan takes with its activities' sequence and parallel groups."""
+    sequential = 0.0
+    groups: dict[str, float] = {}
+    per_market: dict[str, float] = {}
+    for activity in activities:
+        weeks = float(activity.get("weeks") or 0)
+        if activity.get("market"):
+            per_market[activity["market"]] = per_market.get(activity["market"], 0.0) + weeks
+        elif activity.get("parallel"):
+            groups[activity["parallel"]] = max(groups.get(activity["parallel"], 0.0), weeks)
+        else:
+            sequential += weeks
+    return round_weeks(sequential + sum(groups.values()) + max(per_market.values(), default=0.0))
+
+
+def _ids(plans: list[dict]) -> dict[str, dict]:
+    return {p.get("id"): p for p in plans if p.get("id")}
+
+
+@dataclass(frozen=True)
+class CriticalPath:
+    """The longest chain of dependent plans and its length in weeks."""
+
+    weeks: float
+    plan_ids: tuple[str, ...]
+
+
+def critical_path(plans: list[dict]) -> CriticalPath:
+    """The longest path through `depends_on` using each plan's `estimated_weeks`."""
+    by_id = _ids(plans)
+    finish: dict[str, float] = {}
+    previous: dict[str, str | None] = {}
+
+    def visit(plan_id: str, trail: tuple[str, ...]) -> float:
+        if plan_id in finish:
+            return finish[plan_id]
+        plan = by_id[plan_id]
+        start, before = 0.0, None
+        for dep in plan.get("depends_on") or []:
+            if dep in by_id and dep not in trail:   # a cycle in foreign plans is ignored
+                end = visit(dep, trail + (plan_id,))
+                if end > start:
+                    start, before = end, dep
+        finish[plan_id] = start + float(plan.get("estimated_weeks") or 0)
+        previous[plan_id] = before
+        return finish[plan_id]
+
+    for plan_id in by_id:
+        visit(plan_id, ())
+    if not finish:
+        return CriticalPath(0.0, ())
+    last = max(finish, key=lambda k: finish[k])
+    chain = [last]
+    while previous.get(chain[-1]):
+        chain.append(previous[chain[-1]])
+    return CriticalPath(round_weeks(finish[last]), tuple(reversed(chain)))
+
+
+@dataclass
+class Compression:
+    """What compressing towards a deadline did: (plan index, activity index, before, after)."""
+
+    deadline_weeks: float
+    before: CriticalPath
+    after: CriticalPath
+    edits: list[tuple[int, int, float, float]]
+
+    @property
+    def feasible(self) -> bool:
+        """The compressed critical path fits within the deadline."""
+        return self.after.weeks <= self.deadline_weeks + 1e-9
+
+
+def compress(plans: list[dict], deadline_weeks: float, rounds: int = 6) -> Compression:
+    """Shorten activities on the critical path, only as much as needed; edits `plans` in place."""
+    before = critical_path(plans)
+    index = {p.get("id"): i for i, p in enumerate(plans)}
+    original: dict[tuple[int, int], float] = {}
+    # Plans made elsewhere may carry an estimate that is not the sum of their activities:
+    # keep their offset and move the estimate only by what compression saved.
+    base = {i: (float(p.get("estimated_weeks") or 0), plan_duration(p.get("activities") or []))
+            for i, p in enumerate(plans)}
+    current = before
+    for _ in range(rounds):
+        excess = current.weeks - deadline_weeks
+        if excess <= 0:
+            break
+        slack: list[tuple[int, int, float]] = []
+        for plan_id in current.plan_ids:
+            i = index[plan_id]
+            for j, activity in enumerate(plans[i].get("activities") or []):
+                base = original.get((i, j), float(activity.get("weeks") or 0))
+                floor = round_weeks(base * COMPRESSIBLE[kind_of(activity)])
+                if float(activity.get("weeks") or 0) > floor:
+                    slack.append((i, j, floor))
+        if not slack:
+            break
+        total = sum(float(plans[i]["activities"][j]["weeks"]) - floor for i, j, floor in slack)
+        share = min(1.0, excess / total) if total else 1.0
+        for i, j, floor in slack:
+            activity = plans[i]["activities"][j]
+            weeks = float(activity["weeks"])
+            original.setdefault((i, j), weeks)
+            activity["weeks"] = max(floor, round_weeks(weeks - (weeks - floor) * share))
+        for plan_id in current.plan_ids:
+            i = index[plan_id]
+            estimate, duration = base[i]
+            saved = duration - plan_duration(plans[i].get("activities") or [])
+            plans[i]["estimated_weeks"] = round_weeks(estimate - saved)
+        current = critical_path(plans)
+    edits = [(i, j, before_w, float(plans[i]["activities"][j]["weeks"]))
+             for (i, j), before_w in sorted(original.items())
+             if float(plans[i]["activities"][j]["weeks"]) != before_w]
+    return Compression(deadline_weeks, before, current, edits)
