@@ -1,0 +1,169 @@
+"""Python side of the stream clients: an incremental SSE parser and two transports (the app
+in-process, or a medreg server over HTTP). The CLI reads every step through these."""
+from __future__ import annotations
+
+import codecs
+import json
+import re
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+@dataclass(frozen=True)
+class SSEEvent:
+    """One dispatched event: its type, last id, and data (parsed JSON when it is JSON)."""
+
+    event: str
+    id: str
+    data: Any
+    raw: str
+
+
+class SSEParser:
+    """WHATWG event-stream parsing over byte chunks split anywhere (mid-line, mid-character)."""
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._buffer = ""
+        self._pending_cr = False
+        self.last_id = ""
+        self.retry_ms: Optional[int] = None
+        self._data: list[str] = []
+        self._type = ""
+
+    def feed(self, chunk: bytes | str) -> list[SSEEvent]:
+        """Parse a chunk; return the events it completed."""
+        text = chunk if isinstance(chunk, str) else self._decoder.decode(chunk)
+        if not text:
+            return []  # the decoder is holding part of a multi-byte character
+        if self._pending_cr and text.startswith("\n"):
+            text = text[1:]
+        self._buffer += text
+        # A CR at the very end may be the first half of a CRLF split across chunks.
+        self._pending_cr = self._buffer.endswith("\r")
+        lines = _LINE_END.split(self._buffer)
+        self._buffer = lines.pop()
+        events: list[SSEEvent] = []
+        for line in lines:
+            event = self._line(line)
+            if event is not None:
+                events.append(event)
+        return events
+
+    def _line(self, line: str) -> Optional[SSEEvent]:
+        if line == "":
+            return self._dispatch()
+        if line.startswith(":"):
+            return None
+        name, _, value = line.partition(":")
+        if value.startswith(" "):
+            value = value[1:]
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._type = value
+        elif name == "id" and "\0" not in value:
+            self.last_id = value
+        elif name == "retry" and value.isdigit():
+            self.retry_ms = int(value)
+        return None
+
+    def _dispatch(self) -> Optional[SSEEvent]:
+        if not self._data:
+            self._type = ""
+            return None
+        raw = "\n".join(self._data)
+        kind = self._type or "message"
+        self._data, self._type = [], ""
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            data = raw
+        return SSEEvent(kind, self.last_id, data, raw)
+
+
+def parse_stream(chunks: Iterable[bytes]) -> Iterator[SSEEvent]:
+    """Events from an iterable of byte chunks."""
+    parser = SSEParser()
+    for chunk in chunks:
+        yield from parser.feed(chunk)
+
+
+class TransportError(Exception):
+    """The server could not be reached or did not answer with an event stream."""
+
+
+class InProcess:
+    """Runs the app in this process through Flask's test client; the body streams as it is made."""
+
+    def __init__(self, app=None) -> None:
+        if app is None:
+            from medreg import create_app
+
+            app = create_app()
+        self.client = app.test_client()
+
+    def stream(self, step: str, body: dict) -> Iterator[SSEEvent]:
+        """The events of one step; closing the iterator early stops the work behind it."""
+        response = self.client.post(f"/api/stream/{step}", json=body, buffered=False)
+        try:
+            yield from parse_stream(response.response)
+        finally:
+            response.close()
+
+    def post(self, path: str, body: dict) -> tuple[int, str, bytes]:
+        """A plain JSON POST: status, content type, body."""
+        response = self.client.post(path, json=body)
+        return response.status_code, response.content_type, response.get_data()
+
+
+class Remote:
+    """Talks to a medreg server over HTTP; retries a refused connection with 1 s, 2 s, 3 s back-off."""
+
+    def __init__(self, base_url: str, api_key: Optional[str] = None, timeout: float = 120.0,
+                 retries: int = 3, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.api_key = api_key
+        self.timeout = timeout
+        self.retries = retries
+        self.sleep = sleep
+
+    def _request(self, path: str, body: dict, accept: str) -> urllib.request.Request:
+        headers = {"Content-Type": "application/json", "Accept": accept}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        return urllib.request.Request(self.base_url + path, data=json.dumps(body).encode("utf-8"),
+                                      headers=headers, method="POST")
+
+    def _open(self, request: urllib.request.Request):
+        for attempt in range(self.retries + 1):
+            try:
+                return urllib.request.urlopen(request, timeout=self.timeout)
+            except urllib.error.HTTPError as exc:
+                return exc  # 4xx/5xx still carry a body (an SSE error event or the JSON error)
+            except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+                if attempt >= self.retries:
+                    raise TransportError(f"cannot reach {self.base_url}: {getattr(exc, 'reason', exc)}") from exc
+                self.sleep(attempt + 1)
+        raise AssertionError("unreachable")
+
+    def stream(self, step: str, body: dict) -> Iterator[SSEEvent]:
+        """The events of one step, read as they arrive."""
+        response = self._open(self._request(f"/api/stream/{step}", body, "text/event-stream"))
+        try:
+            if "text/event-stream" not in (response.headers.get("Content-Type") or ""):
+                raise TransportError(f"HTTP {response.status}: not an event stream")
+            yield from parse_stream(iter(lambda: response.read1(65536), b""))
+        finally:
+            response.close()
+
+    def post(self, path: str, body: dict) -> tuple[int, str, bytes]:
+        """A plain JSON POST: status, content type, body."""
+        response = self._open(self._request(path, body, "*/*"))
+        with response:
+            return response.status, response.headers.get("Content-Type") or "", response.read()

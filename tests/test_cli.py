@@ -1,0 +1,141 @@
+"""The `medreg` command: readable and --json output, progress on stderr, errors, files, --url."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from medreg.cli import main
+from medreg.client import SSEParser
+from tests.web.sample import PLANS
+
+SAMPLE = "tests.web.sample:SampleEngine"
+
+
+@pytest.fixture
+def runner(monkeypatch):
+    """A CLI runner whose in-process app uses the fixed sample engine."""
+    monkeypatch.setenv("MEDREG_ENGINE", SAMPLE)
+    monkeypatch.delenv("MEDREG_URL", raising=False)
+    return CliRunner()
+
+
+def test_classify_readable_output_shows_each_market(runner):
+    result = runner.invoke(main, ["classify", "스마트 인슐린 펌프"])
+    assert result.exit_code == 0, result.output
+    assert "등급 II" in result.stdout and "LZG · 21 CFR 880.5725" in result.stdout
+    assert "A79050.01" in result.stdout
+    assert "▶ 분류" in result.stderr  # progress goes to stderr, not into the result
+
+
+def test_classify_json_is_the_api_result(runner):
+    result = runner.invoke(main, ["classify", "smart insulin pump", "--json", "-m", "US"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["concept"] == "smart insulin pump" and data["language"] == "en"
+    assert list(data["markets"]) == ["US"]
+
+
+def test_quiet_prints_no_progress(runner):
+    result = runner.invoke(main, ["classify", "pump", "-q"])
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_standards_shows_plans_live_then_all_plans(runner):
+    result = runner.invoke(main, ["standards", "스마트 인슐린 펌프"])
+    assert result.exit_code == 0, result.output
+    progress = [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("✓")]
+    assert progress == [f"✓ [{i}/{len(PLANS)}] {p['title']}" for i, p in enumerate(PLANS, 1)]
+    for plan in PLANS:
+        assert plan["title"] in result.stdout
+
+
+def test_run_json_is_a_full_dossier_and_refine_reads_it(runner, tmp_path):
+    run = runner.invoke(main, ["run", "스마트 인슐린 펌프", "--json", "--feedback", "한국에서만 판매"])
+    assert run.exit_code == 0, run.output
+    dossier = json.loads(run.stdout)
+    assert dossier["classification"]["device"]["id"] == "insulin-pump-external"
+    assert dossier["purpose"]["intended_purpose"]
+    assert [p["id"] for p in dossier["plans"]] == [p["id"] for p in PLANS]
+    assert dossier["refinements"][0]["changes"][0]["after"] == ["KR"]
+    assert dossier["plans"][0]["markets"] == ["KR"]
+    path = tmp_path / "dossier.json"
+    path.write_text(run.stdout, encoding="utf-8")
+    refined = runner.invoke(main, ["refine", "no wireless", "--plans", str(path), "--plan-id", "software", "--json"])
+    assert refined.exit_code == 0, refined.output
+    change = json.loads(refined.stdout)["changes"][0]
+    assert change["path"] == "activities[0].weeks" and change["after"] == change["before"] - 1
+
+
+@pytest.mark.parametrize("suffix, marker", [(".md", "# 규제 검토 보고서"), (".html", "<!doctype html>")])
+def test_run_exports_the_dossier(runner, tmp_path, suffix, marker):
+    out = tmp_path / f"report{suffix}"
+    result = runner.invoke(main, ["run", "스마트 인슐린 펌프", "-q", "--export", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(marker) and "IEC 62304" in text
+
+
+def test_invalid_request_exits_1_with_the_servers_message(runner):
+    result = runner.invoke(main, ["classify", "   ", "--json", "-q"])
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["error"]["code"] == "invalid_request"
+    assert "invalid_request" in result.stderr
+
+
+def test_refine_without_plans_is_a_usage_error(runner, tmp_path):
+    path = tmp_path / "empty.json"
+    path.write_text("{}", encoding="utf-8")
+    result = runner.invoke(main, ["refine", "x", "--plans", str(path)])
+    assert result.exit_code == 2 and "no plans found" in result.output
+
+
+def test_export_command_renders_a_dossier_file(runner, tmp_path):
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps({"concept": "pump", "language": "en", "plans": PLANS}), encoding="utf-8")
+    result = runner.invoke(main, ["export", str(path), "--format", "html"])
+    assert result.exit_code == 0 and "ISO 14971" in result.stdout and "<table>" in result.stdout
+
+
+def test_unreachable_server_is_reported(runner, monkeypatch):
+    monkeypatch.setattr("medreg.client.time.sleep", lambda s: None)
+    result = runner.invoke(main, ["classify", "pump", "--url", "http://127.0.0.1:9", "-q"])
+    assert result.exit_code == 1 and "cannot reach" in result.stderr
+
+
+@pytest.mark.parametrize("splits", [[1], [7], [3, 5, 11]])
+def test_python_parser_survives_any_split(splits):
+    wire = "id: 1\nevent: status\ndata: {\"message\":\"분류 중\"}\n\n: keep-alive\n\nid: 2\r\nevent: done\r\ndata: a\r\ndata: b\r\n\r\n".encode()
+    chunks, at = [], 0
+    while at < len(wire):
+        step = splits[len(chunks) % len(splits)]
+        chunks.append(wire[at:at + step])
+        at += step
+    parser = SSEParser()
+    events = [e for chunk in chunks for e in parser.feed(chunk)]
+    assert [(e.event, e.id) for e in events] == [("status", "1"), ("done", "2")]
+    assert events[0].data == {"message": "분류 중"} and events[1].data == "a\nb"
+
+
+@pytest.mark.server
+def test_against_a_live_server_with_url(live_server):
+    """The real offline engine behind gunicorn, through --url."""
+    result = CliRunner().invoke(main, ["classify", "스마트 인슐린 펌프", "--url", live_server, "--json", "-q"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["engine"] == "offline" and set(data["markets"]) == {"US", "EU", "KR"}
+
+
+@pytest.mark.skipif(shutil.which("medreg") is None, reason="the medreg console script is not installed (pip install -e .)")
+def test_console_script_entry_point():
+    out = subprocess.run(["medreg", "--help"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "run" in out.stdout and "classify" in out.stdout
+
+
+def test_module_runs_without_the_console_script():
+    out = subprocess.run([sys.executable, "-m", "medreg.cli", "run", "--help"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "--feedback" in out.stdout
