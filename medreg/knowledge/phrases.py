@@ -7,7 +7,7 @@ from typing import Any, Mapping
 Text = Mapping[str, str]
 
 
-def tr(text: Text, language: str, **values: Any) -> str:
+def tr(text: Text, language: str, /, **values: Any) -> str:
     """The text in `language` (English when missing), formatted with `values`."""
     template = text.get(language) or text["en"]
     return template.format(**values) if values else template
