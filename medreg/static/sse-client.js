@@ -123,7 +123,7 @@ function abortError(message) {
  * Options: onEvent(ev), onComment(text), onOpen(response), onRetry({attempt, delay, error}),
  * signal (the caller's stop), timeout (ms per attempt, 0 = none), idleTimeout (ms with no
  * bytes, 0 = none), retries (default 3), retryDelay (base ms, default 1000: 1 s, 2 s, 3 s,
- * or the server's `retry:`), headers, fetch.
+ * or the server's `retry:`), headers, fetch, wait(ms, signal) (a custom pause, e.g. in tests).
  * Resolves with the terminal event (`done` or `error`); rejects with a StreamError when
  * retries are spent, or an AbortError when the caller stopped it.
  */
@@ -131,7 +131,7 @@ export async function streamSSE(url, options = {}) {
   const {
     body, method = 'POST', headers = {}, signal, onEvent = () => {}, onComment = () => {},
     onOpen = () => {}, onRetry = () => {}, timeout = 120000, idleTimeout = 45000,
-    retries = 3, retryDelay = 1000, fetch: fetchImpl = globalThis.fetch,
+    retries = 3, retryDelay = 1000, fetch: fetchImpl = globalThis.fetch, wait = sleep,
   } = options;
   const state = { lastEventId: '', delivered: 0, retryBase: retryDelay };
   let attempt = 0;
@@ -148,7 +148,7 @@ export async function streamSSE(url, options = {}) {
       attempt += 1;
       const delay = state.retryBase * attempt;
       onRetry({ attempt, delay, error });
-      await sleep(delay, signal).catch(() => { throw abortError('Stopped'); });
+      await wait(delay, signal).catch(() => { throw abortError('Stopped'); });
     }
   }
 }
