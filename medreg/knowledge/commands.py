@@ -1,0 +1,60 @@
+"""`flask kb …`: import official FDA / MFDS files into the local store that matching searches."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from medreg.knowledge.importers import ImportFormatError, ImportReport, import_fda, import_mfds
+from medreg.knowledge.store import FDA_FILE, MFDS_FILE, read_entries, store_dir
+
+kb_cli = AppGroup("kb", help="Manage the local store of imported official entries.")
+
+
+def _echo(report: ImportReport, what: str) -> None:
+    click.echo(f"Imported {report.imported} {what} ({report.read} rows read, {report.skipped} skipped); "
+               f"{report.total_in_store} in the store at {report.path}")
+    for reason, count in sorted(report.reasons.items()):
+        click.echo(f"  skipped {count}: {reason}")
+
+
+@kb_cli.command("import-fda")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_fda_command(file: Path) -> None:
+    """Import FDA's product classification file (foiclass.txt, pipe-delimited, latin-1)."""
+    try:
+        report = import_fda(file, store_dir(current_app))
+    except ImportFormatError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _echo(report, "FDA product codes")
+
+
+@kb_cli.command("import-mfds")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_mfds_command(file: Path) -> None:
+    """Import an MFDS item list (CSV with item_code, grade, name_ko; inactive rows skipped)."""
+    try:
+        report = import_mfds(file, store_dir(current_app))
+    except (ImportFormatError, UnicodeDecodeError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    _echo(report, "MFDS items")
+
+
+@kb_cli.command("status")
+def status_command() -> None:
+    """Show where the store is and how many entries it holds."""
+    directory = store_dir(current_app)
+    click.echo(f"store: {directory}")
+    click.echo(f"FDA product codes: {len(read_entries(directory, FDA_FILE))}")
+    click.echo(f"MFDS items: {len(read_entries(directory, MFDS_FILE))}")
+
+
+@kb_cli.command("clear")
+def clear_command() -> None:
+    """Remove every imported entry."""
+    directory = store_dir(current_app)
+    for name in (FDA_FILE, MFDS_FILE):
+        (directory / name).unlink(missing_ok=True)
+    click.echo(f"cleared {directory}")

@@ -1,0 +1,106 @@
+"""The EU market block: curated IVDR class, or the MDR class recomputed from attributes."""
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from medreg.knowledge.rules_eu import EuResult, base_class, classify_mdr
+
+_PATHWAY = {
+    "I": ("Self-declaration: technical documentation (Annexes II–III) and EU declaration of conformity; no notified body",
+          "자기적합선언: 기술문서(부속서 II–III)와 EU 적합성 선언, 인증기관 불필요"),
+    "Is": ("Self-declaration plus a notified body for the sterile aspects (Annex IX or XI part A)",
+           "자기적합선언 + 멸균 측면에 대한 인증기관 심사(부속서 IX 또는 XI Part A)"),
+    "Im": ("Self-declaration plus a notified body for the metrology aspects (Annex IX or XI part A)",
+           "자기적합선언 + 계측 측면에 대한 인증기관 심사(부속서 IX 또는 XI Part A)"),
+    "Ir": ("Self-declaration plus a notified body for the reprocessing aspects (Annex IX or XI part A)",
+           "자기적합선언 + 재처리 측면에 대한 인증기관 심사(부속서 IX 또는 XI Part A)"),
+    "IIa": ("Notified body: QMS audit (Annex IX chapter I) with technical documentation sampled per device category, or Annex XI",
+            "인증기관: 품질경영시스템 심사(부속서 IX 1장) 및 기술문서 표본 심사, 또는 부속서 XI"),
+    "IIb": ("Notified body: Annex IX QMS audit and technical documentation assessment (or Annex X type examination with Annex XI)",
+            "인증기관: 부속서 IX 품질경영시스템 심사 및 기술문서 심사(또는 부속서 X 형식시험 + 부속서 XI)"),
+    "III": ("Notified body: Annex IX QMS audit and technical documentation assessment of each device; clinical investigation normally required (Article 61)",
+            "인증기관: 부속서 IX 품질경영시스템 심사 및 기기별 기술문서 심사, 임상시험 통상 필요(제61조)"),
+    "A": ("Self-declaration (IVDR Annex II–III); a notified body only for sterile class A devices",
+          "자기적합선언(IVDR 부속서 II–III), 멸균 A등급만 인증기관"),
+    "B": ("Notified body: IVDR Annex IX QMS audit with technical documentation sampled", "인증기관: IVDR 부속서 IX 품질경영시스템 심사 및 기술문서 표본 심사"),
+    "C": ("Notified body: IVDR Annex IX QMS audit and technical documentation assessment", "인증기관: IVDR 부속서 IX 품질경영시스템 및 기술문서 심사"),
+    "D": ("Notified body: IVDR Annex IX, batch verification and an EU reference laboratory", "인증기관: IVDR 부속서 IX, 로트 검증 및 EU 참조 실험실"),
+}
+
+
+def eu_pathway(cls: Optional[str], language: str) -> Optional[str]:
+    """The conformity route for an EU class in the request language."""
+    if cls not in _PATHWAY:
+        return None
+    return _PATHWAY[cls][1 if language == "ko" else 0]
+
+
+def _rationale(result: EuResult, language: str, note: str = "") -> str:
+    deciding = [f for f in result.findings if f"Rule {f.rule}" in result.rules and base_class(result.cls) == f.cls]
+    parts = [f"Rule {f.rule}: {f.ko if language == 'ko' else f.en} → {f.cls}" for f in deciding]
+    head = f"MDR 부속서 VIII, 가장 높은 규칙 적용(시행규칙 3.5): " if language == "ko" else \
+        "MDR Annex VIII, strictest applicable rule (implementing rule 3.5): "
+    text = head + "; ".join(parts)
+    if result.cls != base_class(result.cls):
+        text += " (멸균/계측/재사용 → " + result.cls + ")" if language == "ko" else f" (sterile / measuring / reusable → {result.cls})"
+    return text + (" " + note if note else "")
+
+
+def _block(cls: Optional[str], rules: list[str], rationale: str, language: str, **extra) -> dict:
+    ivd = cls in ("A", "B", "C", "D")
+    block = {"authority": "EU IVDR 2017/746" if ivd else "EU MDR 2017/745", "regulation": "IVDR" if ivd else "MDR",
+             "class": cls, "rules": rules, "pathway": eu_pathway(cls, language), "rationale": rationale,
+             "citations": [f"{'IVDR' if ivd else 'MDR'} Annex VIII {r}" for r in rules], "verified": True,
+             "needs_review": False, "derived": False}
+    block.update(extra)
+    return block
+
+
+_TEXT = {
+    "unverified": ("The EU classification of this type is not verified; needs review.", "이 유형의 EU 등급은 확인되지 않았습니다. 검토가 필요합니다."),
+    "changed": ("The description changes the attributes the rules use, so the class was recomputed.",
+                "설명의 내용이 분류 규칙의 속성을 바꾸어 등급을 다시 계산했습니다."),
+    "derived": ("Derived from the attributes stated in the description only; needs review.",
+                "설명에 적힌 속성만으로 추정한 등급입니다. 검토가 필요합니다."),
+    "none": ("No device type matched well enough to classify; describe the intended purpose and mechanism.",
+             "분류할 만큼 잘 맞는 기기 유형이 없습니다. 사용 목적과 작동 원리를 알려 주세요."),
+}
+
+
+def _t(key: str, language: str) -> str:
+    return _TEXT[key][1 if language == "ko" else 0]
+
+
+def eu_block(device: Optional[dict], attrs: dict, device_attrs: dict, language: str,
+             driven_class: Callable[[str], Optional[str]], derived: bool = False) -> dict:
+    """The EU block for the matched device type (or for text-only attributes when derived)."""
+    eu = (device or {}).get("eu")
+    if eu and (eu.get("regulation") == "IVDR" or eu.get("class") in ("A", "B", "C", "D")):
+        # IVDs keep their curated IVDR class: IVDR Annex VIII rules are not recomputed here.
+        if eu.get("verified") is False:
+            return _block(None, list(eu.get("rules") or []), _t("unverified", language), language,
+                          tentative_class=eu.get("class"), needs_review=True, verified=False)
+        note = eu.get("note") or ""
+        rationale = (f"IVDR 부속서 VIII {', '.join(eu.get('rules') or [])}: {note}" if language == "ko"
+                     else f"IVDR Annex VIII {', '.join(eu.get('rules') or [])}: {note}")
+        return _block(eu["class"], list(eu.get("rules") or []), rationale.rstrip(": "), language)
+    if device is None and not derived:
+        result = classify_mdr(attrs, driven_class)
+        return _block(None, [], _t("none", language), language, needs_review=True, verified=False,
+                      derived=True, derived_class=result.cls)
+    if eu and eu.get("verified") is False:
+        return _block(None, list(eu.get("rules") or []), _t("unverified", language), language,
+                      tentative_class=eu.get("class"), needs_review=True, verified=False)
+    result = classify_mdr(attrs, driven_class)
+    if eu and not derived:
+        curated = classify_mdr(device_attrs, driven_class)
+        if result.cls == curated.cls and curated.cls == eu["class"]:
+            return _block(eu["class"], list(eu.get("rules") or result.rules), _rationale(result, language), language)
+        if result.cls != curated.cls:
+            return _block(result.cls, result.rules, _rationale(result, language, _t("changed", language)), language,
+                          curated_class=eu["class"])
+        # Rules and curated class disagree: a data problem; say so rather than pick one silently.
+        return _block(None, list(eu.get("rules") or []), _t("unverified", language), language,
+                      tentative_class=eu["class"], computed_class=result.cls, needs_review=True, verified=False)
+    return _block(result.cls, result.rules, _rationale(result, language, _t("derived", language)), language,
+                  derived=True, needs_review=True, verified=False)

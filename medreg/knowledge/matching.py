@@ -1,0 +1,142 @@
+"""Ranks device types (curated or imported) against free text by weighted feature coverage.
+
+Each candidate owns phrases (name, synonyms, keywords). A phrase's score is the share of its
+IDF-weighted features found in the concept, damped when the matched evidence is thin (one
+generic word), so "insulin pump" beats "pump" and word order or spacing do not matter.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from medreg.knowledge.text import features
+
+KO_WEIGHT = 0.55          # a Korean bigram is weaker evidence than a whole English word
+TAU = 0.6                 # matched (scaled) IDF mass at which the evidence damping reaches ~63 %
+NAME_WEIGHT = 1.0
+SYNONYM_WEIGHT = 1.0
+KEYWORD_WEIGHT = 0.7
+KEYWORD_BONUS = 0.03      # per extra keyword seen, up to two
+# Korean bigram inside a word (ㄱ) / spanning a space (ㄴ): weaker evidence than an English word.
+_FEATURE_SCALE = {"\u3131": KO_WEIGHT, "\u3134": KO_WEIGHT * 0.3}
+
+
+@dataclass
+class Candidate:
+    """Something matchable: a curated device type or an imported FDA / MFDS entry."""
+
+    id: str
+    name: str
+    name_ko: str
+    source: str                      # "curated", "fda" or "mfds"
+    payload: dict = field(default_factory=dict)
+
+
+@dataclass
+class Match:
+    """One ranked candidate with its score (0–1) and the phrase that matched best."""
+
+    candidate: Candidate
+    score: float
+    phrase: str
+
+
+@dataclass
+class _Phrase:
+    owner: int
+    text: str
+    feats: frozenset
+    weight: float
+    is_keyword: bool
+
+
+class MatchIndex:
+    """An inverted index over candidate phrases, built once and searched per request."""
+
+    def __init__(self, items: Iterable[tuple[Candidate, list[tuple[str, float, bool]]]]) -> None:
+        self.candidates: list[Candidate] = []
+        self.phrases: list[_Phrase] = []
+        postings: dict[str, list[int]] = {}
+        df: dict[str, int] = {}
+        for candidate, phrases in items:
+            owner = len(self.candidates)
+            self.candidates.append(candidate)
+            seen: set[str] = set()
+            for text, weight, is_keyword in phrases:
+                feats = frozenset(features(text, query=False))
+                if not feats:
+                    continue
+                pid = len(self.phrases)
+                self.phrases.append(_Phrase(owner, text, feats, weight, is_keyword))
+                for feat in feats:
+                    postings.setdefault(feat, []).append(pid)
+                seen |= feats
+            for feat in seen:
+                df[feat] = df.get(feat, 0) + 1
+        n = max(len(self.candidates), 1)
+        # IDF scaled to 0–1 (a word unique to one candidate weighs 1) so scores do not depend on corpus size.
+        top = math.log(1.0 + n)
+        self.weights = {f: math.log(1.0 + n / c) / top * _FEATURE_SCALE.get(f[0], 1.0) for f, c in df.items()}
+        self.postings = postings
+        self.totals = [sum(self.weights[f] for f in p.feats) for p in self.phrases]
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    def search(self, concept_feats: set[str], limit: int = 6) -> list[Match]:
+        """The best-scoring candidates for a concept's features, best first."""
+        acc: dict[int, float] = {}
+        weights, postings = self.weights, self.postings
+        for feat in concept_feats:
+            plist = postings.get(feat)
+            if plist is None:
+                continue
+            w = weights[feat]
+            for pid in plist:
+                acc[pid] = acc.get(pid, 0.0) + w
+        best: dict[int, tuple[float, str]] = {}
+        keyword_hits: dict[int, int] = {}
+        for pid, mass in acc.items():
+            phrase = self.phrases[pid]
+            coverage = mass / self.totals[pid]
+            if phrase.is_keyword and coverage >= 0.999:
+                keyword_hits[phrase.owner] = keyword_hits.get(phrase.owner, 0) + 1
+            score = phrase.weight * coverage * coverage * (1.0 - math.exp(-mass / TAU))
+            current = best.get(phrase.owner)
+            if current is None or score > current[0]:
+                best[phrase.owner] = (score, phrase.text)
+        ranked = []
+        for owner, (score, text) in best.items():
+            extra = max(0, keyword_hits.get(owner, 0) - 1)
+            ranked.append(Match(self.candidates[owner], min(1.0, score + KEYWORD_BONUS * min(extra, 2)), text))
+        ranked.sort(key=lambda m: (-m.score, m.candidate.source != "curated", m.candidate.id))
+        return ranked[:limit]
+
+
+def device_phrases(device: dict) -> list[tuple[str, float, bool]]:
+    """The phrases a curated device type is known by, with their weights."""
+    phrases: list[tuple[str, float, bool]] = []
+    for key, weight in (("name", NAME_WEIGHT), ("name_ko", NAME_WEIGHT)):
+        if device.get(key):
+            phrases.append((device[key], weight, False))
+    for key in ("synonyms_en", "synonyms_ko"):
+        phrases.extend((s, SYNONYM_WEIGHT, False) for s in device.get(key) or [])
+    for key in ("keywords_en", "keywords_ko"):
+        phrases.extend((k, KEYWORD_WEIGHT, True) for k in device.get(key) or [])
+    return phrases
+
+
+def build_device_index(devices: dict[str, dict]) -> MatchIndex:
+    """The index over the curated device types."""
+    items = []
+    for device in sorted(devices.values(), key=lambda d: d["id"]):
+        candidate = Candidate(device["id"], device.get("name", device["id"]), device.get("name_ko", ""),
+                              "curated", device)
+        items.append((candidate, device_phrases(device)))
+    return MatchIndex(items)
+
+
+def top(matches: list[Match]) -> Optional[Match]:
+    """The best match, if any."""
+    return matches[0] if matches else None

@@ -1,0 +1,118 @@
+"""Text normalisation shared by matching and attribute extraction (Korean and English).
+
+Korean is matched on syllable bigrams of the text with spaces removed, so that
+"인슐린펌프" and "인슐린 펌프" give the same features and particles (를, 용 …) only add
+features instead of breaking words. English is matched on stemmed word tokens, so word
+order and simple inflections ("pumps", "monitoring") do not matter.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
+LATIN_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+# Words that carry no device meaning in a founder's description.
+STOPWORDS_EN = frozenset("""
+a an the and or of for to in on at by with without from into onto that which who whom this these those
+is are be been being was were it its it's we we're our us you your they their them i my me
+can could will would should may might must do does did has have had having as so such than then
+also very more most less any some each per via using use used uses user users based product products
+new novel startup company building build develop developing developed make made
+""".split())
+
+# Spelling variants folded to one token before stemming (both sides of a match see the same form).
+VARIANTS_EN = {
+    "ekg": "ecg", "electrocardiogram": "ecg", "electrocardiograph": "ecg", "electrocardiography": "ecg",
+    "eeg": "eeg", "electroencephalograph": "eeg", "electroencephalogram": "eeg",
+    "cgm": "cgm", "haemodialysis": "hemodialysis", "haemodialyser": "dialyzer", "dialyser": "dialyzer",
+    "anaesthesia": "anesthesia", "anaesthetic": "anesthetic", "orthopaedic": "orthopedic",
+    "oesophageal": "esophageal", "catheterisation": "catheterization", "sterilisation": "sterilization",
+    "sterilised": "sterilized", "sterilise": "sterilize", "colour": "color", "haemoglobin": "hemoglobin",
+    "wifi": "wireless", "wi-fi": "wireless", "bluetooth": "bluetooth", "ble": "bluetooth",
+    "smartphone": "phone", "cellphone": "phone", "mobile": "phone",
+    "x-ray": "xray", "x-rays": "xray", "ai": "ai", "a.i": "ai",
+}
+
+
+def normalise(text: str) -> str:
+    """NFKC, lower case, unify dashes and spaces."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def has_hangul(text: str) -> bool:
+    """True when the text holds at least one Hangul syllable."""
+    return bool(HANGUL.search(text or ""))
+
+
+@lru_cache(maxsize=8192)
+def stem_en(word: str) -> str:
+    """A light English stemmer: plural and verb endings, so 'pumps'/'pump', 'monitoring'/'monitor'."""
+    word = VARIANTS_EN.get(word, word)
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + repl
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "os")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 3:
+            base = word[: -len(suffix)]
+            if len(base) > 2 and base[-1] == base[-2] and base[-1] not in "lsz":
+                base = base[:-1]
+            return base
+    return word
+
+
+def en_tokens(text: str, keep_stopwords: bool = False) -> list[str]:
+    """Stemmed Latin-script tokens (English words, acronyms, numbers) in order."""
+    out = []
+    for raw in LATIN_TOKEN.findall(text):
+        raw = VARIANTS_EN.get(raw, raw)
+        if not keep_stopwords and raw in STOPWORDS_EN:
+            continue
+        for part in raw.split("-") if raw not in VARIANTS_EN.values() else [raw]:
+            if part and (keep_stopwords or part not in STOPWORDS_EN):
+                out.append(stem_en(part))
+    return out
+
+
+def hangul_compact(text: str) -> str:
+    """The Hangul syllables of the text with everything else removed (spacing-proof)."""
+    return "".join(HANGUL_RUN.findall(text))
+
+
+def ko_features(text: str, query: bool = False) -> set[str]:
+    """Syllable bigrams of the Hangul text joined across spaces (spacing-proof).
+
+    A bigram inside a word is marked ㄱ; one that spans a space in a known phrase is marked ㄴ
+    and weighs less, so "치과 임플란트" still matches "치과용 임플란트". A query emits both marks.
+    """
+    words = HANGUL_RUN.findall(text)
+    feats: set[str] = set()
+    prev_last = ""
+    for word in words:
+        if prev_last:
+            feats.add("\u3134" + prev_last + word[0])
+            if query:
+                feats.add("\u3131" + prev_last + word[0])
+        for i in range(len(word) - 1):
+            feats.add("\u3131" + word[i:i + 2])
+            if query:
+                feats.add("\u3134" + word[i:i + 2])
+        prev_last = word[-1]
+    if len(words) == 1 and len(words[0]) == 1:
+        feats.add("\u3131" + words[0])
+    return feats
+
+
+def features(text: str, query: bool = True) -> set[str]:
+    """Every matching feature of a text: English stems plus Korean bigrams (query or phrase side)."""
+    norm = normalise(text)
+    return set(en_tokens(norm)) | ko_features(norm, query)

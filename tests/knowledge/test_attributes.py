@@ -1,0 +1,62 @@
+"""Attributes read from Korean and English text, negations, and where each value came from."""
+from __future__ import annotations
+
+import pytest
+
+from medreg.knowledge.attributes import extract
+from medreg.knowledge.classify import merge_attributes
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Bluetooth-connected insulin pump used at home", {"wireless": True, "home_use": True}),
+    ("블루투스로 스마트폰과 연결되는 가정용 혈압계", {"wireless": True, "home_use": True}),
+    ("an implantable sensor", {"invasiveness": "implantable", "duration": "long_term"}),
+    ("체내 이식형 자극기", {"invasiveness": "implantable"}),
+    ("AI software that reads chest X-rays", {"ai": True, "software": True, "software_only": True,
+                                             "ionizing_radiation": True}),
+    ("딥러닝 기반 영상 분석 소프트웨어", {"ai": True, "software": True, "software_only": True}),
+    ("sterile single-use catheter", {"sterile": True, "single_use": True}),
+    ("멸균 일회용 주사기", {"sterile": True, "single_use": True}),
+    ("non-sterile reusable forceps", {"sterile": False, "single_use": False}),
+    ("비멸균 제품, 무선 기능 없음", {"sterile": False, "wireless": False}),
+    ("no Bluetooth, wired only", {"wireless": False}),
+    ("a patch worn on the skin for 14 days", {"body_contact": "intact_skin", "duration": "short_term"}),
+    ("피부에 부착해 3개월 사용하는 패치", {"body_contact": "intact_skin", "duration": "long_term"}),
+    ("a life-supporting ventilator", {"life_supporting": True}),
+    ("약물을 주입하는 펌프", {"administers_medicine": True}),
+    ("rapid test for a saliva sample", {"ivd": True}),
+])
+def test_extracts(text: str, expected: dict) -> None:
+    got = extract(text).values
+    for key, value in expected.items():
+        assert got.get(key) == value, (text, key, got)
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("a wheelchair", ["wireless", "sterile", "invasiveness", "software"]),
+    ("수동 휠체어", ["wireless", "sterile", "invasiveness", "software"]),
+])
+def test_says_nothing_it_was_not_told(text: str, absent: list[str]) -> None:
+    got = extract(text).values
+    assert not any(k in got for k in absent), got
+
+
+def test_sources_say_text_device_type_or_default() -> None:
+    device = {"active": True, "administers_medicine": True, "wireless": False}
+    attrs, sources, conflicts = merge_attributes(device, extract("bluetooth pump used at home").values, curated=True)
+    assert attrs["wireless"] is True and sources["wireless"] == "text"        # the maker's choice wins
+    assert sources["administers_medicine"] == "device_type"
+    assert attrs["sterile"] is False and sources["sterile"] == "default"
+    assert conflicts == []
+
+
+def test_contradiction_with_the_device_type_is_reported_not_applied() -> None:
+    device = {"invasiveness": "non_invasive", "active": True}
+    attrs, sources, conflicts = merge_attributes(device, extract("an implantable version").values, curated=True)
+    assert attrs["invasiveness"] == "non_invasive" and "invasiveness" in conflicts
+
+
+def test_single_use_turns_off_reusable_surgical() -> None:
+    device = {"invasiveness": "surgically_invasive", "duration": "transient", "reusable_surgical": True}
+    attrs, sources, _ = merge_attributes(device, extract("single-use scissors").values, curated=True)
+    assert attrs["reusable_surgical"] is False and sources["reusable_surgical"] == "text"

@@ -1,0 +1,86 @@
+"""The whole Classification dict: shape, markets, languages, confidence and questions."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from medreg.knowledge.classify import classify_concept
+from tests.knowledge.classify_fixtures import make_kb
+
+ALL = ("US", "EU", "KR")
+
+
+@pytest.fixture
+def kb(tmp_path):
+    return make_kb(tmp_store=tmp_path / "store")
+
+
+def test_shape_of_a_confident_answer(kb) -> None:
+    r = classify_concept(kb, "스마트 인슐린 펌프", None, ALL, "ko")
+    assert r["device"]["id"] == "insulin-pump" and r["engine"] == "offline" and r["language"] == "ko"
+    assert r["category"] == {"code": "drug_delivery", "label": "drug_delivery"}
+    us, eu, kr = r["markets"]["US"], r["markets"]["EU"], r["markets"]["KR"]
+    assert (us["class"], us["product_code"], us["regulation"], us["pathway"]) == ("II", "LZG", "21 CFR 880.5725", "510(k)")
+    assert (eu["class"], eu["rules"]) == ("IIb", ["Rule 12"]) and eu["citations"] == ["MDR Annex VIII Rule 12"]
+    assert (kr["class"], kr["grade"], kr["pathway"], kr["item_code"]) == ("4", 4, "허가", "A79050.01")
+    assert r["confidence"] >= 0.8 and r["needs_review"] is False
+    assert all(block["rationale"] for block in r["markets"].values())
+
+
+def test_only_requested_markets(kb) -> None:
+    r = classify_concept(kb, "insulin pump", None, ("KR",), "en")
+    assert list(r["markets"]) == ["KR"]
+
+
+def test_attribute_sources(kb) -> None:
+    r = classify_concept(kb, "insulin pump with Bluetooth for use at home", None, ALL, "en")
+    src = r["attribute_sources"]
+    assert src["wireless"] == "text" and src["home_use"] == "text"
+    assert src["administers_medicine"] == "device_type" and src["sterile"] == "default"
+    assert r["attributes"]["wireless"] is True
+
+
+def test_sterile_text_turns_class_i_into_is(kb) -> None:
+    r = classify_concept(kb, "sterile tongue depressor", None, ("EU",), "en")
+    assert r["markets"]["EU"]["class"] == "Is"
+
+
+@pytest.mark.parametrize("concept, language", [("a blockchain ledger for shipping", "en"), ("회계 장부 프로그램", "ko")])
+def test_no_match_gives_no_class_and_asks(kb, concept: str, language: str) -> None:
+    r = classify_concept(kb, concept, None, ALL, language)
+    assert r["device"] is None and r["needs_review"] is True and r["confidence"] < 0.3
+    assert all(block["class"] is None for block in r["markets"].values())
+    assert "513(g)" in r["markets"]["US"]["rationale"]
+    assert r["questions"]
+
+
+def test_questions_follow_the_request_language(kb) -> None:
+    r = classify_concept(kb, "회계 장부 프로그램", None, ALL, "ko")
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in r["questions"][0])
+    r = classify_concept(kb, "a blockchain ledger", None, ALL, "en")
+    assert r["questions"][0].isascii()
+
+
+def test_contradiction_lowers_confidence_and_asks(kb) -> None:
+    plain = classify_concept(kb, "pulse oximeter", None, ("US", "EU"), "en")
+    odd = classify_concept(kb, "implantable pulse oximeter", None, ("US", "EU"), "en")
+    assert odd["device"]["id"] == "pulse-oximeter"
+    assert odd["confidence"] < plain["confidence"]
+    assert any("implant" in q for q in odd["questions"])
+
+
+def test_unverified_market_needs_review(kb) -> None:
+    r = classify_concept(kb, "insulin pump app", None, ALL, "en")
+    assert r["device"]["id"] == "pump-controller-app"
+    assert r["markets"]["US"]["class"] is None and r["markets"]["US"]["needs_review"]
+    assert r["markets"]["EU"]["class"] == "IIb"          # software driving the pump takes its class
+    assert r["confidence"] <= 0.7 and r["needs_review"]
+
+
+def test_fast_after_first_call(kb) -> None:
+    classify_concept(kb, "insulin pump", None, ALL, "en")
+    start = time.perf_counter()
+    for _ in range(50):
+        classify_concept(kb, "블루투스 인슐린 펌프", None, ALL, "ko")
+    assert (time.perf_counter() - start) / 50 < 0.02

@@ -1,0 +1,59 @@
+"""Matching free text to device types: spacing, word order, inflection, synonyms, both languages."""
+from __future__ import annotations
+
+import pytest
+
+from medreg.knowledge.matching import build_device_index
+from medreg.knowledge.text import features, stem_en
+from tests.knowledge.classify_fixtures import DEVICES
+
+INDEX = build_device_index({d["id"]: d for d in DEVICES})
+
+
+def best(text: str):
+    matches = INDEX.search(features(text))
+    return matches[0] if matches else None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("insulin pump", "insulin-pump"),
+    ("pump for insulin", "insulin-pump"),                 # word order
+    ("insulin pumps for type 1 diabetes", "insulin-pump"),  # plural
+    ("인슐린 펌프", "insulin-pump"),
+    ("인슐린펌프", "insulin-pump"),                         # Korean spacing
+    ("인슐린 펌프를 개발합니다", "insulin-pump"),              # particle and verb
+    ("스마트인슐린펌프", "insulin-pump"),
+    ("implantable pacemaker", "pacemaker"),
+    ("인공 심박동기", "pacemaker"),
+    ("fingertip oximeter", "pulse-oximeter"),
+    ("손가락 산소포화도측정기", "pulse-oximeter"),
+    ("tongue blades", "tongue-depressor"),
+])
+def test_finds_the_device_type(text: str, expected: str) -> None:
+    match = best(text)
+    assert match is not None and match.candidate.id == expected, (text, match)
+    assert match.score >= 0.6
+
+
+@pytest.mark.parametrize("a, b", [("인슐린펌프", "인슐린 펌프"), ("pump insulin", "insulin pump")])
+def test_spacing_and_order_give_close_scores(a: str, b: str) -> None:
+    assert abs(best(a).score - best(b).score) < 0.15
+
+
+@pytest.mark.parametrize("text", ["a chair for the waiting room", "회계 소프트웨어", "banana"])
+def test_unrelated_text_scores_low(text: str) -> None:
+    match = best(text)
+    assert match is None or match.score < 0.4
+
+
+def test_specific_phrase_beats_generic_one() -> None:
+    # "insulin pump app" names the app; the pump itself ranks below it.
+    matches = INDEX.search(features("insulin pump app"))
+    assert matches[0].candidate.id == "pump-controller-app"
+    assert matches[1].candidate.id == "insulin-pump"
+
+
+@pytest.mark.parametrize("word, stem", [("pumps", "pump"), ("monitoring", "monitor"), ("batteries", "battery"),
+                                        ("stents", "stent"), ("glass", "glass"), ("status", "status")])
+def test_stemmer(word: str, stem: str) -> None:
+    assert stem_en(word) == stem
