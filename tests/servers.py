@@ -43,6 +43,7 @@ class Gunicorn:
 
     env: dict = field(default_factory=dict)
     workers: int = 1
+    app_module: str = "wsgi:app"
     process: subprocess.Popen | None = None
     port: int = 0
     log_path: Path | None = None
@@ -61,7 +62,7 @@ class Gunicorn:
         self.log_path = log_dir / f"gunicorn-{self.port}.log"
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "gunicorn.conf.py"), "wsgi:app"],
+            [sys.executable, "-m", "gunicorn", "-c", str(REPO_ROOT / "gunicorn.conf.py"), self.app_module],
             cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_for_http(f"{self.url}/healthz", self.process)
         return self

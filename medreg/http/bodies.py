@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Optional
 
-from flask import Request, current_app
+from flask import Request, current_app, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -16,10 +16,10 @@ from medreg.schemas.requests import REQUEST_SCHEMAS, has_hangul
 class BodyError(Exception):
     """A request that cannot be served, with the language its error must be written in."""
 
-    def __init__(self, error: MedregError, language: str) -> None:
+    def __init__(self, error: MedregError, language: Optional[str]) -> None:
         super().__init__(error.code)
         self.error = error
-        self.language = language
+        self.language = language or header_language(request)
 
 
 def header_language(request: Request) -> str:
@@ -43,9 +43,9 @@ def _is_json(request: Request) -> bool:
     return mimetype == "application/json" or mimetype.endswith("+json")
 
 
-def read_body(request: Request, step: str) -> tuple[dict, str]:
+def read_body(request: Request, step: str) -> tuple[dict, Optional[str]]:
     """The validated body of a step request and its language, or raise `BodyError`."""
-    language = header_language(request)
+    language: Optional[str] = None  # the body's language once known; None means Accept-Language
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if request.content_length is not None and request.content_length > limit:
         raise BodyError(PayloadTooLarge(), language)

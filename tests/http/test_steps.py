@@ -98,6 +98,19 @@ def test_heartbeats_flow_while_the_step_is_silent(scripted) -> None:
     assert frames[-1]["event"] == "done"
 
 
+def test_disconnect_while_the_engine_waits_on_io(scripted) -> None:
+    """A client leaving while the step is blocked (heartbeats flowing) still stops the step."""
+    app, engine = scripted
+    engine.enqueue(Status("a", "a"), 30.0, Result({}))
+    response = app.test_client().post("/api/stream/classify", json=BODY, buffered=False)
+    chunks = iter(response.response)
+    assert b"event: status" in next(chunks) and b"event: status" in next(chunks)
+    assert next(chunks) == b": keep-alive\n\n"
+    assert next(chunks) == b": keep-alive\n\n"
+    response.close()
+    assert engine.cleaned_up == 1
+
+
 def test_deadline_ends_a_hung_step(scripted) -> None:
     """A step past STEP_DEADLINE_S ends with a retryable upstream_timeout and is cleaned up."""
     app, engine = scripted
@@ -113,8 +126,8 @@ def test_client_disconnect_cleans_up_the_step(scripted) -> None:
     app, engine = scripted
     engine.enqueue(Status("a", "a"), 30.0, Result({}))
     response = app.test_client().post("/api/stream/classify", json=BODY, buffered=False)
-    chunks = response.response
-    first = next(iter(chunks))
-    assert b"event: status" in first
+    chunks = iter(response.response)
+    assert b"stage\":\"started" in next(chunks)
+    assert b"stage\":\"a" in next(chunks)  # the engine is running now
     response.close()
     assert engine.cleaned_up == 1

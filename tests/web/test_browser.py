@@ -1,0 +1,180 @@
+"""The web app in Debian's chromium: the whole flow, the progress bar, the timeline, refining,
+export, the stop button (ending the server's work too), languages and errors."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+CONCEPT = "스마트 인슐린 펌프"
+
+# Records every value the plan progress bar takes (the attribute reflects `.value`). Observer
+# callbacks are batched, so each record's old value is kept: old values + the current one.
+WATCH_PROGRESS = """() => {
+  window.progressOld = [];
+  const bar = document.getElementById('plan-progress');
+  new MutationObserver((records) => records.forEach((r) => window.progressOld.push(Number(r.oldValue))))
+    .observe(bar, { attributes: true, attributeFilter: ['value'], attributeOldValue: true });
+}"""
+PROGRESS_SEEN = "() => [...window.progressOld.slice(1), Number(document.getElementById('plan-progress').value)]"
+
+
+def _start(page, concept: str = CONCEPT) -> None:
+    page.fill("#concept", concept)
+    page.click("#start")
+
+
+def _wait_until_idle(page) -> None:
+    page.wait_for_function("() => !document.getElementById('start').disabled && document.getElementById('stop').disabled")
+
+
+def _bars(page) -> dict[str, tuple[float, float]]:
+    """Each Gantt row's bar as (x, width), by plan id."""
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('#timeline .gantt-row')].map(
+        (g) => [g.dataset.planId, [Number(g.querySelector('rect').getAttribute('x')), Number(g.querySelector('rect').getAttribute('width'))]]))""")
+
+
+def test_whole_flow_from_concept_to_refined_plan(live_server, open_page, artifacts, tmp_path):
+    page = open_page(live_server)
+    page.evaluate(WATCH_PROGRESS)
+    _start(page)
+    page.wait_for_selector("#classification:not([hidden]) .market")
+    markets = page.locator("#classification .market h4").all_inner_texts()
+    assert [m.split(" ")[0] for m in markets] == ["US", "EU", "KR"]
+    assert page.locator("#classification .class-value").count() == 3
+    page.wait_for_selector("#purpose:not([hidden]) dd")
+    page.wait_for_selector("#timeline:not([hidden]) svg.gantt")
+    _wait_until_idle(page)
+    dossier = page.evaluate("() => window.medreg.dossier()")
+    plans = dossier["plans"]
+    assert plans and page.locator("#plan-cards .plan").count() == len(plans)
+
+    # The bar went 1/N … N/N and ends full.
+    seen = [v for v in page.evaluate(PROGRESS_SEEN) if v > 0]
+    distinct = [v for i, v in enumerate(seen) if i == 0 or v != seen[i - 1]]
+    assert distinct == [round(i / len(plans) * 100) for i in range(1, len(plans) + 1)]
+    assert page.eval_on_selector("#plan-progress", "e => e.value") == 100
+    assert "100%" in page.inner_text("#plan-progress-text")
+
+    # The timeline has one bar per plan, and no plan starts before the plans it depends on end.
+    bars = _bars(page)
+    assert set(bars) == {p["id"] for p in plans}
+    for plan in plans:
+        for dep in plan["depends_on"]:
+            if dep in bars:
+                assert bars[plan["id"]][0] >= bars[dep][0] + bars[dep][1] - 0.01, (plan["id"], dep)
+
+    # Refine the first plan; the changes are listed and highlighted on the card.
+    first = plans[0]["id"]
+    page.locator(f"#plan-{first} .refine-btn").click()
+    page.fill("#feedback", "한국에서만 판매합니다")
+    page.click("#refine-submit")
+    page.wait_for_function("() => document.querySelector('.plan.refined .changes') || !document.getElementById('error').hidden",
+                           timeout=30000)
+    assert page.is_hidden("#error"), page.inner_text("#error")
+    _wait_until_idle(page)
+    refined = page.evaluate("() => window.medreg.dossier()")
+    assert refined["refinements"][0]["feedback"] == "한국에서만 판매합니다"
+    changes = refined["refinements"][0]["changes"]
+    assert page.locator(".plan.refined .changes li").count() == len(changes) >= 1
+    assert page.locator(".plan.refined .changed").count() >= 1
+    page.screenshot(path=str(artifacts / "web-flow.png"), full_page=True)
+
+    # Both downloads hold the whole dossier, refinement included.
+    for button, suffix in (("#export-md", ".md"), ("#export-html", ".html")):
+        with page.expect_download() as info:
+            page.click(button)
+        path = tmp_path / f"dossier{suffix}"
+        info.value.save_as(path)
+        text = path.read_text(encoding="utf-8")
+        assert CONCEPT in text and "한국에서만 판매합니다" in text and plans[-1]["title"] in text
+
+
+def test_refine_highlights_exactly_what_changed_and_redraws_the_timeline(gunicorn_server, open_page):
+    url = gunicorn_server({"MEDREG_ENGINE": "tests.web.sample:SampleEngine"})
+    page = open_page(url)
+    _start(page)
+    page.wait_for_selector("#timeline:not([hidden]) svg.gantt")
+    _wait_until_idle(page)
+    before = _bars(page)["software"]
+    page.locator("#plan-software .refine-btn").click()
+    page.fill("#feedback", "no wireless")
+    page.keyboard.press("Enter")  # the dialog's form submits from the keyboard
+    page.wait_for_selector("#plan-software.refined")
+    changed = page.eval_on_selector_all("#plan-software .changed", "els => els.map((e) => e.dataset.path)")
+    assert changed == ["activities.0"]
+    assert page.locator("#plan-risk .changed, #plan-usability .changed").count() == 0
+    assert "3 → 2" in page.inner_text("#plan-software .changes")
+    after = _bars(page)["software"]
+    assert after[0] == before[0] and after[1] < before[1]  # 8 weeks became 7
+
+
+def test_stop_button_ends_the_stream_and_the_servers_work(gunicorn_server, open_page, tmp_path):
+    record = tmp_path / "engine.log"
+    url = gunicorn_server({"MEDREG_ENGINE": "tests.fakes:SlowEngine", "MEDREG_TEST_STEP_S": "8",
+                           "MEDREG_TEST_RECORD": str(record), "MEDREG_HEARTBEAT_S": "0.2"})
+    page = open_page(url)
+    _start(page)
+    page.wait_for_function("() => document.getElementById('status-progress').value >= 0 && "
+                           "document.getElementById('status-text').textContent.length > 0 && !document.getElementById('stop').disabled")
+    deadline = time.monotonic() + 5
+    while "start" not in (record.read_text() if record.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    stopped_at = time.time()
+    page.click("#stop")
+    page.wait_for_function("() => document.getElementById('status-text').textContent === '중지했습니다.'")
+    _wait_until_idle(page)
+    assert page.is_hidden("#classification")
+    deadline = time.monotonic() + 5
+    while "cleanup" not in record.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    lines = record.read_text().splitlines()
+    assert any(" cleanup " in f"{line} " for line in lines), lines
+    assert not any(" finish " in f"{line} " for line in lines), "the work ran to its end after the stop"
+    cleanup_at = float(next(line for line in lines if " cleanup " in f"{line} ").split()[0])
+    assert cleanup_at - stopped_at < 3, "the server noticed the stop promptly"
+    assert page.is_hidden("#error"), "a stop is not an error"
+
+
+@pytest.mark.parametrize("locale, start_label, lang", [("ko-KR", "분석 시작", "ko"), ("en-US", "Analyse", "en"), ("de-DE", "Analyse", "en")])
+def test_language_defaults_from_the_browser(live_server, open_page, locale, start_label, lang):
+    page = open_page(live_server, locale=locale)
+    assert page.inner_text("#start") == start_label
+    assert page.get_attribute("html", "lang") == lang
+
+
+def test_language_switch_relabels_the_page_and_results(live_server, open_page):
+    page = open_page(live_server, locale="en-US")
+    page.click(".lang-btn[data-lang=ko]")
+    assert page.inner_text("#start") == "분석 시작" and page.get_attribute("html", "lang") == "ko"
+    assert page.get_attribute(".lang-btn[data-lang=ko]", "aria-pressed") == "true"
+    page.fill("#concept", "smart insulin pump")
+    page.press("#concept", "Control+Enter")  # keyboard start
+    page.wait_for_selector("#classification:not([hidden]) .market")
+    page.click(".lang-btn[data-lang=en]")
+    assert page.inner_text("#classification-heading") == "Classification"
+    assert "Class" in page.inner_text("#classification .market dl")
+
+
+def test_errors_are_shown_clearly(live_server, open_page):
+    page = open_page(live_server)
+    page.click("#start")
+    assert page.is_visible("#error") and "기기 개념을 입력하세요" in page.inner_text("#error")
+    _start(page, "x" * 4001)  # longer than the API allows: the server's own error, in Korean
+    page.wait_for_selector("#error:not([hidden]) .detail")
+    text = page.inner_text("#error")
+    assert "일부 필드가 없거나 올바르지 않습니다" in text and "concept" in text
+    assert page.get_attribute("#error", "role") == "alert"
+    _wait_until_idle(page)
+
+
+def test_controls_are_labelled(live_server, open_page):
+    page = open_page(live_server)
+    unlabelled = page.evaluate("""() => [...document.querySelectorAll('textarea, input, select, progress')]
+        .filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+        .map((e) => e.id || e.name)""")
+    assert unlabelled == []
+    nameless = page.evaluate("() => [...document.querySelectorAll('button')].filter((b) => !b.textContent.trim()).length")
+    assert nameless == 0
