@@ -33,6 +33,11 @@ ATTRIBUTE_LABELS: dict[str, Text] = {
     "software": {"en": "contains software", "ko": "소프트웨어 포함"},
     "software_only": {"en": "standalone software (SaMD)", "ko": "독립형 소프트웨어(SaMD)"},
     "ai": {"en": "uses machine learning", "ko": "기계학습(AI) 사용"},
+    "administration_hazardous": {"en": "administers in a potentially hazardous way", "ko": "잠재적으로 위험한 방식의 투여"},
+    "closed_loop": {"en": "closed-loop control", "ko": "폐루프 제어"},
+    "channels_blood": {"en": "channels or stores blood, liquids or gases", "ko": "혈액·액체·기체의 전달 또는 저장"},
+    "central_circulatory_cns": {"en": "contacts the heart, central circulation or CNS", "ko": "심장·중추 순환계·중추신경계 접촉"},
+    "biological_effect": {"en": "biological effect or absorbed", "ko": "생물학적 효과 또는 흡수"},
     "wireless": {"en": "wireless connectivity", "ko": "무선 통신 기능"},
     "home_use": {"en": "home use by lay persons", "ko": "일반인의 가정 내 사용"},
     "sterile": {"en": "supplied sterile", "ko": "멸균 상태로 공급"},
@@ -53,6 +58,19 @@ ATTRIBUTE_LABELS: dict[str, Text] = {
     "medicinal_substance": {"en": "incorporates a medicinal substance", "ko": "의약품 성분 포함"},
     "animal_human_tissue": {"en": "uses tissues of human or animal origin", "ko": "인체·동물 유래 조직 사용"},
     "contact_lens": {"en": "contact lens", "ko": "콘택트렌즈"},
+}
+
+# How a false flag reads ("no software" rather than "not contains software").
+NEGATED_LABELS: dict[str, Text] = {
+    "software": {"en": "no software", "ko": "소프트웨어 없음"},
+    "software_only": {"en": "not standalone software", "ko": "독립형 소프트웨어 아님"},
+    "wireless": {"en": "no wireless connectivity", "ko": "무선 통신 기능 없음"},
+    "home_use": {"en": "not for home use", "ko": "가정용 아님"},
+    "sterile": {"en": "not supplied sterile", "ko": "비멸균 공급"},
+    "ai": {"en": "no machine learning", "ko": "기계학습 미사용"},
+    "active": {"en": "not an active device", "ko": "능동 기기 아님"},
+    "ivd": {"en": "not an in-vitro diagnostic", "ko": "체외진단 아님"},
+    "single_use": {"en": "not single use", "ko": "일회용 아님"},
 }
 
 VALUE_LABELS: dict[str, Text] = {
@@ -113,6 +131,8 @@ def attribute_phrase(key: str, value: Any, language: str) -> str:
     if value is True:
         return tr(WHY["attr_true"], language, label=attribute_label(key, language))
     if value is False:
+        if key in NEGATED_LABELS:
+            return tr(NEGATED_LABELS[key], language)
         return tr(WHY["not"], language, label=attribute_label(key, language))
     return tr(WHY["attr_value"], language, label=attribute_label(key, language),
               value=value_label(value, language))

@@ -132,8 +132,8 @@ def compress(plans: list[dict], deadline_weeks: float, rounds: int = 6) -> Compr
         for plan_id in current.plan_ids:
             i = index[plan_id]
             for j, activity in enumerate(plans[i].get("activities") or []):
-                base = original.get((i, j), float(activity.get("weeks") or 0))
-                floor = round_weeks(base * COMPRESSIBLE[kind_of(activity)])
+                start_weeks = original.get((i, j), float(activity.get("weeks") or 0))
+                floor = round_weeks(start_weeks * COMPRESSIBLE[kind_of(activity)])
                 if float(activity.get("weeks") or 0) > floor:
                     slack.append((i, j, floor))
         if not slack:

@@ -1,0 +1,238 @@
+"""Applies a user's feedback to regulatory plans and says what changed and what could not be.
+
+`changes` are listed in the order they were applied; each path is valid at the moment of
+its change (JSON Patch semantics): edits inside plans first, then removed plans (highest
+index first), then added plans, then recomputed estimates and deadline compression.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from typing import Optional
+
+from medreg.knowledge.feedback import (
+    AttributeIntent, DeadlineIntent, MarketIntent, StandardIntent, Unsupported, parse_feedback,
+)
+from medreg.knowledge.phrases import MARKET_NAMES, attribute_phrase, join, tr
+from medreg.knowledge.plans import MARKETS, Selected, plan_id, standard_activity, standard_entry, trigger_context
+from medreg.knowledge.refine_texts import NOT_APPLIED, REASONS
+from medreg.knowledge.refine_deadline import apply_deadline
+from medreg.knowledge.refine_plan_level import apply_plan_level
+from medreg.knowledge.schedule import plan_duration
+from medreg.knowledge.triggers import Outcome, TriggerContext, evaluate, referenced_attributes
+from medreg.knowledge.workstreams import spec
+
+MANDATORY = frozenset({"ISO 14971", "ISO 13485", "IEC 62366-1"})
+
+
+class Refiner:
+    """One refinement: the plans being edited and the record of what happened."""
+
+    def __init__(self, kb, plans: list[dict], classification: Optional[dict], purpose: Optional[dict], language: str):
+        self.kb, self.cls, self.purpose, self.language = kb, classification, purpose, language
+        self.plans = copy.deepcopy(plans)
+        self.single = len(plans) <= 1
+        self.changes: list[dict] = []
+        self.not_applied: list[dict] = []
+        self.notes: list[str] = []
+        self.schedule: Optional[dict] = None
+        self.base = {id(p): (float(p.get("estimated_weeks") or 0), plan_duration(p.get("activities") or []))
+                     for p in self.plans}
+        self.initial_standards = {id(p): len(p.get("standards") or []) for p in self.plans}
+        seen = {m for p in self.plans for m in p.get("markets") or []}
+        if not seen and classification:
+            seen = set(classification.get("markets") or {})
+        self.markets_before = [m for m in MARKETS if m in (seen or MARKETS)]
+        if classification:
+            self.old = trigger_context(kb, classification, None, purpose, self.markets_before)
+        else:
+            self.old = TriggerContext(markets=tuple(self.markets_before), closed_world=False)
+        self.new = self.old
+        self.cause: dict[str, str] = {}     # attribute or "markets" → the clause that changed it
+
+    # ---- records -------------------------------------------------------------------------
+    def change(self, path: str, before, after, reason: str) -> None:
+        """Record one change."""
+        self.changes.append({"path": path, "before": before, "after": after, "reason": reason})
+
+    def refuse(self, text: str, key: str, **values) -> None:
+        """Record feedback that could not be applied, and why."""
+        self.not_applied.append({"text": text, "reason": tr(NOT_APPLIED[key], self.language, **values)})
+
+    def t(self, key: str, **values) -> str:
+        """A change reason in the request's language."""
+        return tr(REASONS[key], self.language, **values)
+
+    # ---- intents -------------------------------------------------------------------------
+    def apply_markets(self, intents: list[MarketIntent]) -> None:
+        """Work out the new market list (the plans are edited later)."""
+        markets = list(self.markets_before)
+        for intent in intents:
+            if intent.action == "only":
+                proposed = [m for m in MARKETS if m in intent.markets]
+            elif intent.action == "drop":
+                proposed = [m for m in markets if m not in intent.markets]
+            else:
+                proposed = [m for m in MARKETS if m in markets or m in intent.markets]
+            if not proposed:
+                self.refuse(intent.text, "no_market_left")
+            elif proposed == markets:
+                self.refuse(intent.text, "already")
+            else:
+                markets = proposed
+                self.cause["markets"] = intent.text
+        self.new = replace(self.new, markets=tuple(markets))
+
+    def apply_attributes(self, intents: list[AttributeIntent]) -> None:
+        """Set the facts the user stated (with what they imply), refusing contradictions."""
+        changes: dict = {}
+        for intent in intents:
+            implied = {intent.key: intent.value}
+            if intent.key == "software" and intent.value is False:
+                if self.old.attributes.get("software_only"):
+                    self.refuse(intent.text, "software_only")
+                    continue
+                implied.update(ai=False, software_only=False)
+            if intent.key == "ai" and intent.value is True:
+                implied["software"] = True
+            current = {k: self.old.attributes.get(k, False if self.old.closed_world else None) for k in implied}
+            if all(current[k] == v for k, v in implied.items()):
+                self.refuse(intent.text, "already")
+                continue
+            changes.update(implied)
+            for key in implied:
+                self.cause[key] = intent.text
+        self.new = self.new.with_attributes(changes)
+
+    # ---- standards -----------------------------------------------------------------------
+    def _listed(self, sid: str) -> bool:
+        device = self.kb.data.devices.get(self.old.device or "", {})
+        return sid in (device.get("standards") or [])
+
+    def _outcomes(self, standard: dict) -> tuple[Outcome, Outcome]:
+        """The standard's trigger before and after the feedback (a listed one holds for its device)."""
+        ctx_old, ctx_new = self.old, self.new
+        if self._listed(standard["id"]):
+            if not standard.get("triggers"):
+                listed = Outcome(True, (("device", self.old.device),))
+                return listed, listed
+            ctx_old, ctx_new = replace(ctx_old, assume_device=True), replace(ctx_new, assume_device=True)
+        return evaluate(standard.get("triggers"), ctx_old), evaluate(standard.get("triggers"), ctx_new)
+
+    def _facts_text(self, standard: dict, market_gone: bool) -> tuple[str, str]:
+        keys = [k for k in referenced_attributes(standard.get("triggers")) if k in self.cause]
+        facts = [attribute_phrase(k, self.new.attributes.get(k, False), self.language) for k in keys]
+        texts = [self.cause[k] for k in keys]
+        if market_gone or not keys:
+            facts.append(join([tr(MARKET_NAMES[m], self.language) for m in self.new.markets], self.language))
+            texts.append(self.cause.get("markets", ""))
+        return "; ".join(f for f in facts if f), " / ".join(dict.fromkeys(t for t in texts if t))
+
+    def remove_standard(self, i: int, j: int, reason: str) -> None:
+        """Remove standards[j] of plans[i] and the activities that belong to it."""
+        plan = self.plans[i]
+        entry = plan["standards"].pop(j)
+        self.change(f"plans[{i}].standards[{j}]", entry, None, reason)
+        acts = plan.get("activities") or []
+        for k in range(len(acts) - 1, -1, -1):
+            if acts[k].get("standard") == entry["id"]:
+                self.change(f"plans[{i}].activities[{k}]", acts.pop(k), None,
+                            self.t("activity_removed_standard", standard=entry["id"]))
+
+    def drop_untriggered(self) -> None:
+        """Remove catalogue standards whose trigger the feedback made false."""
+        for i, plan in enumerate(self.plans):
+            for j in range(len(plan.get("standards") or []) - 1, -1, -1):
+                entry = plan["standards"][j]
+                standard = self.kb.data.standards.get(entry.get("id"))
+                market_gone = bool(entry.get("markets")) and not set(entry["markets"]) & set(self.new.markets)
+                if standard is None and not market_gone:
+                    continue
+                if standard is not None and not market_gone:
+                    old, new = self._outcomes(standard)
+                    if not (new.value is False and old.value is not False):
+                        continue
+                facts, text = self._facts_text(standard or {}, market_gone)
+                self.remove_standard(i, j, self.t("standard_removed", facts=facts, text=text))
+
+    def add_triggered(self) -> list[str]:
+        """Add catalogue standards the feedback made applicable; workstreams needing a new plan."""
+        present = {s.get("id") for p in self.plans for s in p.get("standards") or []}
+        by_id = {p.get("id"): p for p in self.plans}
+        missing: list[str] = []
+        for standard in self.kb.data.standards.values():
+            if standard["id"] in present:
+                continue
+            old, new = self._outcomes(standard)
+            if new.value is True and old.value is not True:
+                reasons = list(new.reasons)
+                facts, text = self._facts_text(standard, False)
+                workstream = standard.get("workstream") or "particular"
+                plan = by_id.get(plan_id(workstream))
+                if plan is None:
+                    missing.append(workstream)
+                    continue
+                self.add_standard(plan, Selected(standard, reasons), self.t("standard_added", facts=facts, text=text))
+        return list(dict.fromkeys(missing))
+
+    def add_standard(self, plan: dict, selected: Selected, reason: str) -> None:
+        """Append a standard (and its activity) to a plan."""
+        i = self.plans.index(plan)
+        entry = standard_entry(self.kb, selected, self.new, self.language)
+        plan.setdefault("standards", []).append(entry)
+        self.change(f"plans[{i}].standards[{len(plan['standards']) - 1}]", None, entry, reason)
+        activity = standard_activity(selected, plan.get("workstream") or "", self.language)
+        if activity:
+            plan.setdefault("activities", []).append(activity)
+            self.change(f"plans[{i}].activities[{len(plan['activities']) - 1}]", None, activity, reason)
+
+    def apply_standard_intents(self, intents: list[StandardIntent]) -> None:
+        """Remove or add the standards the user named."""
+        for intent in intents:
+            where = [(i, j) for i, p in enumerate(self.plans) for j, s in enumerate(p.get("standards") or [])
+                     if str(s.get("id", "")).upper() == intent.standard]
+            if intent.action == "drop":
+                if intent.standard in MANDATORY:
+                    self.refuse(intent.text, "mandatory", detail=intent.standard)
+                elif not where:
+                    self.refuse(intent.text, "not_in_plans", detail=intent.standard)
+                else:
+                    self.cause["standards"] = intent.text
+                    for i, j in reversed(where):
+                        self.remove_standard(i, j, self.t("standard_dropped_by_user", text=intent.text))
+                continue
+            standard = next((s for sid, s in self.kb.data.standards.items() if sid.upper() == intent.standard), None)
+            if where:
+                self.refuse(intent.text, "already")
+            elif standard is None:
+                self.refuse(intent.text, "not_in_catalogue", detail=intent.standard)
+            else:
+                plan = next((p for p in self.plans if p.get("id") == plan_id(standard.get("workstream") or "particular")),
+                            None)
+                if plan is None:
+                    self.refuse(intent.text, "needs_new_plan", detail=tr(spec(standard.get("workstream") or "particular").title, self.language))
+                else:
+                    self.add_standard(plan, Selected(standard, []), self.t("standard_added_by_user", text=intent.text))
+
+
+def refine_plans(kb, plans: list[dict], feedback: str, classification: Optional[dict],
+                 purpose: Optional[dict], language: str) -> dict:
+    """Revise `plans` from free-text feedback (Korean or English)."""
+    parsed = parse_feedback(feedback)
+    r = Refiner(kb, plans, classification, purpose, language)
+    for clause in parsed.unparsed:
+        r.refuse(clause, "unparsed")
+    for intent in parsed.intents:
+        if isinstance(intent, Unsupported):
+            r.refuse(intent.text, intent.reason if intent.reason in NOT_APPLIED else "unparsed", detail=intent.detail)
+    r.apply_markets([i for i in parsed.intents if isinstance(i, MarketIntent)])
+    r.apply_attributes([i for i in parsed.intents if isinstance(i, AttributeIntent)])
+    r.drop_untriggered()
+    missing = r.add_triggered()
+    r.apply_standard_intents([i for i in parsed.intents if isinstance(i, StandardIntent)])
+    apply_plan_level(r, missing)
+    deadlines = [i for i in parsed.intents if isinstance(i, DeadlineIntent)]
+    if deadlines:
+        apply_deadline(r, min(deadlines, key=lambda d: d.weeks))
+    return {"plans": r.plans, "changes": r.changes, "not_applied": r.not_applied, "notes": r.notes,
+            "schedule": r.schedule, "engine": "offline"}

@@ -1,0 +1,153 @@
+"""Plan-level edits of a refinement: markets, market-specific activities, plans that stop or
+start applying, dependencies and recomputed estimates."""
+from __future__ import annotations
+
+import copy
+from typing import Optional
+
+from medreg.knowledge.phrases import MARKET_NAMES, tr
+from medreg.knowledge.plans import ALWAYS, MARKETS, build_plans, plan_id
+from medreg.knowledge.schedule import plan_duration, round_weeks
+from medreg.knowledge.workstreams import SPECS, spec
+
+
+def _summary(plan: dict) -> dict:
+    return {"id": plan.get("id"), "title": plan.get("title")}
+
+
+def _new_classification(r) -> Optional[dict]:
+    if not r.cls:
+        return None
+    cls = copy.deepcopy(r.cls)
+    cls["attributes"] = dict(r.new.attributes)
+    return cls
+
+
+def _targets(r) -> tuple[dict, dict]:
+    """Offline plans before and after the feedback, by id (empty without a classification)."""
+    if not r.cls:
+        return {}, {}
+    before = build_plans(r.kb, r.cls, None, r.purpose, tuple(r.markets_before), r.language)
+    after = build_plans(r.kb, _new_classification(r), None, r.purpose, r.new.markets, r.language)
+    return {p["id"]: p for p in before}, {p["id"]: p for p in after}
+
+
+def _cause_text(r) -> str:
+    return " / ".join(dict.fromkeys(r.cause.values()))
+
+
+def _edit_markets(r, targets_after: dict) -> None:
+    removed = [m for m in r.markets_before if m not in r.new.markets]
+    added = [m for m in r.new.markets if m not in r.markets_before]
+    if not removed and not added:
+        return
+    if r.cls:
+        for market in added:
+            if market not in (r.cls.get("markets") or {}):
+                r.refuse(r.cause.get("markets", ""), "no_market_block", detail=market)
+    for i, plan in enumerate(r.plans):
+        target = targets_after.get(plan.get("id"))
+        before = list(plan.get("markets") or [])
+        after = [m for m in MARKETS if (m in before and m not in removed)
+                 or (m in added and (target is None or m in target.get("markets", [])))]
+        if after != before:
+            plan["markets"] = after
+            reason = " ".join([r.t("market_removed", market=tr(MARKET_NAMES[m], r.language), text=r.cause["markets"])
+                                for m in removed if m in before]
+                               + [r.t("market_added", market=tr(MARKET_NAMES[m], r.language), text=r.cause["markets"])
+                                  for m in added if m in after])
+            r.change(f"plans[{i}].markets", before, after, reason)
+        acts = plan.get("activities") or []
+        for k in range(len(acts) - 1, -1, -1):
+            if acts[k].get("market") in removed:
+                market = tr(MARKET_NAMES[acts[k]["market"]], r.language)
+                r.change(f"plans[{i}].activities[{k}]", acts.pop(k), None, r.t("activity_removed_market", market=market))
+        names = {a.get("name") for a in acts}
+        for activity in (target or {}).get("activities", []):
+            if activity.get("market") in added and activity["name"] not in names:
+                acts.append(copy.deepcopy(activity))
+                plan["activities"] = acts
+                market = tr(MARKET_NAMES[activity["market"]], r.language)
+                r.change(f"plans[{i}].activities[{len(acts) - 1}]", None, activity,
+                         r.t("activity_added_market", market=market))
+
+
+def _remove_plans(r, targets_before: dict, targets_after: dict) -> None:
+    gone = []
+    for i, plan in enumerate(r.plans):
+        pid = plan.get("id")
+        workstream = plan.get("workstream") or next((w for w in SPECS if plan_id(w) == pid), None)
+        lost_markets = not plan.get("markets") and bool(r.markets_before)
+        emptied = (r.initial_standards.get(id(plan), 0) > 0 and not plan.get("standards")
+                   and workstream not in ALWAYS and workstream != "clinical_evaluation")
+        stopped = bool(r.cls) and pid in targets_before and pid not in targets_after
+        if lost_markets or emptied or stopped:
+            gone.append(i)
+    for i in reversed(gone):
+        if r.single:
+            # A single plan sent for refinement stays, marked as no longer applicable, so the
+            # answer still has the plan the client asked about.
+            r.plans[i]["applicable"] = False
+            r.change(f"plans[{i}].applicable", True, False, r.t("plan_removed", text=_cause_text(r)))
+            continue
+        plan = r.plans.pop(i)
+        r.change(f"plans[{i}]", _summary(plan), None, r.t("plan_removed", text=_cause_text(r)))
+
+
+def _add_plans(r, missing: list[str], targets_before: dict, targets_after: dict) -> None:
+    present = {p.get("id") for p in r.plans}
+    wanted = [plan_id(w) for w in missing]
+    if r.cls:
+        wanted += [pid for pid in targets_after if pid not in targets_before]
+    wanted = [pid for pid in dict.fromkeys(wanted) if pid not in present]
+    if not wanted:
+        return
+    if not r.cls:
+        synthetic = {"attributes": {k: v for k, v in r.new.attributes.items() if v is not None}, "markets": {}}
+        targets_after = {p["id"]: p for p in build_plans(r.kb, synthetic, None, r.purpose, r.new.markets, r.language)}
+    for pid in wanted:
+        plan = targets_after.get(pid)
+        if plan is None:
+            continue
+        if r.single:
+            r.refuse(_cause_text(r), "needs_new_plan", detail=plan["title"])
+            continue
+        r.plans.append(copy.deepcopy(plan))
+        r.change(f"plans[{len(r.plans) - 1}]", None, plan, r.t("plan_added", text=_cause_text(r)))
+
+
+def _fix_dependencies(r) -> None:
+    present = {p.get("id") for p in r.plans}
+    for i, plan in enumerate(r.plans):
+        before = list(plan.get("depends_on") or [])
+        after = [d for d in before if d in present]
+        workstream = plan.get("workstream")
+        if workstream in SPECS and plan.get("id") == plan_id(workstream):
+            after += [plan_id(d) for d in spec(workstream).depends_on if plan_id(d) in present and plan_id(d) not in after]
+        if after != before:
+            plan["depends_on"] = after
+            r.change(f"plans[{i}].depends_on", before, after, r.t("depends_on"))
+
+
+def recompute_estimates(r) -> None:
+    """Move each plan's estimate by what its activities gained or lost (keeps foreign offsets)."""
+    for i, plan in enumerate(r.plans):
+        if id(plan) not in r.base:
+            continue
+        estimate, duration = r.base[id(plan)]
+        after = round_weeks(estimate - (duration - plan_duration(plan.get("activities") or [])))
+        before = plan.get("estimated_weeks")
+        if float(before or 0) != after:
+            plan["estimated_weeks"] = after
+            r.change(f"plans[{i}].estimated_weeks", before, after, r.t("weeks"))
+            r.base[id(plan)] = (after, plan_duration(plan.get("activities") or []))
+
+
+def apply_plan_level(r, missing: list[str]) -> None:
+    """Markets, plans that stop or start applying, dependencies, estimates."""
+    targets_before, targets_after = _targets(r)
+    _edit_markets(r, targets_after)
+    _remove_plans(r, targets_before, targets_after)
+    _add_plans(r, missing, targets_before, targets_after)
+    _fix_dependencies(r)
+    recompute_estimates(r)
