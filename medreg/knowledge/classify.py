@@ -11,7 +11,7 @@ from medreg.knowledge.eu_block import eu_block
 from medreg.knowledge.matching import Match, MatchIndex, build_device_index
 from medreg.knowledge.rules_kr import item_block, kr_block
 from medreg.knowledge.store import imported_index
-from medreg.knowledge.text import features
+from medreg.knowledge.text import features, negated_features
 from medreg.knowledge.us import us_block, us_block_from_fda_row
 
 # The text may override these (the maker's choice); other rule inputs only fill gaps or raise a question.
@@ -102,7 +102,8 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     language = "ko" if language == "ko" else "en"
     state = _state(kb)
     feats = features(concept)
-    curated = state.index.search(feats)
+    avoid = negated_features(concept)
+    curated = state.index.search(feats, avoid=avoid)
     if context and (not curated or curated[0].score < conf.MATCH_WEAK):
         with_context = state.index.search(feats | features(context))
         if with_context and (not curated or with_context[0].score > curated[0].score + 0.1):
@@ -110,7 +111,7 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     text = extract(concept + ("\n" + context if context else ""))
     curated = rerank(curated, text.values)
     imported_idx = imported_index(kb)
-    imported = imported_idx.search(feats) if imported_idx is not None else []
+    imported = imported_idx.search(feats, avoid=avoid) if imported_idx is not None else []
     best_c = curated[0] if curated else None
     best_fda = next((m for m in imported if m.candidate.source == "fda"), None)
     best_mfds = next((m for m in imported if m.candidate.source == "mfds"), None)
@@ -194,6 +195,9 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
 RERANK_KEYS = ("home_use", "software_only", "ivd", "invasiveness", "administers_medicine", "ionizing_radiation",
                "ai", "sterile", "single_use")
 RERANK_STEP = 0.06
+# Where a device type's silence is itself an answer (otherwise silence is "unknown", not "no").
+ABSENT_MEANS = {"software_only": False, "ivd": False, "invasiveness": "non_invasive", "ionizing_radiation": False,
+                "administers_medicine": False}
 
 
 def rerank(matches: list[Match], stated: dict) -> list[Match]:
@@ -207,10 +211,14 @@ def rerank(matches: list[Match], stated: dict) -> list[Match]:
             attrs = m.candidate.payload.get("attributes") or {}
             delta = 0.0
             for key in RERANK_KEYS:
-                if key in stated:
-                    mine = attrs.get(key, DEFAULTS.get(key, False))
-                    delta += RERANK_STEP if mine == stated[key] else -RERANK_STEP
-            m = Match(m.candidate, max(0.0, min(1.0, m.score + delta)), m.phrase)
+                if key not in stated:
+                    continue
+                mine = attrs.get(key, ABSENT_MEANS.get(key))
+                if mine == stated[key]:
+                    delta += RERANK_STEP
+                elif mine is not None:
+                    delta -= RERANK_STEP
+            m = Match(m.candidate, max(0.0, min(1.0, m.score + delta)), m.phrase, m.share)
         out.append(m)
     out.sort(key=lambda m: (-m.score, m.candidate.id))
     return out

@@ -9,7 +9,7 @@ _LEVEL = {("US", "I"): 1, ("US", "II"): 2, ("US", "III"): 3,
           ("EU", "I"): 1, ("EU", "Is"): 1, ("EU", "Im"): 1, ("EU", "Ir"): 1, ("EU", "IIa"): 2, ("EU", "IIb"): 2.5,
           ("EU", "III"): 3, ("KR", "1"): 1, ("KR", "2"): 2, ("KR", "3"): 2.5, ("KR", "4"): 3}
 
-MATCH_NONE = 0.40      # below: no device type is claimed, every class is null
+MATCH_NONE = 0.55      # below: no device type is claimed, every class is null
 MATCH_WEAK = 0.62      # below: classes given but the whole answer needs review
 HIGH = 0.8
 

@@ -12,12 +12,14 @@ from typing import Iterable, Optional
 
 from medreg.knowledge.text import features
 
-KO_WEIGHT = 0.55          # a Korean bigram is weaker evidence than a whole English word
+KO_WEIGHT = 0.8           # a Korean bigram is a little weaker evidence than a whole English word
 TAU = 0.6                 # matched (scaled) IDF mass at which the evidence damping reaches ~63 %
 NAME_WEIGHT = 1.0
 SYNONYM_WEIGHT = 1.0
 KEYWORD_WEIGHT = 0.7
 KEYWORD_BONUS = 0.03      # per extra keyword seen, up to two
+AVOID_FACTOR = 0.7        # a candidate named by what the concept says it lacks
+CONCEPT_SHARE = 0.2       # how much it matters what share of the concept's known words a candidate explains
 # Korean bigram inside a word (ㄱ) / spanning a space (ㄴ): weaker evidence than an English word.
 _FEATURE_SCALE = {"\u3131": KO_WEIGHT, "\u3134": KO_WEIGHT * 0.3}
 
@@ -40,6 +42,7 @@ class Match:
     candidate: Candidate
     score: float
     phrase: str
+    share: float = 1.0      # share of the concept's known words this candidate explains
 
 
 @dataclass
@@ -57,11 +60,13 @@ class MatchIndex:
     def __init__(self, items: Iterable[tuple[Candidate, list[tuple[str, float, bool]]]]) -> None:
         self.candidates: list[Candidate] = []
         self.phrases: list[_Phrase] = []
+        self.owned: list[list[int]] = []
         postings: dict[str, list[int]] = {}
         df: dict[str, int] = {}
         for candidate, phrases in items:
             owner = len(self.candidates)
             self.candidates.append(candidate)
+            self.owned.append([])
             seen: set[str] = set()
             for text, weight, is_keyword in phrases:
                 feats = frozenset(features(text, query=False))
@@ -69,6 +74,7 @@ class MatchIndex:
                     continue
                 pid = len(self.phrases)
                 self.phrases.append(_Phrase(owner, text, feats, weight, is_keyword))
+                self.owned[owner].append(pid)
                 for feat in feats:
                     postings.setdefault(feat, []).append(pid)
                 seen |= feats
@@ -84,8 +90,9 @@ class MatchIndex:
     def __len__(self) -> int:
         return len(self.candidates)
 
-    def search(self, concept_feats: set[str], limit: int = 6) -> list[Match]:
-        """The best-scoring candidates for a concept's features, best first."""
+    def search(self, concept_feats: set[str], limit: int = 6, avoid: frozenset | set = frozenset()) -> list[Match]:
+        """The best-scoring candidates for a concept's features, best first; candidates named by
+        something the concept says it lacks (`avoid`, e.g. "without antibiotic") are pushed down."""
         acc: dict[int, float] = {}
         weights, postings = self.weights, self.postings
         for feat in concept_feats:
@@ -106,10 +113,23 @@ class MatchIndex:
             current = best.get(phrase.owner)
             if current is None or score > current[0]:
                 best[phrase.owner] = (score, phrase.text)
+        # Share of the concept's known words that the candidate explains (all its phrases together):
+        # "hospital bed mattress" is explained better by a mattress than by a bed.
+        known = sum(weights[f] for f in concept_feats if f in weights and not f.startswith("\u3134"))
+        shortlist = sorted(best.items(), key=lambda kv: -kv[1][0])[: max(limit * 3, 12)]
         ranked = []
-        for owner, (score, text) in best.items():
+        for owner, (score, text) in shortlist:
+            explained: set[str] = set()
+            for pid in self.owned[owner]:
+                if pid in acc:
+                    explained |= self.phrases[pid].feats & concept_feats
+            share = min(1.0, sum(weights[f] for f in explained if not f.startswith("\u3134")) / known) if known else 0.0
             extra = max(0, keyword_hits.get(owner, 0) - 1)
-            ranked.append(Match(self.candidates[owner], min(1.0, score + KEYWORD_BONUS * min(extra, 2)), text))
+            score = score * (1.0 - CONCEPT_SHARE + CONCEPT_SHARE * share) + KEYWORD_BONUS * min(extra, 2)
+            if avoid and any(avoid & self.phrases[pid].feats for pid in self.owned[owner]
+                             if not self.phrases[pid].is_keyword):
+                score *= AVOID_FACTOR
+            ranked.append(Match(self.candidates[owner], min(1.0, score), text, share))
         ranked.sort(key=lambda m: (-m.score, m.candidate.source != "curated", m.candidate.id))
         return ranked[:limit]
 

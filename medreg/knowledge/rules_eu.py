@@ -261,6 +261,13 @@ def classify_mdr(attrs: dict, driven_class: Optional[Callable[[str], Optional[st
                                f"{target} 기기를 구동·제어하므로 같은 등급 (시행규칙 3.3)"))
         _software(a, out)
     else:
+        target = a.get("drives_device")
+        driven = driven_class(target) if (target and driven_class and a.get("active")) else None
+        if driven in ("IIb", "III"):
+            # Rule 9: active devices controlling or monitoring active therapeutic class IIb devices are
+            # IIb; those controlling, monitoring or influencing active implantable devices are III.
+            out.append(Finding(9, driven, f"controls or monitors the performance of {target}",
+                               f"{target}의 성능을 제어·감시"))
         if invasiveness == "non_invasive":
             _non_invasive(a, out)
         elif invasiveness == "body_orifice":

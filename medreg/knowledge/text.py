@@ -38,6 +38,10 @@ VARIANTS_EN = {
 }
 
 
+# Words that end in s without being plurals.
+NO_STEM = frozenset("lens gas diabetes series species news mumps measles herpes pancreas plus biceps triceps".split())
+
+
 def normalise(text: str) -> str:
     """NFKC, lower case, unify dashes and spaces."""
     text = unicodedata.normalize("NFKC", text or "").lower()
@@ -56,9 +60,13 @@ def stem_en(word: str) -> str:
     word = VARIANTS_EN.get(word, word)
     if len(word) <= 3 or word.isdigit():
         return word
+    if word in NO_STEM:
+        return word
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x")):
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             return word[: -len(suffix)] + repl
+    if word.endswith("ses") and word[:-2].endswith(("ns", "us", "is")):
+        return word[:-2]            # lenses → lens, viruses → virus
     if word.endswith("s") and not word.endswith(("ss", "us", "is", "os")):
         word = word[:-1]
     for suffix in ("ing", "ed"):
@@ -112,7 +120,37 @@ def ko_features(text: str, query: bool = False) -> set[str]:
     return feats
 
 
+_NEG_EN = re.compile(r"\b(?:without|no|free of|not)\s+(?:an?\s+|any\s+)?([a-z0-9]+(?:-[a-z0-9]+)*)")
+_NON_EN = re.compile(r"\bnon[- ]([a-z]+)")
+_FREE_EN = re.compile(r"\b([a-z]+)-free\b")
+_NEG_KO = re.compile(r"([\uac00-\ud7a3]{2,}?)(?:이|가|은|는|을|를)?\s*(?:없는|없이|없음|없고|미포함|미함유|불포함|비함유)")
+
+
+def split_negations(norm: str) -> tuple[str, str]:
+    """The text without the things it says the device lacks, and those things ("without antibiotic")."""
+    negated: list[str] = []
+
+    def cut(match: re.Match) -> str:
+        negated.append(match.group(1))
+        return " "
+
+    def join_non(match: re.Match) -> str:
+        return " non" + match.group(1) + " "   # "non-contact" is its own word, not "contact"
+
+    norm = _NON_EN.sub(join_non, norm)
+    norm = _FREE_EN.sub(cut, norm)
+    norm = _NEG_EN.sub(cut, norm)
+    norm = _NEG_KO.sub(cut, norm)
+    return norm, " ".join(negated)
+
+
 def features(text: str, query: bool = True) -> set[str]:
     """Every matching feature of a text: English stems plus Korean bigrams (query or phrase side)."""
-    norm = normalise(text)
+    norm, _ = split_negations(normalise(text))
     return set(en_tokens(norm)) | ko_features(norm, query)
+
+
+def negated_features(text: str) -> set[str]:
+    """Features of what the text says the device does not have (to push such candidates down)."""
+    _, negated = split_negations(normalise(text))
+    return set(en_tokens(negated)) | ko_features(negated, query=False) if negated else set()
