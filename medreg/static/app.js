@@ -230,12 +230,17 @@ function init() {
   });
   $('stop').addEventListener('click', () => state.controller?.abort());
   $('refine-form').addEventListener('submit', refine);
+  $('feedback').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('refine-form').requestSubmit();
+  });
   $('refine-cancel').addEventListener('click', () => $('refine-dialog').close());
   $('export-md').addEventListener('click', () => exportDossier('markdown'));
   $('export-html').addEventListener('click', () => exportDossier('html'));
   for (const btn of document.querySelectorAll('.lang-btn')) btn.addEventListener('click', () => switchLanguage(btn.dataset.lang));
   setStatus(t('idle'), 0);
   setBusy(false);
+  // Read-only view for tests and the devtools console.
+  window.medreg = { dossier: () => structuredClone(state.dossier) };
   document.body.dataset.ready = 'true';
 }
 

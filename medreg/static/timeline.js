@@ -69,7 +69,7 @@ export function renderTimeline(plans, { label = (w) => `${w}`, describe = '' } =
   rows.forEach((r, i) => {
     const y = top + i * rowH;
     const title = r.title.length > 30 ? `${r.title.slice(0, 29)}…` : r.title;
-    const g = el('g', { class: 'gantt-row', 'data-plan-id': r.id });
+    const g = el('g', { class: 'gantt-row', 'data-plan-id': r.id, 'data-start': r.start, 'data-end': r.end });
     g.append(el('text', { x: 8, y: y + rowH / 2 + 5, class: 'gantt-label' }, title));
     const bar = el('rect', { x: labelW + r.start * scale, y: y + 6, width: Math.max(2, (r.end - r.start) * scale), height: rowH - 12, rx: 4, class: 'gantt-bar' });
     bar.append(el('title', {}, `${r.title}: ${label(r.start)} – ${label(r.end)}`));
