@@ -3,7 +3,7 @@ type's own list, grouped into one plan per workstream, with activities and depen
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence
 
 from medreg.knowledge.phrases import MARKET_NAMES, WHY, attribute_phrase, tr
@@ -57,6 +57,21 @@ def trigger_context(kb, classification: Optional[dict], category: Optional[dict]
     return TriggerContext(attributes=attributes, category=code, device=device, markets=chosen)
 
 
+def listed_outcome(kb, standard: dict, ctx: TriggerContext) -> Outcome:
+    """A standard the device type lists: it holds for its device unless the classification's
+    facts contradict the device type's own on what its trigger looks at (e.g. home use
+    dropped by the user); a trigger that never fitted the type's facts does not remove it."""
+    listed = Outcome(True, (("device", ctx.device),))
+    trigger = standard.get("triggers")
+    if not trigger:
+        return listed
+    device = kb.data.devices.get(ctx.device or "", {})
+    own = TriggerContext(dict(device.get("attributes") or {}), ctx.category, ctx.device, ctx.markets, assume_device=True)
+    if evaluate(trigger, own).value is False:
+        return listed
+    return evaluate(trigger, replace(ctx, assume_device=True))
+
+
 def select_standards(kb, ctx: TriggerContext) -> list[Selected]:
     """Every catalogue standard whose trigger holds, plus the device type's own standards."""
     chosen: dict[str, Selected] = {}
@@ -71,10 +86,7 @@ def select_standards(kb, ctx: TriggerContext) -> list[Selected]:
             chosen.setdefault(sid, Selected({"id": sid, "edition": None, "title": sid, "workstream": "particular"},
                                             listed=True, in_catalogue=False))
             continue
-        # A listed standard still yields to its attributes (e.g. home use dropped by the user).
-        outcome: Outcome = evaluate(standard.get("triggers"), TriggerContext(
-            ctx.attributes, ctx.category, ctx.device, ctx.markets, assume_device=True))
-        if standard.get("triggers") and outcome.value is False:
+        if listed_outcome(kb, standard, ctx).value is False:
             continue
         entry = chosen.setdefault(sid, Selected(standard))
         entry.listed = True
@@ -225,10 +237,11 @@ def build_plans(kb, classification: dict, category: Optional[dict], purpose: Opt
     for selected in select_standards(kb, ctx):
         groups.setdefault(selected.standard.get("workstream") or "particular", []).append(selected)
     candidates = list(WORKSTREAMS) + sorted(w for w in groups if w not in SPECS)
+    rank = {sid: i for i, sid in enumerate(kb.data.standards)}   # the catalogue's own order
     present = {w for w in candidates if w in groups or w in ALWAYS or w == "clinical_evaluation"}
     plans = []
     for workstream in candidates:
-        plan = build_plan(kb, workstream, sorted(groups.get(workstream, []), key=lambda s: s.id),
+        plan = build_plan(kb, workstream, sorted(groups.get(workstream, []), key=lambda s: rank.get(s.id, len(rank))),
                           ctx, facts, present, language)
         if plan:
             plans.append(plan)

@@ -14,7 +14,9 @@ from medreg.knowledge.feedback import (
     AttributeIntent, DeadlineIntent, MarketIntent, StandardIntent, Unsupported, parse_feedback,
 )
 from medreg.knowledge.phrases import MARKET_NAMES, attribute_phrase, join, tr
-from medreg.knowledge.plans import MARKETS, Selected, plan_id, standard_activity, standard_entry, trigger_context
+from medreg.knowledge.plans import (
+    MARKETS, Selected, listed_outcome, plan_id, standard_activity, standard_entry, trigger_context,
+)
 from medreg.knowledge.refine_texts import NOT_APPLIED, REASONS
 from medreg.knowledge.refine_deadline import apply_deadline
 from medreg.knowledge.refine_plan_level import apply_plan_level
@@ -111,13 +113,9 @@ class Refiner:
 
     def _outcomes(self, standard: dict) -> tuple[Outcome, Outcome]:
         """The standard's trigger before and after the feedback (a listed one holds for its device)."""
-        ctx_old, ctx_new = self.old, self.new
         if self._listed(standard["id"]):
-            if not standard.get("triggers"):
-                listed = Outcome(True, (("device", self.old.device),))
-                return listed, listed
-            ctx_old, ctx_new = replace(ctx_old, assume_device=True), replace(ctx_new, assume_device=True)
-        return evaluate(standard.get("triggers"), ctx_old), evaluate(standard.get("triggers"), ctx_new)
+            return listed_outcome(self.kb, standard, self.old), listed_outcome(self.kb, standard, self.new)
+        return evaluate(standard.get("triggers"), self.old), evaluate(standard.get("triggers"), self.new)
 
     def _facts_text(self, standard: dict, market_gone: bool) -> tuple[str, str]:
         keys = [k for k in referenced_attributes(standard.get("triggers")) if k in self.cause]
