@@ -71,7 +71,8 @@ def build_imported_index(fda: dict[str, dict], mfds: dict[str, dict]) -> MatchIn
     for code, row in sorted(fda.items()):
         items.append((Candidate(f"fda:{code}", row.get("name", code), "", "fda", row), [(row.get("name", ""), 1.0, False)]))
     for code, row in sorted(mfds.items()):
-        items.append((Candidate(f"mfds:{code}", "", row.get("name_ko", code), "mfds", row), [(row.get("name_ko", ""), 1.0, False)]))
+        name_ko = row.get("name_ko", code)
+        items.append((Candidate(f"mfds:{code}", name_ko, name_ko, "mfds", row), [(name_ko, 1.0, False)]))
     return MatchIndex(items)
 
 

@@ -84,3 +84,14 @@ def test_fast_after_first_call(kb) -> None:
     for _ in range(50):
         classify_concept(kb, "블루투스 인슐린 펌프", None, ALL, "ko")
     assert (time.perf_counter() - start) / 50 < 0.02
+
+
+@pytest.mark.parametrize("concept, language, markets", [
+    ("스마트 인슐린 펌프", "ko", ALL), ("a blockchain ledger", "en", ALL), ("insulin pump app", "en", ("US", "EU")),
+    ("implantable pulse oximeter", "en", ALL), ("sterile tongue depressor", "ko", ("KR",)),
+])
+def test_result_validates_against_the_api_schema(kb, concept: str, language: str, markets) -> None:
+    from medreg.schemas.results import ClassificationSchema
+
+    result = classify_concept(kb, concept, None, markets, language)
+    assert ClassificationSchema().validate(result) == {}

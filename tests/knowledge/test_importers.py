@@ -51,6 +51,9 @@ def test_matching_searches_imported_entries(imported) -> None:
     assert us["class"] == {"1": "I", "2": "II", "3": "III"}[row["DEVICECLASS"]]
     assert r["markets"]["EU"]["derived"] is True and r["markets"]["EU"]["needs_review"]
     assert r["confidence"] <= 0.7
+    from medreg.schemas.results import ClassificationSchema
+
+    assert ClassificationSchema().validate(r) == {}
 
 
 def test_korean_concept_finds_imported_mfds_item(imported) -> None:

@@ -57,3 +57,22 @@ def test_specific_phrase_beats_generic_one() -> None:
                                         ("stents", "stent"), ("glass", "glass"), ("status", "status")])
 def test_stemmer(word: str, stem: str) -> None:
     assert stem_en(word) == stem
+
+
+def test_every_curated_name_and_synonym_finds_its_own_device_type() -> None:
+    """Over the real knowledge base: a type's own names retrieve it (or tie with a type sharing the name)."""
+    from medreg.knowledge.loader import load_data
+
+    devices = load_data().devices
+    if not devices:
+        pytest.skip("no curated device types yet")
+    index = build_device_index(devices)
+    total, misses = 0, []
+    for device in devices.values():
+        for phrase in [device["name"], device["name_ko"], *device.get("synonyms_en", []), *device.get("synonyms_ko", [])]:
+            total += 1
+            matches = index.search(features(phrase), limit=10)
+            own = next((m.score for m in matches if m.candidate.id == device["id"]), None)
+            if own is None or own < matches[0].score - 1e-9:
+                misses.append((device["id"], phrase, matches[0].candidate.id if matches else None))
+    assert len(misses) <= 0.02 * total, misses[:20]
