@@ -27,6 +27,8 @@ import gevent  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.servers import Gunicorn  # noqa: E402
 
+# One load generator is one client: the per-client limits would refuse it.
+UNLIMITED = {"MEDREG_RATE_LIMIT": "off", "MEDREG_MAX_STREAMS_PER_CLIENT": "0"}
 BODY = json.dumps({"concept": "smart insulin pump", "language": "en"}).encode()
 
 
@@ -67,7 +69,7 @@ def one_stream(port: int, path: str) -> tuple[float, bool]:
 def latency(args: argparse.Namespace) -> dict:
     """Figure 1: N streams at once on a ~1 s step, clients ramped over `ramp` seconds."""
     server = Gunicorn(env={"MEDREG_ENGINE": "tests.fakes:SlowEngine", "MEDREG_TEST_STEP_S": str(args.step_s),
-                           "MEDREG_HEARTBEAT_S": "15"}, workers=args.workers)
+                           "MEDREG_HEARTBEAT_S": "15", **UNLIMITED}, workers=args.workers)
     server.start(Path(tempfile.mkdtemp()))
     try:
         one_stream(server.port, "/api/stream/classify")  # warm the worker (imports, knowledge base)
@@ -112,7 +114,7 @@ def throughput(args: argparse.Namespace) -> dict:
     figures = {}
     for label, app_module, env in [
         ("floor", "bench.floor_app:app", {}),
-        ("medreg", "wsgi:app", {"MEDREG_ENGINE": "tests.fakes:InstantEngine"}),
+        ("medreg", "wsgi:app", {"MEDREG_ENGINE": "tests.fakes:InstantEngine", **UNLIMITED}),
     ]:
         server = Gunicorn(env={**env, "MEDREG_ACCESS_LOG": ""}, workers=args.workers, app_module=app_module)
         server.start(Path(tempfile.mkdtemp()))

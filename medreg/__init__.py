@@ -7,25 +7,35 @@ from flask import Flask
 
 
 class Medreg:
-    """What the app shares across requests: the engine."""
+    """What the app shares across requests: the engine, the limiter, the open-stream counter."""
 
     def __init__(self, engine) -> None:
         self.engine = engine
+        self.limiter = None
+        self.stream_slots = None
 
 
 def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     """Build the Flask app: configuration, engine, blueprints, CORS, error handlers."""
     from medreg.config import load_config
     from medreg.engines.registry import build_engine
-    from medreg.http import cors, docs, errors, health
+    from medreg.http import auth, cors, docs, errors, health, limits, logs
     from medreg.http.api import api_bp, stream_bp
 
     app = Flask(__name__, instance_relative_config=True)
     load_config(app, config)
     app.json.ensure_ascii = False  # Korean stays readable in JSON answers
     app.extensions["medreg"] = Medreg(build_engine(app.config))
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:  # behind nginx: take the client address from X-Forwarded-For
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    logs.init_app(app)
     errors.init_app(app)
     cors.init_app(app)
+    auth.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(stream_bp)
     app.register_blueprint(health.health_bp)

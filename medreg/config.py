@@ -30,7 +30,14 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT": "120/minute",
     "RATE_LIMIT_STORAGE_URI": "memory://",
     "MAX_STREAMS_PER_CLIENT": 20,
-    "LOG_CONCEPTS": False,
+    "LOG_LEVEL": "INFO",
+    "LOG_TRACEBACKS": False,
+    # "api": keys protect /api only; "all": also /, /docs and /openapi.json.
+    "AUTH_SCOPE": "api",
+    # How many proxies (nginx) stand in front: their X-Forwarded-For is trusted that deep.
+    "PROXY_HOPS": 0,
+    # /healthz also reports greenlets, resident memory and open streams (benchmarks).
+    "STATS": False,
     "KB_STORE": None,
 }
 

@@ -12,6 +12,7 @@ class Status:
     message: str
     stage: str
     progress: Optional[float] = None
+    request_id: Optional[str] = None
     type: ClassVar[str] = "status"
 
     def payload(self) -> dict:
@@ -19,6 +20,8 @@ class Status:
         body = {"type": "status", "message": self.message, "stage": self.stage}
         if self.progress is not None:
             body["progress"] = round(self.progress, 3)
+        if self.request_id is not None:
+            body["request_id"] = self.request_id
         return body
 
 

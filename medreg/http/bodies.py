@@ -28,6 +28,19 @@ def header_language(request: Request) -> str:
     return best or "en"
 
 
+def guess_language(request: Request) -> str:
+    """For errors raised before the body was read: Korean if a small JSON body has Hangul, else the header's."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if _is_json(request) and request.content_length is not None and request.content_length <= limit:
+        try:
+            language = request_language(json.loads(request.get_data(cache=True)), default="")
+        except (ValueError, RecursionError, UnicodeDecodeError, TypeError, AttributeError):
+            language = ""
+        if language:
+            return language
+    return header_language(request)
+
+
 def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
     result: dict = {}
     for key, value in pairs:

@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 
 from medreg.errors import (MedregError, MethodNotAllowed, NotFound, PayloadTooLarge, InvalidJSON,
                            MedregError as Internal, message_for)
-from medreg.http.bodies import header_language
+from medreg.http.bodies import guess_language
 from medreg.http.streaming import sse_error_response
 
 log = logging.getLogger(__name__)
@@ -18,7 +18,7 @@ _FROM_HTTP = {404: NotFound, 405: MethodNotAllowed, 413: PayloadTooLarge, 400: I
 
 def error_response(error: MedregError) -> Response:
     """The error as JSON, or as one SSE `error` event on a stream endpoint."""
-    language = error.language or header_language(request)
+    language = error.language or guess_language(request)
     if request.path.startswith("/api/stream/"):
         return sse_error_response(error.code, message_for(error.code, language), error.status,
                                   retryable=error.retryable, fields=error.fields, headers=error.headers)

@@ -70,11 +70,12 @@ def _shape_result(step: str, request, data: dict) -> dict:
     return data
 
 
-def run_step(step: str, engine: Engine, request) -> Iterator[Event]:
+def run_step(step: str, engine: Engine, request, request_id: str | None = None) -> Iterator[Event]:
     """Yield the first status at once, the engine's events, then exactly one `Done` or `Failure`."""
     started = time.monotonic()
     language = request.language
-    yield Status(message=FIRST_STATUS[step][language], stage="started", progress=0.0)
+    yield Status(message=FIRST_STATUS[step][language], stage="started", progress=0.0,
+                 request_id=request_id)
     result: Result | None = None
     try:
         for event in getattr(engine, step)(request):

@@ -80,7 +80,8 @@ def test_disconnect_runs_cleanup_within_two_seconds(slow_server) -> None:
 def test_two_hundred_concurrent_streams_complete(gunicorn_server) -> None:
     """200 streams at once on one worker all end with done, with whole events."""
     url = gunicorn_server({"MEDREG_ENGINE": "tests.fakes:SlowEngine", "MEDREG_TEST_STEP_S": "1",
-                           "MEDREG_HEARTBEAT_S": "0.5"})
+                           "MEDREG_HEARTBEAT_S": "0.5", "MEDREG_RATE_LIMIT": "off",
+                           "MEDREG_MAX_STREAMS_PER_CLIENT": "0"})
 
     def one(n: int) -> list[str]:
         response = requests.post(f"{url}/api/stream/classify", json={"concept": f"device {n}"}, timeout=30)

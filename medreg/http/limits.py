@@ -1,0 +1,82 @@
+"""Rate limits per API key or client address (flask-limiter) and a cap on open streams per client."""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import Counter
+from contextlib import contextmanager
+from typing import Iterator
+
+from flask import Flask, Response, current_app, g, request
+from flask_limiter import Limiter, RequestLimit
+
+from medreg.errors import RateLimited
+
+
+def client_key() -> str:
+    """The API key's id when one was presented, else the client address (after ProxyFix)."""
+    key = getattr(g, "api_key_id", None)
+    return f"key:{key}" if key else f"ip:{request.remote_addr or 'unknown'}"
+
+
+class StreamSlots:
+    """Counts open streams per client in this worker; refuses one past the cap."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.open: Counter = Counter()
+        self._lock = threading.Lock()
+
+    @property
+    def total(self) -> int:
+        """Streams open in this worker."""
+        return sum(self.open.values())
+
+    def acquire(self, client: str) -> None:
+        """Take a slot or raise `RateLimited`."""
+        with self._lock:
+            if self.cap and self.open[client] >= self.cap:
+                raise RateLimited(headers={"Retry-After": "5"})
+            self.open[client] += 1
+
+    def release(self, client: str) -> None:
+        """Give a slot back."""
+        with self._lock:
+            self.open[client] -= 1
+            if self.open[client] <= 0:
+                del self.open[client]
+
+    @contextmanager
+    def held(self, client: str) -> Iterator[None]:
+        """Hold a slot for the life of a stream."""
+        self.acquire(client)
+        try:
+            yield
+        finally:
+            self.release(client)
+
+
+def _on_breach(limit: RequestLimit) -> Response:
+    retry_after = max(1, math.ceil(limit.reset_at - time.time()))
+    raise RateLimited(headers={"Retry-After": str(retry_after)})
+
+
+def init_app(app: Flask) -> None:
+    """Install the limiter (in memory by default, or MEDREG_RATE_LIMIT_STORAGE_URI, e.g. redis://)."""
+    rate = str(app.config["RATE_LIMIT"] or "off").strip()
+    enabled = rate.lower() not in ("off", "none", "0", "")
+    limiter = Limiter(
+        client_key, app=app, enabled=enabled, storage_uri=app.config["RATE_LIMIT_STORAGE_URI"],
+        # One budget per client across every /api route, JSON and stream alike.
+        application_limits=[rate] if enabled else [],
+        application_limits_exempt_when=lambda: not request.path.startswith("/api/") or request.method == "OPTIONS",
+        on_breach=_on_breach, headers_enabled=False,
+    )
+    app.extensions["medreg"].limiter = limiter
+    app.extensions["medreg"].stream_slots = StreamSlots(int(app.config["MAX_STREAMS_PER_CLIENT"] or 0))
+
+
+def stream_slots() -> StreamSlots:
+    """This app's stream counter."""
+    return current_app.extensions["medreg"].stream_slots
