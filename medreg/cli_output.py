@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 from typing import Any, TextIO
 
-from medreg.export import LABELS, PURPOSE_FIELDS
+from medreg.export import LABELS, PURPOSE_FIELDS, standard_label
 
 
 class Progress:
@@ -115,8 +115,7 @@ def format_plan(plan: dict, lang: str) -> str:
     out = [f"  ■ {plan.get('title')} [{plan.get('id')}] — {_v(plan.get('estimated_weeks'))} {L['weeks']}"
            f"  ({_v(plan.get('markets'))})"]
     for s in plan.get("standards") or []:
-        edition = f":{s['edition']}" if s.get("edition") else ""
-        out.append(f"      {s.get('id')}{edition}  {s.get('title', '')}")
+        out.append(f"      {standard_label(s)}  {s.get('title', '')}")
     for a in plan.get("activities") or []:
         out.append(f"      · {a.get('name')} → {a.get('deliverable')} ({_v(a.get('weeks'))} {L['weeks']})")
     if plan.get("depends_on"):

@@ -122,6 +122,21 @@ def _market_facts(market: dict, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
+def standard_label(standard: dict) -> str:
+    """"ISO 14971:2019" whether the edition repeats the id or gives only the year."""
+    sid, edition = str(standard.get("id") or ""), str(standard.get("edition") or "")
+    if not edition:
+        return sid
+    if edition.startswith(sid):
+        return edition
+    return f"{sid}:{edition}" if edition[:1].isdigit() else f"{sid} ({edition})"
+
+
+def _titles(plans: list[dict], ids: Any) -> str:
+    titles = {p.get("id"): p.get("title") for p in plans}
+    return ", ".join(str(titles.get(i) or i) for i in ids or [])
+
+
 def _md_cell(text: Any) -> str:
     # A pipe would end the table cell; a line break would end the row.
     return _value(text).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
@@ -169,14 +184,13 @@ def to_markdown(dossier: dict, language: Optional[str] = None) -> str:
             if plan.get("markets"):
                 out.append(f"- **{L['markets']}:** {_value(plan['markets'])}")
             if plan.get("depends_on"):
-                out.append(f"- **{L['depends_on']}:** {_value(plan['depends_on'])}")
+                out.append(f"- **{L['depends_on']}:** {_titles(plans, plan['depends_on'])}")
             if plan.get("rationale"):
                 out.append(f"- **{L['rationale']}:** {plan['rationale']}")
             out += ["", f"**{L['standards']}:**", ""]
             for s in plan.get("standards") or []:
-                edition = f":{s['edition']}" if s.get("edition") else ""
                 why = f" — {s['why']}" if s.get("why") else ""
-                out.append(f"- **{s.get('id')}{edition}** {s.get('title', '')}{why}")
+                out.append(f"- **{standard_label(s)}** {s.get('title', '')}{why}")
             out += ["", f"| {L['activities']} | {L['deliverable']} | {L['weeks']} |", "|---|---|---:|"]
             out += [f"| {_md_cell(a.get('name'))} | {_md_cell(a.get('deliverable'))} | {_md_cell(a.get('weeks'))} |"
                     for a in plan.get("activities") or []]
@@ -264,12 +278,12 @@ def to_html(dossier: dict, language: Optional[str] = None) -> str:
                        f"({_e(plan.get('estimated_weeks'))} {_e(L['weeks'])})</h3>")
             for key in ("markets", "depends_on", "rationale"):
                 if plan.get(key):
-                    out.append(f"<p><strong>{_e(L[key])}:</strong> {_e(plan[key])}</p>")
+                    value = _titles(plans, plan[key]) if key == "depends_on" else plan[key]
+                    out.append(f"<p><strong>{_e(L[key])}:</strong> {_e(value)}</p>")
             out.append(f"<h4>{_e(L['standards'])}</h4><ul>")
             for s in plan.get("standards") or []:
-                edition = f":{s['edition']}" if s.get("edition") else ""
                 why = f" — {_e(s['why'])}" if s.get("why") else ""
-                out.append(f"<li><strong>{_e(str(s.get('id')) + edition)}</strong> {_e(s.get('title', ''))}{why}</li>")
+                out.append(f"<li><strong>{_e(standard_label(s))}</strong> {_e(s.get('title', ''))}{why}</li>")
             out.append(f"</ul><table><tr><th>{_e(L['activities'])}</th><th>{_e(L['deliverable'])}</th>"
                        f"<th>{_e(L['weeks'])}</th></tr>")
             out += [f"<tr><td>{_e(a.get('name'))}</td><td>{_e(a.get('deliverable'))}</td>"

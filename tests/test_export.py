@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from medreg.export import dossier_language, to_html, to_markdown
+from medreg.export import LABELS, dossier_language, standard_label, to_html, to_markdown
 from tests.web.sample import CLASSIFICATION, PLANS, PURPOSE
 
 
@@ -160,3 +160,19 @@ def test_index_page_is_served(client):
     response = client.get("/")
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert b'<script type="module" src="static/app.js">' in response.data
+
+
+@pytest.mark.parametrize("standard, label", [
+    ({"id": "ISO 14971", "edition": "ISO 14971:2019"}, "ISO 14971:2019"),
+    ({"id": "ISO 14971", "edition": "2019"}, "ISO 14971:2019"),
+    ({"id": "IEC 62304", "edition": "2006+A1:2015"}, "IEC 62304:2006+A1:2015"),
+    ({"id": "IEC 60601-1", "edition": None}, "IEC 60601-1"),
+    ({"id": "ASTM F1980", "edition": "current"}, "ASTM F1980 (current)"),
+])
+def test_standard_label_never_repeats_the_id(standard, label):
+    assert standard_label(standard) == label
+
+
+def test_dependencies_are_named_by_title(dossier):
+    md = to_markdown(dossier)
+    assert f"{LABELS['depends_on']['ko']}:** {PLANS[0]['title']}" in md

@@ -83,8 +83,9 @@ function setPlanProgress(index, total) {
 
 function drawPlans(freshId = null) {
   const cards = $('plan-cards');
+  const titles = new Map(state.dossier.plans.map((p) => [p.id, p.title]));
   cards.replaceChildren(...state.dossier.plans.map((p) => {
-    const card = renderPlan(p, { onRefine: openRefine, fresh: p.id === freshId });
+    const card = renderPlan(p, { onRefine: openRefine, fresh: p.id === freshId, titles });
     const refinement = state.lastChanges.get(p.id);
     if (refinement) {
       highlightChanges(card, refinement.changes);

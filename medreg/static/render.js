@@ -85,8 +85,17 @@ export function renderPurpose(p) {
   ]));
 }
 
-/** A plan card; `onRefine(plan)` opens the feedback form. */
-export function renderPlan(plan, { onRefine, fresh = false } = {}) {
+/** "ISO 14971:2019" whether the edition repeats the id ("ISO 14971:2019") or not ("2019"). */
+export function standardLabel(s) {
+  const id = String(s.id || '');
+  const edition = s.edition ? String(s.edition) : '';
+  if (!edition) return id;
+  if (edition.startsWith(id)) return edition;
+  return /^\d/.test(edition) ? `${id}:${edition}` : `${id} (${edition})`;
+}
+
+/** A plan card; `onRefine(plan)` opens the feedback form; `titles` names the plans it depends on. */
+export function renderPlan(plan, { onRefine, fresh = false, titles = new Map() } = {}) {
   return h('article', { class: fresh ? 'plan fresh' : 'plan', id: `plan-${plan.id}`, dataset: { planId: plan.id }, 'aria-labelledby': `plan-title-${plan.id}` },
     h('header', {},
       h('h4', { id: `plan-title-${plan.id}`, 'data-path': 'title' }, plan.title),
@@ -96,14 +105,14 @@ export function renderPlan(plan, { onRefine, fresh = false } = {}) {
     plan.rationale ? h('p', { class: 'rationale', 'data-path': 'rationale' }, plan.rationale) : null,
     h('h5', {}, t('standards')),
     h('ul', { class: 'standards' }, (plan.standards || []).map((s, i) => h('li', { 'data-path': `standards.${i}` },
-      h('strong', {}, `${s.id}${s.edition ? `:${s.edition}` : ''}`), ` ${s.title || ''}`,
+      h('strong', {}, standardLabel(s)), ` ${s.title || ''}`,
       s.why ? h('span', { class: 'why' }, ` — ${s.why}`) : null))),
     h('h5', {}, t('activities')),
     h('table', { class: 'activities' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('activities')), h('th', { scope: 'col' }, t('deliverable')), h('th', { scope: 'col' }, t('weeks')))),
       h('tbody', {}, (plan.activities || []).map((a, i) => h('tr', { 'data-path': `activities.${i}` },
         h('td', {}, a.name), h('td', {}, a.deliverable), h('td', { class: 'num' }, a.weeks))))),
-    plan.depends_on?.length ? h('p', { class: 'depends', 'data-path': 'depends_on' }, `${t('dependsOn')}: ${plan.depends_on.join(', ')}`) : null,
+    plan.depends_on?.length ? h('p', { class: 'depends', 'data-path': 'depends_on' }, `${t('dependsOn')}: ${plan.depends_on.map((id) => titles.get(id) || id).join(', ')}`) : null,
     onRefine ? h('button', { type: 'button', class: 'secondary refine-btn', onclick: () => onRefine(plan) }, t('refine')) : null,
   );
 }

@@ -39,6 +39,16 @@ function el(name, attrs = {}, text) {
   return node;
 }
 
+/** Cut a label to about `units` half-width characters (Hangul and other wide letters count two). */
+export function fit(text, units) {
+  let used = 0;
+  for (let i = 0; i < text.length; i++) {
+    used += /[\u1100-\u11ff\u3000-\u9fff\uac00-\ud7a3\uff00-\uffef]/.test(text[i]) ? 2 : 1;
+    if (used > units) return `${text.slice(0, i).trimEnd()}…`;
+  }
+  return text;
+}
+
 function tickStep(total) {
   for (const step of [1, 2, 4, 8, 12, 26, 52]) if (total / step <= 12) return step;
   return 104;
@@ -67,16 +77,6 @@ export function renderTimeline(plans, { label = (w) => `${w}`, describe = '' } =
   }
   const index = new Map(rows.map((r, i) => [r.id, i]));
   rows.forEach((r, i) => {
-    const y = top + i * rowH;
-    const title = r.title.length > 30 ? `${r.title.slice(0, 29)}…` : r.title;
-    const g = el('g', { class: 'gantt-row', 'data-plan-id': r.id, 'data-start': r.start, 'data-end': r.end });
-    g.append(el('text', { x: 8, y: y + rowH / 2 + 5, class: 'gantt-label' }, title));
-    const bar = el('rect', { x: labelW + r.start * scale, y: y + 6, width: Math.max(2, (r.end - r.start) * scale), height: rowH - 12, rx: 4, class: 'gantt-bar' });
-    bar.append(el('title', {}, `${r.title}: ${label(r.start)} – ${label(r.end)}`));
-    g.append(bar, el('text', { x: labelW + r.end * scale - 6, y: y + rowH / 2 + 5, class: 'gantt-bar-text', 'text-anchor': 'end' }, `${r.end - r.start}`));
-    svg.append(g);
-  });
-  rows.forEach((r, i) => {
     for (const dep of r.deps) {
       const j = index.get(dep);
       const from = rows[j];
@@ -86,6 +86,16 @@ export function renderTimeline(plans, { label = (w) => `${w}`, describe = '' } =
       const xs = Math.max(labelW + from.start * scale + 2, x1 - 8);
       svg.append(el('path', { d: `M${xs},${y1 + rowH / 2 - 6} V${y2} H${x2}`, class: 'gantt-dep', 'marker-end': 'url(#arrow)' }));
     }
+  });
+  rows.forEach((r, i) => {
+    const y = top + i * rowH;
+    const title = fit(r.title, 31);
+    const g = el('g', { class: 'gantt-row', 'data-plan-id': r.id, 'data-start': r.start, 'data-end': r.end });
+    g.append(el('text', { x: 8, y: y + rowH / 2 + 5, class: 'gantt-label' }, title));
+    const bar = el('rect', { x: labelW + r.start * scale, y: y + 6, width: Math.max(2, (r.end - r.start) * scale), height: rowH - 12, rx: 4, class: 'gantt-bar' });
+    bar.append(el('title', {}, `${r.title}: ${label(r.start)} – ${label(r.end)}`));
+    g.append(bar, el('text', { x: labelW + r.end * scale - 6, y: y + rowH / 2 + 5, class: 'gantt-bar-text', 'text-anchor': 'end' }, `${r.end - r.start}`));
+    svg.append(g);
   });
   return svg;
 }

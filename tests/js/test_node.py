@@ -31,9 +31,11 @@ def check(result: subprocess.CompletedProcess) -> None:
     assert "# skipped 0" in report, f"a Node test skipped itself:\n{report}"
 
 
-def test_client_against_byte_split_servers():
-    """Parser and client: splits mid-line and mid-character, ids, comments, retry:, timeouts, back-off."""
-    check(run_node("sse-client.test.js", {}))
+@pytest.mark.parametrize("test_file", ["sse-client.test.js", "timeline.test.js"])
+def test_without_a_server(test_file):
+    """Parser and client over byte-split test servers (mid-line, mid-character, ids, comments,
+    retry:, timeouts, back-off); the Gantt schedule."""
+    check(run_node(test_file, {}))
 
 
 @pytest.mark.server

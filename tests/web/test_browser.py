@@ -74,6 +74,8 @@ def test_whole_flow_from_concept_to_refined_plan(live_server, open_page, artifac
             if dep in bars:
                 assert bars[plan["id"]][0] >= bars[dep][1], (plan["id"], dep)
 
+    page.screenshot(path=str(artifacts / "web-plans.png"), full_page=True)
+
     # Refine the first plan; the changes are listed and highlighted on the card.
     first = plans[0]["id"]
     page.locator(f"#plan-{first} .refine-btn").click()
