@@ -18,6 +18,8 @@ NAME_WEIGHT = 1.0
 SYNONYM_WEIGHT = 1.0
 KEYWORD_WEIGHT = 0.7
 KEYWORD_BONUS = 0.03      # per extra keyword seen, up to two
+DOC_CAP = 0.75            # a candidate found only by scattered words never reaches high confidence
+DOC_TAU = 1.5             # matched IDF mass (over all of a candidate's words) for ~63 % of DOC_CAP
 AVOID_FACTOR = 0.7        # a candidate named by what the concept says it lacks
 CONCEPT_SHARE = 0.2       # how much it matters what share of the concept's known words a candidate explains
 # Korean bigram inside a word (ㄱ) / spanning a space (ㄴ): weaker evidence than an English word.
@@ -85,6 +87,11 @@ class MatchIndex:
         top = math.log(1.0 + n)
         self.weights = {f: math.log(1.0 + n / c) / top * _FEATURE_SCALE.get(f[0], 1.0) for f, c in df.items()}
         self.postings = postings
+        # Every word a candidate is known by, pooled: catches paraphrases that name no phrase whole.
+        self.doc_postings: dict[str, list[int]] = {}
+        for owner, pids in enumerate(self.owned):
+            for feat in set().union(*(self.phrases[p].feats for p in pids)) if pids else ():
+                self.doc_postings.setdefault(feat, []).append(owner)
         self.totals = [sum(self.weights[f] for f in p.feats) for p in self.phrases]
 
     def __len__(self) -> int:
@@ -113,6 +120,19 @@ class MatchIndex:
             current = best.get(phrase.owner)
             if current is None or score > current[0]:
                 best[phrase.owner] = (score, phrase.text)
+        doc_mass: dict[int, float] = {}
+        for feat in concept_feats:
+            owners = self.doc_postings.get(feat)
+            if owners is None:
+                continue
+            w = weights[feat]
+            for owner in owners:
+                doc_mass[owner] = doc_mass.get(owner, 0.0) + w
+        for owner, mass in doc_mass.items():
+            doc_score = DOC_CAP * (1.0 - math.exp(-mass / DOC_TAU))
+            current = best.get(owner)
+            if current is None or doc_score > current[0]:
+                best[owner] = (doc_score, "(words)" if current is None else current[1])
         # Share of the concept's known words that the candidate explains (all its phrases together):
         # "hospital bed mattress" is explained better by a mattress than by a bed.
         known = sum(weights[f] for f in concept_feats if f in weights and not f.startswith("\u3134"))

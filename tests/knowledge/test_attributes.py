@@ -60,3 +60,22 @@ def test_single_use_turns_off_reusable_surgical() -> None:
     device = {"invasiveness": "surgically_invasive", "duration": "transient", "reusable_surgical": True}
     attrs, sources, _ = merge_attributes(device, extract("single-use scissors").values, curated=True)
     assert attrs["reusable_surgical"] is False and sources["reusable_surgical"] == "text"
+
+
+@pytest.mark.parametrize("text, contact", [
+    ("a dressing for burns", "injured_skin"),
+    ("a catheter placed into the vein", "circulating_blood"),
+    ("정맥 내로 삽입하는 카테터", "circulating_blood"),
+    ("an intraoral appliance", "mucosa"),
+    ("구강 내에 넣는 장치", "mucosa"),
+    ("an adhesive patch on the skin", "intact_skin"),
+    ("a patch placed over a wound", "injured_skin"),     # the wound decides, not the patch
+])
+def test_body_contact(text: str, contact: str) -> None:
+    assert extract(text).values.get("body_contact") == contact
+
+
+@pytest.mark.parametrize("text", ["a low-level laser therapy cap", "초음파 치료기", "a radiofrequency skin tightening device"])
+def test_energy_delivery_makes_it_active_and_therapeutic(text: str) -> None:
+    values = extract(text).values
+    assert values.get("active") is True and values.get("active_function") == "therapeutic", values
