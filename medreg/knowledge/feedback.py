@@ -197,12 +197,12 @@ def _attribute_intents(clause: str) -> list[Intent]:
     out: list[Intent] = []
     for key, negated, affirmed, en, ko in ATTRIBUTE_WORDS:
         words = re.compile(rf"\b(?:{en})\b|{ko}", _I)
-        if not words.search(clause):
+        wired_only = key == "wireless" and re.search(r"\bwired only\b|\bcable only\b|유선만|유선 전용", clause, _I)
+        if not words.search(clause) and not wired_only:
             continue
         neg = re.search(rf"{_NEG_EN}(?:{en})\b", clause, _I) or re.search(rf"(?:{ko}){_NEG_KO}", clause, _I) \
             or re.search(rf"\b(?:{en})\b[\w\s-]{{0,12}}?\b(?:removed|dropped|not needed|free)\b", clause, _I)
-        if key == "wireless" and re.search(r"\bwired only\b|\bcable only\b|유선만|유선 전용", clause, _I):
-            neg = True
+        neg = neg or wired_only
         pos = re.search(rf"{_POS_EN}(?:{en})\b|\b(?:{en})\b[\s-]+(?:module|enabled|connected|support)", clause, _I) \
             or re.search(rf"(?:{ko}){_POS_KO}", clause, _I)
         if neg:

@@ -78,8 +78,10 @@ def _remove_plans(r, targets_before: dict, targets_after: dict) -> None:
         pid = plan.get("id")
         workstream = plan.get("workstream") or next((w for w in SPECS if plan_id(w) == pid), None)
         lost_markets = not plan.get("markets") and bool(r.markets_before)
-        emptied = (r.initial_standards.get(id(plan), 0) > 0 and not plan.get("standards")
-                   and workstream not in ALWAYS and workstream != "clinical_evaluation")
+        # Only our own plans are dropped for losing their standards: a plan made elsewhere
+        # may hold work we cannot judge.
+        emptied = (workstream in SPECS and pid == plan_id(workstream) and r.initial_standards.get(id(plan), 0) > 0
+                   and not plan.get("standards") and workstream not in ALWAYS and workstream != "clinical_evaluation")
         stopped = bool(r.cls) and pid in targets_before and pid not in targets_after
         if lost_markets or emptied or stopped:
             gone.append(i)

@@ -114,44 +114,52 @@ class Compression:
         return self.after.weeks <= self.deadline_weeks + 1e-9
 
 
-def compress(plans: list[dict], deadline_weeks: float, rounds: int = 6) -> Compression:
-    """Shorten activities on the critical path, only as much as needed; edits `plans` in place."""
+def compress(plans: list[dict], deadline_weeks: float) -> Compression:
+    """Shorten activities just enough to meet the deadline, or as far as they go; edits `plans`.
+
+    All plans are compressed by one common fraction of their slack (the smallest that meets
+    the deadline, found by bisection), then every plan whose compression the critical path
+    does not need is put back, so only the plans that matter change.
+    """
     before = critical_path(plans)
-    index = {p.get("id"): i for i, p in enumerate(plans)}
-    original: dict[tuple[int, int], float] = {}
+    if before.weeks <= deadline_weeks:
+        return Compression(deadline_weeks, before, before, [])
+    original = [[float(a.get("weeks") or 0) for a in p.get("activities") or []] for p in plans]
+    floors = [[round_weeks(w * COMPRESSIBLE[kind_of(a)]) for w, a in zip(ws, p.get("activities") or [])]
+              for ws, p in zip(original, plans)]
     # Plans made elsewhere may carry an estimate that is not the sum of their activities:
     # keep their offset and move the estimate only by what compression saved.
-    base = {i: (float(p.get("estimated_weeks") or 0), plan_duration(p.get("activities") or []))
-            for i, p in enumerate(plans)}
-    current = before
-    for _ in range(rounds):
-        excess = current.weeks - deadline_weeks
-        if excess <= 0:
-            break
-        slack: list[tuple[int, int, float]] = []
-        for plan_id in current.plan_ids:
-            i = index[plan_id]
-            for j, activity in enumerate(plans[i].get("activities") or []):
-                start_weeks = original.get((i, j), float(activity.get("weeks") or 0))
-                floor = round_weeks(start_weeks * COMPRESSIBLE[kind_of(activity)])
-                if float(activity.get("weeks") or 0) > floor:
-                    slack.append((i, j, floor))
-        if not slack:
-            break
-        total = sum(float(plans[i]["activities"][j]["weeks"]) - floor for i, j, floor in slack)
-        share = min(1.0, excess / total) if total else 1.0
-        for i, j, floor in slack:
-            activity = plans[i]["activities"][j]
-            weeks = float(activity["weeks"])
-            original.setdefault((i, j), weeks)
-            activity["weeks"] = max(floor, round_weeks(weeks - (weeks - floor) * share))
-        for plan_id in current.plan_ids:
-            i = index[plan_id]
-            estimate, duration = base[i]
-            saved = duration - plan_duration(plans[i].get("activities") or [])
-            plans[i]["estimated_weeks"] = round_weeks(estimate - saved)
-        current = critical_path(plans)
-    edits = [(i, j, before_w, float(plans[i]["activities"][j]["weeks"]))
-             for (i, j), before_w in sorted(original.items())
-             if float(plans[i]["activities"][j]["weeks"]) != before_w]
-    return Compression(deadline_weeks, before, current, edits)
+    base = [(float(p.get("estimated_weeks") or 0), plan_duration(p.get("activities") or [])) for p in plans]
+    estimates = [p.get("estimated_weeks") for p in plans]
+
+    def apply(i: int, fraction: float) -> None:
+        acts = plans[i].get("activities") or []
+        for j, activity in enumerate(acts):
+            w, floor = original[i][j], floors[i][j]
+            activity["weeks"] = w if fraction == 0 else max(floor, round_weeks(w - (w - floor) * fraction))
+        estimate, duration = base[i]
+        plans[i]["estimated_weeks"] = (estimates[i] if fraction == 0
+                                       else round_weeks(estimate - (duration - plan_duration(acts))))
+
+    def everything(fraction: float) -> float:
+        for i in range(len(plans)):
+            apply(i, fraction)
+        return critical_path(plans).weeks
+
+    target = max(deadline_weeks, everything(1.0))
+    low, high = 0.0, 1.0
+    for _ in range(16):
+        mid = (low + high) / 2
+        if everything(mid) <= target:
+            high = mid
+        else:
+            low = mid
+    everything(high)
+    for i in range(len(plans)):
+        apply(i, 0.0)
+        if critical_path(plans).weeks > target:
+            apply(i, high)
+    edits = [(i, j, original[i][j], float(plans[i]["activities"][j]["weeks"]))
+             for i in range(len(plans)) for j in range(len(original[i]))
+             if float(plans[i]["activities"][j]["weeks"]) != original[i][j]]
+    return Compression(deadline_weeks, before, critical_path(plans), edits)
