@@ -19,7 +19,7 @@ def flags(attrs: dict) -> dict:
 def function_key(attrs: dict) -> str:
     """Which function phrase describes the device type best (first that holds)."""
     f = flags(attrs)
-    for key in ("ivd", "administers_medicine", "therapeutic", "diagnostic", "software_only", "implantable"):
+    for key in ("ivd", "administers_medicine", "contraceptive", "therapeutic", "diagnostic", "software_only", "implantable"):
         if f.get(key):
             return key
     return "default"
@@ -37,11 +37,12 @@ def with_ro(name: str) -> str:
 FUNCTIONS: dict[str, Text] = {
     "ivd": {"en": "for the in-vitro examination of specimens derived from the human body", "ko": "인체 유래 검체의 체외 검사"},
     "administers_medicine": {"en": "to administer medicinal products to the patient", "ko": "환자에 대한 의약품 투여"},
+    "contraceptive": {"en": "for contraception", "ko": "피임"},
     "therapeutic": {"en": "for treatment or alleviation through an active therapeutic function",
                     "ko": "능동 치료 기능을 통한 질병의 치료 또는 완화"},
     "diagnostic": {"en": "to supply information for diagnosis or monitoring", "ko": "진단 또는 감시를 위한 정보 제공"},
     "software_only": {"en": "to process medical data and provide information for a medical purpose",
-                      "ko": "의료 데이터를 처리하여 의료 목적의 정보 제공"},
+                      "ko": "의료 데이터 처리 및 정보 제공"},
     "implantable": {"en": "to be implanted in the body", "ko": "체내 이식"},
     "default": {"en": "for the medical purpose stated by the manufacturer", "ko": "제조자가 정한 의료 목적"},
 }

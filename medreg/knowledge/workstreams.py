@@ -18,6 +18,11 @@ def _not_ivd(f: Facts) -> bool:
     return not f.attr("ivd")
 
 
+def _radio(f: Facts) -> bool:
+    # Standalone software uses the phone's radio; only hardware with its own radio needs approval.
+    return bool(f.attr("wireless")) and not f.attr("software_only")
+
+
 SPECS: dict[str, WorkstreamSpec] = {s.id: s for s in (
     WorkstreamSpec(
         "risk_management", {"en": "Risk management", "ko": "위험관리"},
@@ -137,11 +142,11 @@ SPECS: dict[str, WorkstreamSpec] = {s.id: s for s in (
         market_activities=(
             A("Radio authorisation (FCC, 47 CFR Part 15 for unlicensed radios)", "무선 인증(FCC, 비면허 무선기기는 47 CFR Part 15)",
               "FCC grant (a pre-certified radio module may cover this)", "FCC 인증(사전 인증 모듈로 대체 가능)", 6, "test",
-              market="US", when=has("wireless")),
+              market="US", when=_radio),
             A("Radio Equipment Directive 2014/53/EU assessment", "무선기기 지침(RED) 2014/53/EU 평가",
-              "RED test reports", "RED 시험 성적서", 6, "test", market="EU", when=has("wireless")),
+              "RED test reports", "RED 시험 성적서", 6, "test", market="EU", when=_radio),
             A("Radio conformity assessment under the Radio Waves Act (KC)", "전파법에 따른 적합성평가(KC)",
-              "KC radio certificate", "전파 적합성평가 인증서", 6, "test", market="KR", when=has("wireless")),
+              "KC radio certificate", "전파 적합성평가 인증서", 6, "test", market="KR", when=_radio),
         ),
     ),
     WorkstreamSpec(

@@ -239,3 +239,34 @@ def test_foreign_plans_are_handled(kb) -> None:
     _check_record(out)
     assert [p["markets"] for p in out["plans"]] == [["US"], ["US"]]
     assert out["plans"][0]["standards"] == []
+
+
+# ---- end to end on the real knowledge base ---------------------------------------------------
+
+from medreg.knowledge import Knowledge  # noqa: E402
+from medreg.knowledge.loader import load_data  # noqa: E402
+
+REAL = load_data()
+
+
+@pytest.mark.skipif(not (REAL.standards and REAL.devices), reason="real catalogue not present yet")
+@pytest.mark.parametrize("concept, language, feedback, gone, kept", [
+    ("스마트 인슐린 펌프, 블루투스로 앱 연동, 가정용", "ko", "무선 없음, 한국만 판매", {"IEC 81001-5-1"}, {"IEC 62304", "IEC 60601-1"}),
+    ("Smart insulin pump with Bluetooth app for home use", "en", "hospital use only", {"IEC 60601-1-11"}, {"IEC 60601-1"}),
+    ("Wearable ECG monitor with Bluetooth", "en", "no wireless", {"IEC 81001-5-1"}, {"ISO 14971"}),
+])
+def test_real_end_to_end(concept, language, feedback, gone, kept) -> None:
+    """classify → plans → refine with the real knowledge base, in both languages."""
+    kb = Knowledge(REAL)
+    try:
+        cls = kb.classify(concept, None, MARKETS, language)
+    except ImportError:
+        pytest.skip("classifier not present yet")
+    plans = kb.plans(cls, None, None, MARKETS, language)
+    if not gone <= _standards(plans):
+        pytest.skip(f"classification of {concept!r} did not yield {gone}")
+    out = kb.refine(plans, feedback, cls, None, language)
+    _check_record(out)
+    assert not gone & _standards(out["plans"])
+    assert kept <= _standards(out["plans"])
+    assert out["not_applied"] == []
