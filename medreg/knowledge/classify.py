@@ -18,8 +18,10 @@ from medreg.knowledge.us import us_block, us_block_from_fda_row
 TEXT_WINS = {"wireless", "home_use", "software", "ai", "single_use", "sterile", "measuring"}
 DEFAULTS = {"invasiveness": "non_invasive", "active": False, "software": False, "wireless": False,
             "home_use": False, "sterile": False}
+# Gaps in a curated type that the text may fill.
+TEXT_FILLS = {"duration", "body_contact", "home_use"}
 # Text attributes that, if they contradict the device type, suggest a different device.
-CONFLICT_KEYS = {"invasiveness", "software_only", "ivd", "administers_medicine", "ionizing_radiation"}
+CONFLICT_KEYS = {"invasiveness", "software_only", "ivd"}
 _lock = threading.Lock()
 
 
@@ -40,23 +42,20 @@ def _state(kb) -> _State:
 
 
 def merge_attributes(device_attrs: dict, text: dict, curated: bool) -> tuple[dict, dict, list[str]]:
-    """Device-type attributes overlaid with the text's; returns attributes, sources, conflicts."""
-    attrs, sources, conflicts = {}, {}, []
-    for key, value in device_attrs.items():
-        attrs[key], sources[key] = value, "device_type"
+    """Device-type attributes overlaid with the text's; returns attributes, sources, conflicts.
+
+    For a curated type the text may override the maker's choices (TEXT_WINS) and fill in
+    duration, body contact and home use; a text fact that contradicts the type on a key that
+    would mean a different device (CONFLICT_KEYS) is reported, not applied. Without a curated
+    type the text fills every gap.
+    """
+    attrs = dict(device_attrs)
+    sources = {key: "device_type" for key in device_attrs}
+    conflicts: list[str] = []
     for key, value in text.items():
-        if key in TEXT_WINS or key not in attrs:
-            if curated and key in CONFLICT_KEYS and key not in attrs:
-                default = DEFAULTS.get(key, False)
-                if value != default:
-                    conflicts.append(key)
-                    continue
-            if curated and key not in TEXT_WINS and key not in ("duration", "body_contact", "home_use"):
-                # Gap-filling of rule inputs for a curated type: keep the type's facts, show the text's as context only.
-                if key in ("active", "active_function", "life_supporting"):
-                    continue
+        if key in TEXT_WINS or (key not in attrs and (not curated or key in TEXT_FILLS)):
             attrs[key], sources[key] = value, "text"
-        elif attrs[key] != value and key in CONFLICT_KEYS:
+        elif curated and key in CONFLICT_KEYS and attrs.get(key, DEFAULTS.get(key, False)) != value:
             conflicts.append(key)
     if text.get("single_use") and attrs.get("reusable_surgical"):
         attrs["reusable_surgical"], sources["reusable_surgical"] = False, "text"
@@ -97,33 +96,82 @@ def _imported_attrs(row: dict) -> dict:
     return attrs
 
 
-def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[str, ...], language: str) -> dict:
-    """A Classification dict (see briefs/classification-shape.md) for a free-text concept."""
-    language = "ko" if language == "ko" else "en"
+@dataclass
+class _Found:
+    """What matching found: the curated ranking, imported hits, and the chosen primary."""
+
+    curated: list[Match]
+    imported: list[Match]
+    best_fda: Optional[Match]
+    best_mfds: Optional[Match]
+    primary: Optional[Match]
+
+
+def _find(kb, concept: str, context: Optional[str], stated: dict) -> _Found:
+    """Rank curated types (then imported entries) and pick the one the answer rests on."""
     state = _state(kb)
-    feats = features(concept)
-    avoid = negated_features(concept)
+    feats, avoid = features(concept), negated_features(concept)
     curated = state.index.search(feats, avoid=avoid)
     if context and (not curated or curated[0].score < conf.MATCH_WEAK):
-        with_context = state.index.search(feats | features(context))
+        # The context only helps when the concept alone is not enough.
+        with_context = state.index.search(feats | features(context), avoid=avoid)
         if with_context and (not curated or with_context[0].score > curated[0].score + 0.1):
             curated = with_context
-    text = extract(concept + ("\n" + context if context else ""))
-    curated = rerank(curated, text.values)
-    imported_idx = imported_index(kb)
-    imported = imported_idx.search(feats, avoid=avoid) if imported_idx is not None else []
+    curated = rerank(curated, stated)
+    index = imported_index(kb)
+    imported = index.search(feats, avoid=avoid) if index is not None else []
     best_c = curated[0] if curated else None
     best_fda = next((m for m in imported if m.candidate.source == "fda"), None)
     best_mfds = next((m for m in imported if m.candidate.source == "mfds"), None)
     best_imp = max([m for m in (best_fda, best_mfds) if m], key=lambda m: m.score, default=None)
-
-    primary: Optional[Match] = None
+    primary = None
+    # Curated types carry all three markets and citations, so they win unless clearly weaker.
     if best_c and best_c.score >= conf.MATCH_NONE and (best_imp is None or best_c.score >= best_imp.score - 0.1):
         primary = best_c
     elif best_imp and best_imp.score >= conf.MATCH_NONE:
         primary = best_imp
-    device = primary.candidate.payload if primary and primary.candidate.source == "curated" else None
+    return _Found(curated, imported, best_fda, best_mfds, primary)
 
+
+def _markets(kb, found: _Found, device: Optional[dict], attrs: dict, device_attrs: dict,
+             markets: tuple[str, ...], language: str) -> dict[str, dict]:
+    """One block per requested market."""
+    out: dict[str, dict] = {}
+    best_fda, best_mfds = found.best_fda, found.best_mfds
+    if "US" in markets:
+        if device is not None and (device.get("us") or not best_fda or best_fda.score < conf.MATCH_WEAK):
+            out["US"] = us_block(device, language)
+        elif best_fda and best_fda.score >= (conf.MATCH_WEAK if device is not None else conf.MATCH_NONE):
+            out["US"] = us_block_from_fda_row(best_fda.candidate.payload, language)
+        else:
+            out["US"] = us_block(None, language)
+    if "EU" in markets:
+        derived = device is None and found.primary is not None
+        out["EU"] = eu_block(device, attrs, device_attrs, language, _driven_class(kb), derived=derived)
+    if "KR" in markets:
+        if device is not None and (device.get("kr") or {}).get("grade"):
+            out["KR"] = kr_block(device, attrs, language)
+        elif best_mfds and (best_mfds.score >= conf.MATCH_WEAK or found.primary is best_mfds):
+            row = best_mfds.candidate.payload
+            out["KR"] = item_block([row["code"]], int(row["grade"]), row.get("name_ko"), None, language, imported=True)
+        else:
+            out["KR"] = kr_block(device, attrs, language)
+    if found.primary is None:
+        # Nothing matched: no class anywhere, whatever the rules could derive from the words alone.
+        for block in out.values():
+            block.update({"class": None, "needs_review": True})
+            if "grade" in block:
+                block["grade"] = None
+    return out
+
+
+def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[str, ...], language: str) -> dict:
+    """A Classification dict (see briefs/classification-shape.md) for a free-text concept."""
+    language = "ko" if language == "ko" else "en"
+    text = extract(concept + ("\n" + context if context else ""))
+    found = _find(kb, concept, context, text.values)
+    primary = found.primary
+    device = primary.candidate.payload if primary and primary.candidate.source == "curated" else None
     if device is not None:
         device_attrs = dict(device.get("attributes") or {})
     elif primary is not None and primary.candidate.source == "fda":
@@ -131,59 +179,34 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     else:
         device_attrs = {}
     attrs, sources, conflicts = merge_attributes(device_attrs, text.values, device is not None)
+    result_markets = _markets(kb, found, device, attrs, device_attrs, markets, language)
 
-    result_markets: dict[str, dict] = {}
-    no_match = primary is None
-    if "US" in markets:
-        if device is not None and (device.get("us") or not best_fda or best_fda.score < conf.MATCH_WEAK):
-            result_markets["US"] = us_block(device, language)
-        elif best_fda and best_fda.score >= (conf.MATCH_WEAK if device is not None else conf.MATCH_NONE):
-            result_markets["US"] = us_block_from_fda_row(best_fda.candidate.payload, language)
-        else:
-            result_markets["US"] = us_block(None, language)
-    if "EU" in markets:
-        derived = device is None and primary is not None
-        result_markets["EU"] = eu_block(device, attrs, device_attrs, language, _driven_class(kb), derived=derived)
-    if "KR" in markets:
-        if device is not None and (device.get("kr") or {}).get("grade"):
-            result_markets["KR"] = kr_block(device, attrs, language)
-        elif best_mfds and best_mfds.score >= conf.MATCH_WEAK:
-            row = best_mfds.candidate.payload
-            result_markets["KR"] = item_block([row["code"]], int(row["grade"]), row.get("name_ko"), None, language,
-                                              imported=True)
-        else:
-            result_markets["KR"] = kr_block(device, attrs, language)
-            if no_match:
-                result_markets["KR"]["grade"] = None
-
-    others = [m for m in curated if primary is None or m.candidate.id != primary.candidate.id]
+    others = [m for m in found.curated if primary is None or m.candidate.id != primary.candidate.id]
     runner = others[0] if others else None
-    signals = conf.Signals(score=primary.score if primary else (best_c.score if best_c else 0.0),
-                           runner_up=runner.score if runner else 0.0,
+    best_score = primary.score if primary else (found.curated[0].score if found.curated else 0.0)
+    signals = conf.Signals(score=best_score, runner_up=runner.score if runner else 0.0,
                            runner_up_differs=bool(runner and device and _differs(device, runner.candidate.payload)),
                            conflicts=len(conflicts), imported=device is None and primary is not None,
+                           rival=_rival(primary, device, others),
                            markets=result_markets)
     confidence = conf.confidence(signals)
     ambiguous = bool(primary and (primary.score < conf.MATCH_WEAK or
                                   (signals.runner_up_differs and primary.score - signals.runner_up < 0.12)))
-    if no_match:
-        for block in result_markets.values():
-            block["class"] = None
-            block["needs_review"] = True
-    needs_review = no_match or confidence < 0.6 or any(b.get("needs_review") for b in result_markets.values())
-    names = [(m.candidate.name_ko or m.candidate.name) if language == "ko" else (m.candidate.name or m.candidate.name_ko)
-             for m in ([primary] if primary else []) + others[:2]
-             if m.score >= max(conf.MATCH_NONE * 0.75, (primary.score if primary else 0) - 0.2)]
+    needs_review = primary is None or confidence < 0.6 or any(b.get("needs_review") for b in result_markets.values())
+    names = [_display_name(m, language) for m in ([primary] if primary else []) + others[:2]
+             if m.score >= max(conf.MATCH_NONE * 0.75, best_score - 0.2)]
     eu_assumed = "duration" not in attrs and attrs.get("invasiveness") in ("body_orifice", "surgically_invasive")
-    questions = conf.questions(language, alternatives=names, ambiguous=ambiguous, no_match=no_match, attrs=attrs,
-                               sources=sources, conflicts=[_conflict_words(k, text.evidence) for k in conflicts],
+    questions = conf.questions(language, alternatives=names, ambiguous=ambiguous, no_match=primary is None,
+                               attrs=attrs, sources=sources,
+                               conflicts=[text.evidence.get(k, k) for k in conflicts],
                                device_name=(device or {}).get("name_ko" if language == "ko" else "name"),
                                assumed_duration=eu_assumed)
+    alternatives = [_brief(m) for m in others[:4]]
+    alternatives += [_brief(m) for m in found.imported[:3] if not primary or m.candidate.id != primary.candidate.id]
     return {
         "concept": concept, "language": language,
         "device": _brief(primary) if primary else None,
-        "alternatives": [_brief(m) for m in others[:4]] + [_brief(m) for m in imported[:3]
-                                                             if not primary or m.candidate.id != primary.candidate.id],
+        "alternatives": alternatives,
         "category": _category(kb, device, language),
         "attributes": attrs, "attribute_sources": sources,
         "markets": result_markets,
@@ -192,9 +215,23 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     }
 
 
+def _rival(primary: Optional[Match], device: Optional[dict], others: list[Match]) -> bool:
+    """A runner-up with a different answer that explains as much of the concept (e.g. syringe + needle)."""
+    if primary is None or device is None:
+        return False
+    return any(m.score >= RIVAL_SCORE and m.share >= primary.share and _differs(device, m.candidate.payload)
+               for m in others[:3])
+
+
+def _display_name(match: Match, language: str) -> str:
+    c = match.candidate
+    return (c.name_ko or c.name) if language == "ko" else (c.name or c.name_ko)
+
+
 RERANK_KEYS = ("home_use", "software_only", "ivd", "invasiveness", "administers_medicine", "ionizing_radiation",
                "ai", "sterile", "single_use")
 RERANK_STEP = 0.06
+RIVAL_SCORE = 0.5
 # Where a device type's silence is itself an answer (otherwise silence is "unknown", not "no").
 ABSENT_MEANS = {"software_only": False, "ivd": False, "invasiveness": "non_invasive", "ionizing_radiation": False,
                 "administers_medicine": False}
@@ -229,7 +266,3 @@ def _differs(a: dict, b: dict) -> bool:
     def key(d: dict) -> tuple:
         return ((d.get("us") or {}).get("class"), (d.get("eu") or {}).get("class"), (d.get("kr") or {}).get("grade"))
     return key(a) != key(b)
-
-
-def _conflict_words(key: str, evidence: dict) -> str:
-    return evidence.get(key, key)

@@ -22,6 +22,7 @@ class Signals:
     runner_up: float = 0.0
     runner_up_differs: bool = False
     conflicts: int = 0
+    rival: bool = False          # another type with a different class explains as much of the concept
     imported: bool = False
     markets: dict = field(default_factory=dict)
 
@@ -41,6 +42,8 @@ def confidence(s: Signals) -> float:
     if s.runner_up_differs and gap < 0.12:
         value *= 0.72 + 2.0 * max(gap, 0.0)
     value -= 0.12 * s.conflicts
+    if s.rival:
+        value -= 0.15
     spread = market_spread(s.markets)
     if spread >= 1.5:
         value -= 0.15

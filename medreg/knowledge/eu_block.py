@@ -60,8 +60,8 @@ _TEXT = {
     "unverified": ("The EU classification of this type is not verified; needs review.", "이 유형의 EU 등급은 확인되지 않았습니다. 검토가 필요합니다."),
     "changed": ("The description changes the attributes the rules use, so the class was recomputed.",
                 "설명의 내용이 분류 규칙의 속성을 바꾸어 등급을 다시 계산했습니다."),
-    "derived": ("Derived from the attributes stated in the description only; needs review.",
-                "설명에 적힌 속성만으로 추정한 등급입니다. 검토가 필요합니다."),
+    "derived": ("Derived from the attributes known (device type and description); no curated EU class, needs review.",
+                "알려진 속성(기기 유형과 설명)으로 추정한 등급입니다. 확인된 EU 등급이 없어 검토가 필요합니다."),
     "none": ("No device type matched well enough to classify; describe the intended purpose and mechanism.",
              "분류할 만큼 잘 맞는 기기 유형이 없습니다. 사용 목적과 작동 원리를 알려 주세요."),
 }
