@@ -43,20 +43,57 @@ function fieldsText(fields) {
   return Object.entries(fields).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(' ') : typeof v === 'object' ? JSON.stringify(v) : v}`).join('; ');
 }
 
+function authHeaders() {
+  const key = $('api-key').value.trim();
+  try { sessionStorage.setItem('medreg.key', key); } catch { /* storage off */ }
+  return key ? { Authorization: `Bearer ${key}` } : {};
+}
+
+function askForKey() {
+  $('server-settings').open = true;
+  $('api-key').focus();
+}
+
+function markStep(step, how) {
+  const li = document.querySelector(`#steps [data-step="${step}"]`);
+  if (!li) return;
+  li.hidden = false;
+  li.classList.remove('active', 'done', 'failed');
+  li.classList.add(how);
+  if (how === 'active') li.setAttribute('aria-current', 'step'); else li.removeAttribute('aria-current');
+}
+
+function resetSteps() {
+  for (const li of document.querySelectorAll('#steps li')) {
+    li.classList.remove('active', 'done', 'failed');
+    li.removeAttribute('aria-current');
+  }
+}
+
 /** One streamed step: returns the `result` data, or null after an error event or a stop. */
 async function runStep(step, body, { onPlan } = {}) {
+  const result = await streamStep(step, body, onPlan);
+  markStep(step, result ? 'done' : 'failed');
+  return result;
+}
+
+async function streamStep(step, body, onPlan) {
   let result = null;
   const controller = state.controller;
+  markStep(step, 'active');
   setStatus(t('connecting'));
   try {
     const terminal = await streamSSE(`api/stream/${step}`, {
-      body, signal: controller.signal, timeout: 300000,
+      body, signal: controller.signal, timeout: 300000, headers: authHeaders(),
       onRetry: ({ attempt, delay }) => setStatus(t('retrying', attempt, delay / 1000)),
       onEvent: ({ event, data }) => {
         if (event === 'status') setStatus(data.message, data.progress);
         else if (event === 'plan') onPlan?.(data);
         else if (event === 'result') result = data.data;
-        else if (event === 'error') showError(data.message || data.code, fieldsText(data.fields));
+        else if (event === 'error') {
+          showError(data.message || data.code, fieldsText(data.fields));
+          if (data.code === 'unauthorized') askForKey();
+        }
       },
     });
     return terminal.event === 'done' ? result : null;
@@ -123,6 +160,8 @@ async function analyse(event) {
   state.dossier = newDossier(concept, context, markets);
   state.lastChanges.clear();
   for (const id of ['classification', 'purpose', 'plans', 'timeline', 'export']) $(id).hidden = true;
+  resetSteps();
+  document.querySelector('#steps [data-step="refine"]').hidden = true;
   $('plan-cards').replaceChildren();
   setPlanProgress(0, 0);
   state.controller = new AbortController();
@@ -197,11 +236,12 @@ async function exportDossier(format) {
   clearError();
   try {
     const response = await fetch('api/export', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      method: 'POST', headers: { 'Content-Type': 'application/json', ...authHeaders() },
       body: JSON.stringify({ format, language: language(), dossier: state.dossier }),
     });
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));
+      if (body.error?.code === 'unauthorized') askForKey();
       throw new Error(body.error?.message || `HTTP ${response.status}`);
     }
     const blob = await response.blob();
@@ -225,6 +265,7 @@ function switchLanguage(lang) {
 
 function init() {
   switchLanguage(initialLanguage());
+  try { $('api-key').value = sessionStorage.getItem('medreg.key') || ''; } catch { /* storage off */ }
   $('concept-form').addEventListener('submit', analyse);
   $('concept').addEventListener('keydown', (e) => {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('concept-form').requestSubmit();

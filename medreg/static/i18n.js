@@ -75,6 +75,9 @@ const TEXT = {
     no: '아니오',
     emptyConcept: '기기 개념을 입력하세요.',
     networkError: '서버에 연결할 수 없습니다. 잠시 후 다시 시도하세요.',
+    serverSettings: '서버 설정',
+    apiKey: 'API 키',
+    apiKeyHint: '서버가 API 키를 요구할 때만 입력하세요. 이 탭에만 저장됩니다.',
   },
   en: {
     title: 'medreg — regulatory co-pilot for medical devices',
@@ -150,6 +153,9 @@ const TEXT = {
     no: 'no',
     emptyConcept: 'Type a device concept.',
     networkError: 'Cannot reach the server. Try again shortly.',
+    serverSettings: 'Server settings',
+    apiKey: 'API key',
+    apiKeyHint: 'Only when the server asks for one. Kept in this tab only.',
   },
 };
 

@@ -125,7 +125,8 @@ function abortError(message) {
  * bytes, 0 = none), retries (default 3), retryDelay (base ms, default 1000: 1 s, 2 s, 3 s,
  * or the server's `retry:`), headers, fetch, wait(ms, signal) (a custom pause, e.g. in tests).
  * Resolves with the terminal event (`done` or `error`); rejects with a StreamError when
- * retries are spent, or an AbortError when the caller stopped it.
+ * retries are spent, or an AbortError when the caller stopped it. A Retry-After header
+ * (seconds) lengthens the next pause.
  */
 export async function streamSSE(url, options = {}) {
   const {
@@ -133,7 +134,7 @@ export async function streamSSE(url, options = {}) {
     onOpen = () => {}, onRetry = () => {}, timeout = 120000, idleTimeout = 45000,
     retries = 3, retryDelay = 1000, fetch: fetchImpl = globalThis.fetch, wait = sleep,
   } = options;
-  const state = { lastEventId: '', delivered: 0, retryBase: retryDelay };
+  const state = { lastEventId: '', delivered: 0, retryBase: retryDelay, retryAfterMs: 0 };
   let attempt = 0;
   for (;;) {
     try {
@@ -146,7 +147,9 @@ export async function streamSSE(url, options = {}) {
       if (signal?.aborted) throw abortError('Stopped');
       if (!(error instanceof StreamError) || !error.retryable || attempt >= retries) throw error;
       attempt += 1;
-      const delay = state.retryBase * attempt;
+      // A server that says Retry-After (429, 503) is not asked again sooner than that.
+      const delay = Math.max(state.retryBase * attempt, state.retryAfterMs);
+      state.retryAfterMs = 0;
       onRetry({ attempt, delay, error });
       await wait(delay, signal).catch(() => { throw abortError('Stopped'); });
     }
@@ -204,6 +207,8 @@ async function attemptStream(fetchImpl, url, ctx) {
       throw failure(why, cause);
     }
     ctx.onOpen(response);
+    const retryAfter = Number(response.headers.get('retry-after'));
+    if (Number.isFinite(retryAfter) && retryAfter > 0) state.retryAfterMs = retryAfter * 1000;
     const sse = (response.headers.get('content-type') || '').includes('text/event-stream');
     if (!response.ok && !sse) {
       const retryable = RETRYABLE_STATUS.has(response.status);

@@ -126,6 +126,22 @@ test('client: the default back-off is the guide\'s 1 s, 2 s, 3 s', async (t) => 
   assert.deepEqual(waited, [1000, 2000, 3000]);
 });
 
+test('client: Retry-After on a 429 lengthens the pause', async (t) => {
+  const server = await startServer((req, res, n) => {
+    if (n === 1) {
+      res.writeHead(429, { 'Content-Type': 'text/event-stream', 'Retry-After': '2' });
+      res.end(frame(1, 'error', { code: 'rate_limited', retryable: true }));
+      return undefined;
+    }
+    return writeSplit(res, enc.encode(frame(1, 'done', {})), []);
+  });
+  t.after(() => server.close());
+  const waited = [];
+  const terminal = await streamSSE(server.url, { body: {}, wait: async (ms) => { waited.push(ms); } });
+  assert.equal(terminal.event, 'done');
+  assert.deepEqual(waited, [2000]);
+});
+
 test('client: a 4xx answer with an SSE error body resolves with that error and is not retried', async (t) => {
   const server = await startServer((req, res) => {
     res.writeHead(422, { 'Content-Type': 'text/event-stream' });

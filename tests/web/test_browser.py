@@ -190,3 +190,21 @@ def test_controls_are_labelled(live_server, open_page):
     assert unlabelled == []
     nameless = page.evaluate("() => [...document.querySelectorAll('button')].filter((b) => !b.textContent.trim()).length")
     assert nameless == 0
+
+
+def test_a_server_with_api_keys_asks_for_one(gunicorn_server, open_page):
+    url = gunicorn_server({"MEDREG_ENGINE": "tests.web.sample:SampleEngine", "MEDREG_API_KEYS": "k-123"})
+    page = open_page(url)
+    _start(page)
+    page.wait_for_selector("#error:not([hidden])")
+    assert "API 키" in page.inner_text("#error")
+    assert page.evaluate("() => document.getElementById('server-settings').open")
+    assert page.evaluate("() => document.activeElement.id") == "api-key"
+    page.fill("#api-key", "k-123")
+    page.click("#start")
+    page.wait_for_selector("#timeline:not([hidden]) svg.gantt")
+    _wait_until_idle(page)
+    assert page.eval_on_selector_all("#steps li.done", "els => els.map((e) => e.dataset.step)") == ["classify", "purpose", "standards"]
+    with page.expect_download() as info:
+        page.click("#export-md")
+    assert info.value.failure() is None
