@@ -219,7 +219,7 @@ def _rival(primary: Optional[Match], device: Optional[dict], others: list[Match]
     """A runner-up with a different answer that explains as much of the concept (e.g. syringe + needle)."""
     if primary is None or device is None:
         return False
-    return any(m.score >= RIVAL_SCORE and m.share >= primary.share and _differs(device, m.candidate.payload)
+    return any(m.score >= RIVAL_SCORE and (m.explained - primary.explained) and _differs(device, m.candidate.payload)
                for m in others[:3])
 
 
@@ -255,7 +255,7 @@ def rerank(matches: list[Match], stated: dict) -> list[Match]:
                     delta += RERANK_STEP
                 elif mine is not None:
                     delta -= RERANK_STEP
-            m = Match(m.candidate, max(0.0, min(1.0, m.score + delta)), m.phrase, m.share)
+            m = Match(m.candidate, max(0.0, min(1.0, m.score + delta)), m.phrase, m.share, m.explained)
         out.append(m)
     out.sort(key=lambda m: (-m.score, m.candidate.id))
     return out

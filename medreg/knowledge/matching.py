@@ -45,6 +45,7 @@ class Match:
     score: float
     phrase: str
     share: float = 1.0      # share of the concept's known words this candidate explains
+    explained: frozenset = frozenset()   # the concept's features it explains
 
 
 @dataclass
@@ -149,7 +150,8 @@ class MatchIndex:
             if avoid and any(avoid & self.phrases[pid].feats for pid in self.owned[owner]
                              if not self.phrases[pid].is_keyword):
                 score *= AVOID_FACTOR
-            ranked.append(Match(self.candidates[owner], min(1.0, score), text, share))
+            ranked.append(Match(self.candidates[owner], min(1.0, score), text, share,
+                                frozenset(f for f in explained if not f.startswith("\u3134"))))
         ranked.sort(key=lambda m: (-m.score, m.candidate.source != "curated", m.candidate.id))
         return ranked[:limit]
 

@@ -95,3 +95,23 @@ def test_result_validates_against_the_api_schema(kb, concept: str, language: str
 
     result = classify_concept(kb, concept, None, markets, language)
     assert ClassificationSchema().validate(result) == {}
+
+
+def test_a_rival_type_with_another_class_lowers_confidence(tmp_path) -> None:
+    from tests.knowledge.classify_fixtures import DEVICES
+
+    syringe = {"id": "syringe", "name": "Syringe", "name_ko": "주사기", "synonyms_en": ["sterile syringe"],
+               "synonyms_ko": ["멸균 주사기"], "category": "general_hospital",
+               "attributes": {"sterile": True, "channels_blood": True},
+               "us": {"product_codes": ["FMF"], "regulation": "21 CFR 880.5860", "class": "2", "pathway": "510(k)"},
+               "eu": {"class": "Is", "rules": ["Rule 2"]}}
+    needle = {"id": "needle", "name": "Hypodermic needle", "name_ko": "주사침", "synonyms_en": ["needle"],
+              "synonyms_ko": ["주사 바늘", "바늘"], "category": "general_hospital",
+              "attributes": {"invasiveness": "surgically_invasive", "duration": "transient", "sterile": True},
+              "us": {"product_codes": ["FMI"], "regulation": "21 CFR 880.5570", "class": "2", "pathway": "510(k)"},
+              "eu": {"class": "IIa", "rules": ["Rule 6"]}}
+    kb = make_kb(DEVICES + [syringe, needle], tmp_store=tmp_path)
+    alone = classify_concept(kb, "멸균 주사기", None, ("US", "EU"), "ko")
+    combined = classify_concept(kb, "바늘이 붙어 있는 멸균 주사기", None, ("US", "EU"), "ko")
+    assert alone["device"]["id"] == combined["device"]["id"] == "syringe"
+    assert combined["confidence"] <= alone["confidence"] - 0.1 and combined["confidence"] < 0.8

@@ -76,3 +76,32 @@ def test_every_curated_name_and_synonym_finds_its_own_device_type() -> None:
             if own is None or own < matches[0].score - 1e-9:
                 misses.append((device["id"], phrase, matches[0].candidate.id if matches else None))
     assert len(misses) <= 0.02 * total, misses[:20]
+
+
+def _tiny_index(*devices: tuple[str, list[str]]):
+    return build_device_index({i: {"id": i, "name": names[0], "name_ko": "", "synonyms_en": names[1:],
+                                   "synonyms_ko": [], "attributes": {}} for i, names in devices})
+
+
+@pytest.mark.parametrize("text", ["PMMA bone cement without antibiotic", "antibiotic-free bone cement",
+                                  "bone cement, no antibiotic", "항생제가 없는 골 시멘트"])
+def test_what_the_concept_says_it_lacks_pushes_a_candidate_down(text: str) -> None:
+    from medreg.knowledge.text import negated_features
+
+    index = _tiny_index(("cement-plain", ["PMMA bone cement", "골 시멘트"]),
+                        ("cement-antibiotic", ["antibiotic bone cement", "항생제 골 시멘트"]))
+    matches = index.search(features(text), avoid=negated_features(text))
+    assert matches[0].candidate.id == "cement-plain", matches
+
+
+def test_non_prefix_is_its_own_word() -> None:
+    index = _tiny_index(("lens", ["contact lens"]), ("tonometer", ["non-contact tonometer"]))
+    assert index.search(features("non-contact tonometer"))[0].candidate.id == "tonometer"
+    assert "contact" not in features("non-contact tonometer")
+
+
+def test_paraphrase_found_by_pooled_words_but_not_confidently() -> None:
+    index = _tiny_index(("capsule", ["capsule endoscope", "pill camera", "wireless small bowel capsule"]),
+                        ("colonoscope", ["video colonoscope"]))
+    match = index.search(features("a capsule with a camera the patient swallows to image the small bowel"))[0]
+    assert match.candidate.id == "capsule" and match.score < 0.8
