@@ -61,9 +61,10 @@ def _logged_stream(step: str, items: Iterator) -> Iterator:
         close = getattr(items, "close", None)
         if close is not None:
             close()
-        stream_log.info("stream closed", extra=log_fields(
-            request_id=request_id, step=step, events=events, terminal=terminal or "client_gone",
-            ms=round((time.monotonic() - started) * 1000, 1)))
+        if stream_log.isEnabledFor(logging.INFO):
+            stream_log.info("stream closed", extra=log_fields(
+                request_id=request_id, path=f"/api/stream/{step}", status=200, events=events,
+                terminal=terminal or "client_gone", ms=round((time.monotonic() - started) * 1000, 1)))
 
 
 def answer_stream(step: str) -> Response:

@@ -21,8 +21,8 @@ def _single_line(value: str) -> str:
 def compact_json(payload: Any) -> str:
     """JSON with no spaces and real UTF-8 characters, as the contract asks."""
     if orjson is not None:
-        return orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        return orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS, default=str).decode("utf-8")
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def encode_event(data: Optional[str] = None, *, event: Optional[str] = None,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from medreg.errors import UpstreamTimeout, UpstreamUnavailable
+from medreg.errors import UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from medreg.events import Delta, PlanReady, Result, Status
 from tests.sse_parse import events_of, parse_frames
 
@@ -62,6 +62,7 @@ def test_refine_of_one_plan_answers_plan(scripted) -> None:
 
 
 @pytest.mark.parametrize(("exception", "code", "status", "retryable"), [
+    (UpstreamError("bad gateway"), "upstream_error", 502, True),
     (UpstreamUnavailable("overloaded"), "upstream_unavailable", 503, True),
     (UpstreamTimeout("slow"), "upstream_timeout", 504, True),
     (RuntimeError("bug with secret sk-ant-123"), "internal", 500, True),
