@@ -50,7 +50,8 @@ class Refiner:
         else:
             self.old = TriggerContext(markets=tuple(self.markets_before), closed_world=False)
         self.new = self.old
-        self.cause: dict[str, str] = {}     # attribute or "markets" → the clause that changed it
+        self.cause: dict[str, str] = {}
+        self.removed_plans: set[str] = set()     # attribute or "markets" → the clause that changed it
 
     # ---- records -------------------------------------------------------------------------
     def change(self, path: str, before, after, reason: str) -> None:
@@ -229,6 +230,10 @@ def refine_plans(kb, plans: list[dict], feedback: str, classification: Optional[
     missing = r.add_triggered()
     r.apply_standard_intents([i for i in parsed.intents if isinstance(i, StandardIntent)])
     apply_plan_level(r, missing)
+    for text in dict.fromkeys(r.cause.values()):
+        # Understood and accepted, yet nothing in these plans turned on it: say so.
+        if not any(text in c["reason"] for c in r.changes):
+            r.refuse(text, "no_effect" if classification else "no_effect_open")
     deadlines = [i for i in parsed.intents if isinstance(i, DeadlineIntent)]
     if deadlines:
         apply_deadline(r, min(deadlines, key=lambda d: d.weeks))

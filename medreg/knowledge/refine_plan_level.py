@@ -93,6 +93,7 @@ def _remove_plans(r, targets_before: dict, targets_after: dict) -> None:
             r.change(f"plans[{i}].applicable", True, False, r.t("plan_removed", text=_cause_text(r)))
             continue
         plan = r.plans.pop(i)
+        r.removed_plans.add(plan.get("id"))
         r.change(f"plans[{i}]", _summary(plan), None, r.t("plan_removed", text=_cause_text(r)))
 
 
@@ -122,7 +123,8 @@ def _fix_dependencies(r) -> None:
     present = {p.get("id") for p in r.plans}
     for i, plan in enumerate(r.plans):
         before = list(plan.get("depends_on") or [])
-        after = [d for d in before if d in present]
+        # Only dependencies on plans removed here go: the others may simply not have been sent.
+        after = [d for d in before if d not in r.removed_plans]
         workstream = plan.get("workstream")
         if workstream in SPECS and plan.get("id") == plan_id(workstream):
             after += [plan_id(d) for d in spec(workstream).depends_on if plan_id(d) in present and plan_id(d) not in after]

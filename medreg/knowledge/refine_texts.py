@@ -52,6 +52,10 @@ NOT_APPLIED: dict[str, Text] = {
                       "ko": "독립형 소프트웨어 기기이므로 “소프트웨어 없음”은 기기 유형과 모순됩니다. 개념을 다시 분류하십시오."},
     "no_market_block": {"en": "{detail} was added, but the classification has no {detail} result, so class-dependent activities (e.g. notified body, clinical data) are missing; classify again with {detail}.",
                         "ko": "{detail} 시장을 추가했지만 분류 결과에 {detail}이(가) 없어 등급에 따른 활동(인증기관, 임상 자료 등)이 빠져 있습니다. {detail}을(를) 포함하여 다시 분류하십시오."},
+    "no_effect": {"en": "Understood, but nothing in these plans depends on it, so nothing changed.",
+                  "ko": "이해했지만 이 계획에는 이에 따라 달라지는 항목이 없어 변경하지 않았습니다."},
+    "no_effect_open": {"en": "Understood, but without the classification the plans' other facts are unknown, so no standard could be safely changed; send the classification with the plans.",
+                       "ko": "이해했지만 분류 결과가 없어 다른 기기 특성을 알 수 없으므로 규격을 안전하게 변경하지 못했습니다. 계획과 함께 분류 결과를 보내 주십시오."},
     "deadline_infeasible": {"en": "A {deadline}-week deadline cannot be met: even compressed, the critical path ({path}) takes {after} weeks (before compression: {before}). Options: fewer markets first, starting work in parallel at risk, or a later date. Regulator review time comes on top.",
                             "ko": "{deadline}주 기한은 달성할 수 없습니다. 단축하더라도 핵심 경로({path})에 {after}주가 걸립니다(단축 전 {before}주). 선택지: 시장 축소 후 단계적 진입, 위험을 감수한 병행 착수, 또는 기한 연장. 규제기관 심사 기간은 별도입니다."},
 }

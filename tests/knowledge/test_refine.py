@@ -270,3 +270,30 @@ def test_real_end_to_end(concept, language, feedback, gone, kept) -> None:
     assert not gone & _standards(out["plans"])
     assert kept <= _standards(out["plans"])
     assert out["not_applied"] == []
+
+
+def test_single_plan_without_classification_reports_no_effect() -> None:
+    """'no wireless' on a lone plan with no classification, when standalone software would still
+    trigger the standard, cannot be decided: said, not dropped; dependencies on plans not sent are kept."""
+    from tests.knowledge.plan_fixtures import STANDARDS
+
+    standards = [dict(s) for s in STANDARDS]
+    cyber_std = next(s for s in standards if s["id"] == "IEC 81001-5-1")
+    cyber_std["triggers"] = {"any": [{"attr": "software_only", "eq": True},
+                                     {"all": [{"attr": "software", "eq": True}, {"attr": "wireless", "eq": True}]}]}
+    kb = make_kb(standards=standards)
+    plans = kb.plans(classification_for("insulin-pump-external"), None, None, MARKETS, "en")
+    cyber = [p for p in plans if p["id"] == "plan-cybersecurity"]
+    out = kb.refine(cyber, "no wireless", None, None, "en")
+    assert out["plans"][0]["depends_on"] == cyber[0]["depends_on"]
+    assert out["changes"] == []
+    assert [n["text"] for n in out["not_applied"]] == ["no wireless"]
+    assert "classification" in out["not_applied"][0]["reason"]
+
+
+def test_accepted_fact_without_effect_is_reported(kb) -> None:
+    """A fact that changes nothing in the plans (no home-use standard for a passive implant) is reported."""
+    cls = classification_for("hip-stem")
+    plans = kb.plans(cls, None, None, MARKETS, "en")
+    out = kb.refine(plans, "home use", cls, None, "en")
+    assert out["changes"] == [] and [n["text"] for n in out["not_applied"]] == ["home use"]
