@@ -9,7 +9,7 @@ from medreg.knowledge import confidence as conf
 from medreg.knowledge.attributes import extract
 from medreg.knowledge.eu_block import eu_block
 from medreg.knowledge.matching import Match, MatchIndex, build_device_index
-from medreg.knowledge.rules_kr import item_block, kr_block
+from medreg.knowledge.rules_kr import item_block, kr_block, kr_none_text
 from medreg.knowledge.store import imported_index
 from medreg.knowledge.text import features, negated_features
 from medreg.knowledge.us import us_block, us_block_from_fda_row
@@ -160,8 +160,9 @@ def _markets(kb, found: _Found, device: Optional[dict], attrs: dict, device_attr
         # Nothing matched: no class anywhere, whatever the rules could derive from the words alone.
         for block in out.values():
             block.update({"class": None, "needs_review": True})
-            if "grade" in block:
-                block["grade"] = None
+        if "KR" in out:
+            out["KR"].update({"grade": None, "derived": False, "criteria": [], "pathway": None,
+                              "rationale": kr_none_text(language)})
     return out
 
 
@@ -198,7 +199,7 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     eu_assumed = "duration" not in attrs and attrs.get("invasiveness") in ("body_orifice", "surgically_invasive")
     questions = conf.questions(language, alternatives=names, ambiguous=ambiguous, no_match=primary is None,
                                attrs=attrs, sources=sources,
-                               conflicts=[text.evidence.get(k, k) for k in conflicts],
+                               conflicts=[conf.conflict_label(k, text.values[k], language) for k in conflicts],
                                device_name=(device or {}).get("name_ko" if language == "ko" else "name"),
                                assumed_duration=eu_assumed)
     alternatives = [_brief(m) for m in others[:4]]

@@ -78,16 +78,32 @@ _Q = {
 }
 
 
+_CONFLICT_LABELS = {
+    ("invasiveness", "implantable"): ("an implant", "체내 이식"),
+    ("invasiveness", "non_invasive"): ("non-invasive use", "비침습 사용"),
+    ("invasiveness", "surgically_invasive"): ("surgically invasive use", "수술적 침습"),
+    ("software_only", True): ("software only", "소프트웨어 단독 제품"),
+    ("software_only", False): ("hardware", "하드웨어"),
+    ("ivd", True): ("in-vitro diagnostic testing of samples", "검체를 사용하는 체외진단"),
+    ("ivd", False): ("use on the body", "인체 적용"),
+}
+
+
+def conflict_label(key: str, value, language: str) -> str:
+    """Human words for a stated attribute that contradicts the matched device type."""
+    label = _CONFLICT_LABELS.get((key, value), (f"{key}: {value}", f"{key}: {value}"))
+    return label[1 if language == "ko" else 0]
+
+
 def questions(language: str, *, alternatives: list[str], ambiguous: bool, no_match: bool, attrs: dict,
               sources: dict, conflicts: list[str], device_name: Optional[str], assumed_duration: bool) -> list[str]:
     """Concrete questions, in the request language, most useful first (at most four)."""
     lang = "ko" if language == "ko" else "en"
     out: list[str] = []
     if no_match:
-        out.append(_Q["describe"][lang])
-    elif ambiguous and len(alternatives) >= 2:
-        sep = ", " if lang == "en" else ", "
-        out.append(_Q["which"][lang].format(options=sep.join(alternatives[:3])))
+        return [_Q["describe"][lang]]
+    if ambiguous and len(alternatives) >= 2:
+        out.append(_Q["which"][lang].format(options=", ".join(alternatives[:3])))
     for what in conflicts[:1]:
         out.append(_Q["conflict"][lang].format(what=what, device=device_name or ""))
     if assumed_duration:

@@ -45,6 +45,13 @@ def store_dir(app=None) -> Path:
     return Path(env) if env else default_instance_path() / "kb-store"
 
 
+def configure(kb, app) -> Path:
+    """Point a knowledge base at an app's store (call from create_app, so that steps running
+    outside an app context still read the store the `flask kb` commands write)."""
+    kb.kb_store_dir = store_dir(app)
+    return kb.kb_store_dir
+
+
 def read_entries(directory: Path, name: str) -> dict[str, dict]:
     """The entries of one store file by key ({} when absent)."""
     path = directory / name

@@ -117,3 +117,10 @@ def test_store_location_defaults_to_the_instance_folder(tmp_path) -> None:
 def test_store_location_from_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("MEDREG_KB_STORE", str(tmp_path / "env-store"))
     assert store_dir() == tmp_path / "env-store"
+
+
+def test_configure_points_the_knowledge_base_at_the_app_store(app, tmp_path) -> None:
+    from medreg.knowledge.store import configure
+
+    kb = make_kb()
+    assert configure(kb, app) == tmp_path / "store" == kb.kb_store_dir
