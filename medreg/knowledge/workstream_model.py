@@ -88,6 +88,16 @@ def eu_nb_needed(f: Facts) -> bool:
     return cls not in (None, "I")
 
 
+def eu_nb_full(f: Facts) -> bool:
+    """A notified body assesses the QMS and technical documentation (class IIa and above, IVD B–D, sterile A)."""
+    return eu_nb_needed(f) and f.eu_class() not in ("Is", "Im", "Ir")
+
+
+def eu_nb_limited(f: Facts) -> bool:
+    """MDR Article 52(7): for Is/Im/Ir the notified body is limited to the sterile, measuring or reuse aspects."""
+    return f.eu_class() in ("Is", "Im", "Ir")
+
+
 def eu_self_declared(f: Facts) -> bool:
     """EU conformity is self-declared by the manufacturer (plain class I, IVD class A non-sterile)."""
     return f.eu_class() in ("I", "A") and not eu_nb_needed(f)

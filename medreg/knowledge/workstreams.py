@@ -7,7 +7,7 @@ ones we are sure of; where a requirement depends on the case the text says "conf
 from __future__ import annotations
 
 from medreg.knowledge.workstream_model import (
-    WORKSTREAMS, A, Facts, WorkstreamSpec, eu_clinical_investigation, eu_nb_needed, eu_self_declared,
+    WORKSTREAMS, A, Facts, WorkstreamSpec, eu_clinical_investigation, eu_nb_full, eu_nb_limited, eu_self_declared,
     has, is_ivd, kr_grade_known_low, kr_high_grade, us_510k, us_de_novo, us_premarket_clinical,
 )
 
@@ -68,10 +68,14 @@ SPECS: dict[str, WorkstreamSpec] = {s.id: s for s in (
             A("Technical documentation per IVDR Annexes II and III", "IVDR 부속서 II·III에 따른 기술문서 작성",
               "EU technical documentation", "EU 기술문서", 6, market="EU", when=is_ivd),
             A("Notified-body conformity assessment (QMS and technical documentation audit)", "인증기관(NB) 적합성 평가(QMS 및 기술문서 심사)",
-              "EU certificate(s)", "EU 인증서", 16, "audit", market="EU", when=eu_nb_needed),
+              "EU certificate(s)", "EU 인증서", 16, "audit", market="EU", when=eu_nb_full),
+            A("Notified-body assessment limited to the sterile, measuring or reuse aspects (MDR Article 52(7)); EU declaration of conformity",
+              "멸균·측정·재사용 측면에 한정된 인증기관 심사(MDR 제52조(7)) 및 EU 적합성 선언서",
+              "Notified-body certificate for those aspects, EU declaration of conformity", "해당 측면의 인증서, EU 적합성 선언서",
+              8, "audit", market="EU", when=eu_nb_limited),
             A("Self-declared conformity: EU declaration of conformity", "자기 적합성 선언: EU 적합성 선언서",
               "EU declaration of conformity", "EU 적합성 선언서", 1, market="EU", when=eu_self_declared),
-            A("KGMP conformity assessment by MFDS", "식약처 KGMP 적합성 인정 심사",
+            A("KGMP conformity assessment (MFDS or a designated quality audit body)", "KGMP 적합성 인정 심사(식약처 또는 품질관리심사기관)",
               "KGMP certificate", "KGMP 적합인정서", 12, "audit", market="KR",
               when=lambda f: not kr_grade_known_low(f)),
             A("Grade 1: confirm the extent of KGMP review with MFDS rules", "1등급: KGMP 심사 적용 범위를 식약처 규정으로 확인",

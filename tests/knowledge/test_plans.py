@@ -207,3 +207,21 @@ def test_real_horizontal_recall(device_id) -> None:
     assert not forbidden & ids, f"should not apply: {sorted(forbidden & ids)}"
     assert {s for s in device.get("standards") or []} <= ids
     assert critical_path(plans).weeks > 0
+
+
+@pytest.mark.parametrize("eu_class, sterile, full, limited, declared", [
+    ("I", False, False, False, True), ("Is", True, False, True, False), ("Im", False, False, True, False),
+    ("IIa", False, True, False, False), ("III", True, True, False, False),
+    ("A", False, False, False, True), ("A", True, True, False, False), ("C", False, True, False, False),
+])
+def test_eu_conformity_route_by_class(eu_class, sterile, full, limited, declared) -> None:
+    """MDR Article 52(7): self-declared class I, limited notified body for Is/Im/Ir, full audit above;
+    IVD class A is self-declared unless sterile."""
+    kb = make_kb()
+    cls = classification_for("hip-stem", sterile=sterile)
+    cls["markets"]["EU"]["class"] = eu_class
+    qms = _by_id(kb.plans(cls, None, None, MARKETS, "en"))["plan-quality-system"]
+    names = [a["name"] for a in qms["activities"] if a.get("market") == "EU"]
+    assert any(n.startswith("Notified-body conformity") for n in names) is full
+    assert any("limited to the sterile" in n for n in names) is limited
+    assert any(n.startswith("Self-declared") for n in names) is declared
