@@ -2,6 +2,7 @@
 
     python bench/accuracy.py                       # bench/data/dev_set.jsonl
     python bench/accuracy.py bench/data/holdout.jsonl --show-misses
+    python bench/accuracy.py bench/data/holdout.jsonl --with-imports ../shared/data
 
 Per market: correct / labelled, wrong (a class given that differs), review (no class given);
 wrong answers given with confidence >= 0.8; and, when medreg.knowledge.plans exists, the recall
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from medreg.knowledge import Knowledge  # noqa: E402
+from medreg.knowledge.importers import import_fda, import_mfds  # noqa: E402
 from medreg.knowledge.loader import load_data  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -159,8 +162,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, default=[HERE / "data" / "dev_set.jsonl"])
     parser.add_argument("--show-misses", action="store_true", help="list every concept with a miss")
+    parser.add_argument("--with-imports", type=Path, metavar="SHARED_DATA",
+                        help="also import foiclass.txt and the MFDS lists from this folder (a temporary store)")
     args = parser.parse_args(argv)
     kb = Knowledge(load_data())
+    tmp = tempfile.TemporaryDirectory()
+    kb.kb_store_dir = Path(tmp.name) / "store"   # never the user's own store: results must be reproducible
+    if args.with_imports:
+        import_fda(args.with_imports / "fda" / "foiclass.txt", kb.kb_store_dir)
+        for name in ("mfds-items.csv", "mfds-ivd-items.csv"):
+            import_mfds(args.with_imports / "kr" / name, kb.kb_store_dir)
+        print(f"(with every FDA product code and MFDS item from {args.with_imports} imported)")
     for path in args.files:
         start = time.perf_counter()
         report = evaluate(kb, load_rows(path))

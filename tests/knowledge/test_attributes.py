@@ -25,6 +25,10 @@ from medreg.knowledge.classify import merge_attributes
     ("a life-supporting ventilator", {"life_supporting": True}),
     ("약물을 주입하는 펌프", {"administers_medicine": True}),
     ("rapid test for a saliva sample", {"ivd": True}),
+    ("연성 내시경 세척 소독기", {"disinfects_devices": "invasive"}),
+    ("a washer-disinfector for flexible endoscopes", {"disinfects_devices": "invasive"}),
+    ("고압증기 멸균기", {"disinfects_devices": "other"}),
+    ("contact lens solution", {"disinfects_devices": "lenses"}),
 ])
 def test_extracts(text: str, expected: dict) -> None:
     got = extract(text).values
@@ -35,6 +39,7 @@ def test_extracts(text: str, expected: dict) -> None:
 @pytest.mark.parametrize("text, absent", [
     ("a wheelchair", ["wireless", "sterile", "invasiveness", "software"]),
     ("수동 휠체어", ["wireless", "sterile", "invasiveness", "software"]),
+    ("고압증기 멸균기", ["sterile"]),          # a steriliser is not itself supplied sterile
 ])
 def test_says_nothing_it_was_not_told(text: str, absent: list[str]) -> None:
     got = extract(text).values
