@@ -62,6 +62,8 @@ _TEXT = {
                 "설명의 내용이 분류 규칙의 속성을 바꾸어 등급을 다시 계산했습니다."),
     "derived": ("Derived from the attributes known (device type and description); no curated EU class, needs review.",
                 "알려진 속성(기기 유형과 설명)으로 추정한 등급입니다. 확인된 EU 등급이 없어 검토가 필요합니다."),
+    "ivd": ("An in-vitro diagnostic is classified under IVDR Annex VIII (classes A–D), which this engine does not derive from a description; needs review.",
+            "체외진단기기는 IVDR 부속서 VIII(A–D 등급)에 따라 분류하며, 설명만으로는 추정하지 않습니다. 검토가 필요합니다."),
     "none": ("No device type matched well enough to classify; describe the intended purpose and mechanism.",
              "분류할 만큼 잘 맞는 기기 유형이 없습니다. 사용 목적과 작동 원리를 알려 주세요."),
 }
@@ -84,6 +86,10 @@ def eu_block(device: Optional[dict], attrs: dict, device_attrs: dict, language: 
         rationale = (f"IVDR 부속서 VIII {', '.join(eu.get('rules') or [])}: {note}" if language == "ko"
                      else f"IVDR Annex VIII {', '.join(eu.get('rules') or [])}: {note}")
         return _block(eu["class"], list(eu.get("rules") or []), rationale.rstrip(": "), language)
+    if attrs.get("ivd"):
+        # No curated IVDR class: the MDR rules do not apply to IVDs, so nothing is derived.
+        return _block(None, [], _t("ivd", language), language, regulation="IVDR", authority="EU IVDR 2017/746",
+                      needs_review=True, verified=False)
     if device is None and not derived:
         result = classify_mdr(attrs, driven_class)
         return _block(None, [], _t("none", language), language, needs_review=True, verified=False,

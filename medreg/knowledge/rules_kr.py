@@ -75,6 +75,7 @@ def _texts(language: str) -> dict[str, str]:
             "grade2": " 2등급은 기존 허가·인증 제품과 동등하면 인증, 동등하지 않으면 허가 대상입니다.",
             "derived": "일치하는 MFDS 품목을 찾지 못해 별표 1 기준(접촉 기간, 침습 정도, 약품·에너지 전달, 생물학적 영향)으로 {grade}등급을 추정했습니다(추정값, 검토 필요). 품목 분류는 식약처 또는 한국의료기기안전정보원에 확인하세요.",
             "unverified": "MFDS 품목·등급이 확인되지 않았습니다(검토 필요).",
+            "ivd": "체외진단의료기기의 등급은 체외진단의료기기법의 등급 기준을 따르므로 설명만으로 추정하지 않습니다. 해당 품목을 확인하세요(검토 필요).",
             "none": "일치하는 기기 유형도 MFDS 품목도 찾지 못해 등급을 정하지 않았습니다. 사용 목적과 작동 원리를 알려 주시면 별표 1 기준으로 검토할 수 있습니다.",
         }
     return {
@@ -82,6 +83,7 @@ def _texts(language: str) -> dict[str, str]:
         "grade2": " Grade 2 is certified (인증) when equivalent to an authorised device, otherwise approved (허가).",
         "derived": "No MFDS item matched, so grade {grade} was derived from the 별표 1 criteria (contact duration, invasiveness, delivery of medicine or energy, biological effect); derived, needs review. Confirm the item with MFDS or NIDS.",
         "unverified": "The MFDS item and grade are not verified (needs review).",
+        "ivd": "IVD grades follow the in-vitro diagnostic medical devices act criteria, so no grade is derived from a description; confirm the MFDS item (needs review).",
         "none": "Neither a device type nor an MFDS item matched, so no grade is given; describe the intended purpose and mechanism to assess it against the 별표 1 criteria.",
     }
 
@@ -97,6 +99,11 @@ def kr_block(device: Optional[dict], attrs: dict, language: str) -> dict:
     kr = (device or {}).get("kr")
     if kr and kr.get("verified", True) is not False and kr.get("grade"):
         return item_block(kr.get("item_codes") or [], int(kr["grade"]), kr.get("item_name_ko"), kr.get("source"), language)
+    if attrs.get("ivd"):
+        # IVD grades follow the 체외진단의료기기 criteria, not 별표 1: nothing is derived for them.
+        return {"authority": "MFDS", "class": None, "grade": None, "pathway": None, "item_code": None,
+                "item_name": None, "derived": False, "needs_review": True, "verified": False,
+                "rationale": t["ivd"], "citations": []}
     grade, why = derive_grade(attrs)
     # A derived grade is a suggestion, not an answer: `class` stays null, `grade` carries it.
     return {"authority": "MFDS", "class": None, "grade": grade, "pathway": pathway(grade, language),

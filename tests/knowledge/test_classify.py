@@ -115,3 +115,10 @@ def test_a_rival_type_with_another_class_lowers_confidence(tmp_path) -> None:
     combined = classify_concept(kb, "바늘이 붙어 있는 멸균 주사기", None, ("US", "EU"), "ko")
     assert alone["device"]["id"] == combined["device"]["id"] == "syringe"
     assert combined["confidence"] <= alone["confidence"] - 0.1 and combined["confidence"] < 0.8
+
+
+def test_no_mdr_class_is_derived_for_an_ivd(tmp_path) -> None:
+    from medreg.knowledge.eu_block import eu_block
+
+    block = eu_block(None, {"ivd": True}, {}, "en", lambda _: None, derived=True)
+    assert block["class"] is None and block["regulation"] == "IVDR" and block["needs_review"]

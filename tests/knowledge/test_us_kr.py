@@ -85,3 +85,8 @@ def test_derived_block_is_marked_and_has_no_class() -> None:
     block = kr_block(BY_ID["pulse-oximeter"], {"active": True, "active_function": "monitoring"}, "ko")
     assert block["derived"] is True and block["class"] is None and block["grade"] == 2
     assert block["needs_review"] and "별표 1" in block["rationale"]
+
+
+def test_no_grade_is_derived_for_an_ivd() -> None:
+    block = kr_block({"attributes": {"ivd": True}}, {"ivd": True}, "en")
+    assert block["class"] is None and block["grade"] is None and block["derived"] is False and block["needs_review"]
