@@ -38,6 +38,7 @@ VARIANTS_EN = {
 }
 
 
+_BRITISH_IS = re.compile(r"is(e|ed|ing|ation|er|ers)$")
 # Words that end in s without being plurals.
 NO_STEM = frozenset("lens gas diabetes series species news mumps measles herpes pancreas plus biceps triceps".split())
 
@@ -62,6 +63,8 @@ def stem_en(word: str) -> str:
         return word
     if word in NO_STEM:
         return word
+    if len(word) > 6:
+        word = _BRITISH_IS.sub(r"iz\1", word)   # sterilise / sterilised / sterilisation → -iz-
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x")):
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             return word[: -len(suffix)] + repl
@@ -74,7 +77,24 @@ def stem_en(word: str) -> str:
             base = word[: -len(suffix)]
             if len(base) > 2 and base[-1] == base[-2] and base[-1] not in "lsz":
                 base = base[:-1]
-            return base
+            word = base
+            break
+    return _derivation(word)
+
+
+# Word families folded together: stimulation / stimulator / stimulate, endoscopy / endoscope,
+# oximetry / oximeter, tomography / tomographic, sterilisation / sterilization.
+_FAMILIES = (("scopic", "scop"), ("scopy", "scop"), ("scope", "scop"), ("graphic", "graph"), ("graphy", "graph"),
+             ("metric", "met"), ("metry", "met"), ("meter", "met"), ("isation", "ization"), ("ation", ""),
+             ("ator", ""), ("ate", ""), ("at", ""))
+
+
+def _derivation(word: str) -> str:
+    for suffix, repl in _FAMILIES:
+        if word.endswith(suffix) and len(word) - len(suffix) + len(repl) >= 5:
+            return word[: -len(suffix)] + repl
+    if word.endswith("e") and len(word) > 4 and not word.endswith("ee"):
+        return word[:-1]                  # measure / measured, sterilize / sterilized
     return word
 
 

@@ -53,7 +53,7 @@ def test_specific_phrase_beats_generic_one() -> None:
     assert matches[1].candidate.id == "insulin-pump"
 
 
-@pytest.mark.parametrize("word, stem", [("pumps", "pump"), ("monitoring", "monitor"), ("batteries", "battery"),
+@pytest.mark.parametrize("word, stem", [("pumps", "pump"), ("monitoring", "monitor"), ("batteries", "battery"), ("measured", "measur"), ("measure", "measur"), ("sterilised", "steriliz"), ("sterilize", "steriliz"), ("stimulation", "stimul"), ("stimulator", "stimul"), ("endoscopy", "endoscop"), ("endoscope", "endoscop"),
                                         ("stents", "stent"), ("glass", "glass"), ("status", "status")])
 def test_stemmer(word: str, stem: str) -> None:
     assert stem_en(word) == stem
