@@ -28,7 +28,7 @@ new novel startup company building build develop developing developed make made
 VARIANTS_EN = {
     "ekg": "ecg", "electrocardiogram": "ecg", "electrocardiograph": "ecg", "electrocardiography": "ecg",
     "eeg": "eeg", "electroencephalograph": "eeg", "electroencephalogram": "eeg",
-    "cgm": "cgm", "haemodialysis": "hemodialysis", "haemodialyser": "dialyzer", "dialyser": "dialyzer",
+    "haemodialysis": "hemodialysis", "haemodialyser": "dialyzer", "dialyser": "dialyzer",
     "anaesthesia": "anesthesia", "anaesthetic": "anesthetic", "orthopaedic": "orthopedic",
     "oesophageal": "esophageal", "catheterisation": "catheterization", "sterilisation": "sterilization",
     "sterilised": "sterilized", "sterilise": "sterilize", "colour": "color", "haemoglobin": "hemoglobin",
@@ -41,6 +41,15 @@ VARIANTS_EN = {
 _BRITISH_IS = re.compile(r"is(e|ed|ing|ation|er|ers)$")
 # Words that end in s without being plurals.
 NO_STEM = frozenset("lens gas diabetes series species news mumps measles herpes pancreas plus biceps triceps".split())
+
+
+# Abbreviations spelled out, so "BP cuff" meets "blood pressure monitor" (both sides of a match).
+EXPANSIONS_EN = {
+    "bp": ("blood", "pressure"), "cgm": ("continuous", "glucose", "monitor"),
+    "aed": ("automated", "external", "defibrillator"), "iud": ("intrauterine", "device"),
+    "npwt": ("negative", "pressure", "wound", "therapy"), "cpap": ("continuous", "positive", "airway", "pressure"),
+    "spo2": ("oxygen", "saturation"),
+}
 
 
 def normalise(text: str) -> str:
@@ -106,7 +115,9 @@ def en_tokens(text: str, keep_stopwords: bool = False) -> list[str]:
         if not keep_stopwords and raw in STOPWORDS_EN:
             continue
         for part in raw.split("-") if raw not in VARIANTS_EN.values() else [raw]:
-            if part and (keep_stopwords or part not in STOPWORDS_EN):
+            if part in EXPANSIONS_EN:
+                out.extend(stem_en(w) for w in EXPANSIONS_EN[part])
+            elif part and (keep_stopwords or part not in STOPWORDS_EN):
                 out.append(stem_en(part))
     return out
 

@@ -122,3 +122,25 @@ def test_no_mdr_class_is_derived_for_an_ivd(tmp_path) -> None:
 
     block = eu_block(None, {"ivd": True}, {}, "en", lambda _: None, derived=True)
     assert block["class"] is None and block["regulation"] == "IVDR" and block["needs_review"]
+
+
+def test_development_set_floor(tmp_path) -> None:
+    """The labelled development set stays above 90 % per market, with no confident wrong answer."""
+    import sys
+    from pathlib import Path
+
+    from medreg.knowledge import Knowledge
+    from medreg.knowledge.loader import load_data
+
+    bench = Path(__file__).resolve().parents[2] / "bench"
+    sys.path.insert(0, str(bench))
+    try:
+        import accuracy
+    finally:
+        sys.path.remove(str(bench))
+    kb = Knowledge(load_data())
+    kb.kb_store_dir = tmp_path / "store"
+    report = accuracy.evaluate(kb, accuracy.load_rows(bench / "data" / "dev_set.jsonl"))
+    for market, tally in report.tallies.items():
+        assert tally.correct >= 0.9 * tally.labelled, (market, tally)
+    assert report.confident_wrong == []
