@@ -98,6 +98,11 @@ def common(func: Callable) -> Callable:
             _fail(session, exc.error)
         except TransportError as exc:
             _fail(session, {"code": "unreachable", "message": str(exc), "retryable": True})
+        except KeyboardInterrupt:
+            # Leaving the stream's loop closed it, which stops the work behind it.
+            session.progress.finish()
+            click.echo("stopped", err=True)
+            sys.exit(130)
 
     return wrapper
 

@@ -199,7 +199,8 @@ def to_markdown(dossier: dict, language: Optional[str] = None) -> str:
     if refinements:
         out += [f"## {L['refinements']}", ""]
         for i, r in enumerate(refinements, 1):
-            out += [f"### {i}. {r.get('plan_id') or ''}", "", f"**{L['feedback']}:** {r.get('feedback', '')}", ""]
+            out += [f"### {i}. {_titles(plans, [r['plan_id']]) if r.get('plan_id') else L['plans']}", "",
+                    f"**{L['feedback']}:** {r.get('feedback', '')}", ""]
             changes = r.get("changes") or []
             if changes:
                 out += [f"| {L['change']} | {L['before']} | {L['after']} | {L['reason']} |", "|---|---|---|---|"]
@@ -293,7 +294,8 @@ def to_html(dossier: dict, language: Optional[str] = None) -> str:
     if refinements:
         out.append(f"<h2>{_e(L['refinements'])}</h2>")
         for i, r in enumerate(refinements, 1):
-            out.append(f"<h3>{i}. {_e(r.get('plan_id') or '')}</h3>"
+            heading = _titles(plans, [r["plan_id"]]) if r.get("plan_id") else L["plans"]
+            out.append(f"<h3>{i}. {_e(heading)}</h3>"
                        f"<p><strong>{_e(L['feedback'])}:</strong> {_e(r.get('feedback', ''))}</p>")
             changes = r.get("changes") or []
             if changes:

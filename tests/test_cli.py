@@ -139,3 +139,13 @@ def test_console_script_entry_point():
 def test_module_runs_without_the_console_script():
     out = subprocess.run([sys.executable, "-m", "medreg.cli", "run", "--help"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "--feedback" in out.stdout
+
+
+@pytest.mark.server
+def test_url_with_api_key(gunicorn_server):
+    url = gunicorn_server({"MEDREG_ENGINE": SAMPLE, "MEDREG_API_KEYS": "k-1"})
+    denied = CliRunner().invoke(main, ["classify", "pump", "--url", url, "-q"])
+    assert denied.exit_code == 1 and "unauthorized" in denied.stderr
+    allowed = CliRunner().invoke(main, ["classify", "pump", "--url", url, "--api-key", "k-1", "--json", "-q"])
+    assert allowed.exit_code == 0 and json.loads(allowed.stdout)["engine"] == "sample"
+

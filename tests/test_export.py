@@ -176,3 +176,12 @@ def test_standard_label_never_repeats_the_id(standard, label):
 def test_dependencies_are_named_by_title(dossier):
     md = to_markdown(dossier)
     assert f"{LABELS['depends_on']['ko']}:** {PLANS[0]['title']}" in md
+
+
+def test_refinement_headings_name_the_plan():
+    dossier = {"concept": "pump", "language": "en", "plans": PLANS,
+               "refinements": [{"plan_id": "software", "feedback": "no wireless", "changes": []},
+                               {"plan_id": None, "feedback": "Korea only", "changes": []}]}
+    md = to_markdown(dossier)
+    assert f"### 1. {PLANS[1]['title']}" in md and "### 2. Standards plans" in md
+    assert f"<h3>1. {PLANS[1]['title']}</h3>" in to_html(dossier)

@@ -3,6 +3,7 @@
 const TEXT = {
   ko: {
     title: 'medreg — 의료기기 규제 코파일럿',
+    skip: '입력 양식으로 건너뛰기',
     tagline: '기기 개념을 입력하면 시장별 분류, 사용 목적, 규격 계획을 실시간으로 보여줍니다.',
     language: '언어',
     concept: '기기 개념',
@@ -81,6 +82,7 @@ const TEXT = {
   },
   en: {
     title: 'medreg — regulatory co-pilot for medical devices',
+    skip: 'Skip to the form',
     tagline: 'Type a device concept: classification per market, intended purpose and standards plans arrive live.',
     language: 'Language',
     concept: 'Device concept',
