@@ -115,8 +115,9 @@ def en_tokens(text: str, keep_stopwords: bool = False) -> list[str]:
         if not keep_stopwords and raw in STOPWORDS_EN:
             continue
         for part in raw.split("-") if raw not in VARIANTS_EN.values() else [raw]:
-            if part in EXPANSIONS_EN:
-                out.extend(stem_en(w) for w in EXPANSIONS_EN[part])
+            short = part[:-1] if part.endswith("s") and part[:-1] in EXPANSIONS_EN else part   # "CGMs"
+            if short in EXPANSIONS_EN:
+                out.extend(stem_en(w) for w in EXPANSIONS_EN[short])
             elif part and (keep_stopwords or part not in STOPWORDS_EN):
                 out.append(stem_en(part))
     return out
