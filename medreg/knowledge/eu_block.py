@@ -37,8 +37,9 @@ def eu_pathway(cls: Optional[str], language: str) -> Optional[str]:
 
 def _rationale(result: EuResult, language: str, note: str = "") -> str:
     deciding = [f for f in result.findings if f"Rule {f.rule}" in result.rules and base_class(result.cls) == f.cls]
-    parts = [f"Rule {f.rule}: {f.ko if language == 'ko' else f.en} → {f.cls}" for f in deciding]
-    head = f"MDR 부속서 VIII, 가장 높은 규칙 적용(시행규칙 3.5): " if language == "ko" else \
+    parts = [(f"규칙 {f.rule}: {f.ko}" if language == "ko" else f"Rule {f.rule}: {f.en}") + f" → {f.cls}"
+             for f in deciding]
+    head = "MDR 부속서 VIII, 가장 높은 규칙 적용(시행규칙 3.5): " if language == "ko" else \
         "MDR Annex VIII, strictest applicable rule (implementing rule 3.5): "
     text = head + "; ".join(parts)
     if result.cls != base_class(result.cls):
