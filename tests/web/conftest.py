@@ -28,8 +28,8 @@ def open_page(browser):
     """Factory: a page in a new context with the given locale; fails the test on any page error."""
     contexts, errors = [], []
 
-    def open_(url: str, locale: str = "ko-KR"):
-        context = browser.new_context(locale=locale, viewport={"width": 1200, "height": 900},
+    def open_(url: str, locale: str = "ko-KR", width: int = 1200):
+        context = browser.new_context(locale=locale, viewport={"width": width, "height": 900},
                                       device_scale_factor=1, accept_downloads=True)
         contexts.append(context)
         page = context.new_page()

@@ -208,3 +208,15 @@ def test_a_server_with_api_keys_asks_for_one(gunicorn_server, open_page):
     with page.expect_download() as info:
         page.click("#export-md")
     assert info.value.failure() is None
+
+
+def test_phone_width_has_no_sideways_scrolling(gunicorn_server, open_page, artifacts):
+    url = gunicorn_server({"MEDREG_ENGINE": "tests.web.sample:SampleEngine"})
+    page = open_page(url, locale="en-US", width=390)
+    _start(page, "smart insulin pump")
+    page.wait_for_selector("#timeline:not([hidden]) svg.gantt")
+    _wait_until_idle(page)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    # The chart keeps a readable size and scrolls inside its own panel instead.
+    assert page.evaluate("() => document.querySelector('svg.gantt').getBoundingClientRect().width") >= 640
+    page.screenshot(path=str(artifacts / "web-phone.png"), full_page=True)
