@@ -1,5 +1,13 @@
 // Server-Sent Events over fetch POST: a WHATWG-conformant parser and a client with
 // timeouts, retries and back-off. No dependencies; runs in browsers, React apps and Node 18+.
+//
+//   import { streamSSE, streamEvents } from 'http://localhost:8000/static/sse-client.js';
+//   const controller = new AbortController();            // controller.abort() stops it
+//   const last = await streamSSE('http://localhost:8000/api/stream/classify', {
+//     body: { concept: '스마트 인슐린 펌프' }, signal: controller.signal,
+//     onEvent: ({ event, data }) => { if (event === 'status') console.log(data.message); },
+//   });                                                   // last.event: 'done' or 'error'
+//   for await (const { event, data } of streamEvents(url, { body })) { ... }
 
 /** Incremental SSE parser: feed it bytes (or strings) in any split; it calls onEvent per event. */
 export class SSEParser {
@@ -140,7 +148,7 @@ export async function streamSSE(url, options = {}) {
     try {
       const terminal = await attemptStream(fetchImpl, url, {
         body, method, headers, signal, timeout, idleTimeout, onComment, onOpen, state,
-        onEvent, willRetry: attempt < retries,
+        onEvent, willRetry: attempt < retries, attemptNo: attempt,
       });
       return terminal;
     } catch (error) {
@@ -157,7 +165,7 @@ export async function streamSSE(url, options = {}) {
 }
 
 async function attemptStream(fetchImpl, url, ctx) {
-  const { state, signal } = ctx;
+  const { state, signal, attemptNo } = ctx;
   const controller = new AbortController();
   let why = null;
   const stop = (reason) => { why = why || reason; controller.abort(); };
@@ -182,8 +190,14 @@ async function attemptStream(fetchImpl, url, ctx) {
     onEvent: (ev) => {
       if (terminal) return; // nothing counts after the terminal event
       seenThisAttempt += 1;
-      // A restarted stream numbers from 1 again: skip what the caller already has.
-      if (seenThisAttempt <= state.delivered) return;
+      // After a reconnect, skip what the caller already has: by id when ids are sequence
+      // numbers (a server that resumes from Last-Event-ID sends only newer ones; one that
+      // restarts sends 1, 2, … again), else by position.
+      if (attemptNo > 0) {
+        const n = Number(ev.id), last = Number(state.lastEventId);
+        const numbered = ev.id !== '' && state.lastEventId !== '' && Number.isInteger(n) && Number.isInteger(last);
+        if (numbered ? n <= last : seenThisAttempt <= state.delivered) return;
+      }
       if (ev.event === 'error' && ev.data?.retryable && ctx.willRetry) {
         pendingError = ev;
         terminal = ev;

@@ -98,6 +98,26 @@ test('client: a dropped stream is retried after the server\'s retry: delay, with
   assert.equal(server.state.requests[1].headers['last-event-id'], '1');
 });
 
+test('client: a server that resumes from Last-Event-ID loses nothing on reconnect', async (t) => {
+  const all = [1, 2, 3, 4].map((i) => frame(i, i === 4 ? 'done' : 'status', { i }));
+  const server = await startServer(async (req, res, n) => {
+    if (n === 1) {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.write(all[0] + all[1]);
+      await sleep(30);
+      res.destroy();
+      return;
+    }
+    const from = Number(req.headers['last-event-id'] || 0);
+    await writeSplit(res, enc.encode(all.slice(from).join('')), []);
+  });
+  t.after(() => server.close());
+  const ids = [];
+  await streamSSE(server.url, { body: {}, wait: async () => {}, onEvent: (e) => ids.push(e.id) });
+  assert.deepEqual(ids, ['1', '2', '3', '4']);
+  assert.equal(server.state.requests[1].headers['last-event-id'], '2');
+});
+
 test('client: back-off grows 1x, 2x, 3x and gives up after 3 retries', async (t) => {
   const server = await startServer((req, res) => { res.writeHead(503, { 'Content-Type': 'application/json' }); res.end('{}'); });
   t.after(() => server.close());
