@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 import time
 import urllib.error
@@ -105,7 +106,9 @@ class InProcess:
         if app is None:
             from medreg import create_app
 
-            app = create_app()
+            # Request logs would interleave with the command's own progress; warnings still show.
+            quiet = {} if os.environ.get("MEDREG_LOG_LEVEL") else {"LOG_LEVEL": "WARNING"}
+            app = create_app(quiet)
         self.client = app.test_client()
 
     def stream(self, step: str, body: dict) -> Iterator[SSEEvent]:

@@ -149,3 +149,11 @@ def test_url_with_api_key(gunicorn_server):
     allowed = CliRunner().invoke(main, ["classify", "pump", "--url", url, "--api-key", "k-1", "--json", "-q"])
     assert allowed.exit_code == 0 and json.loads(allowed.stdout)["engine"] == "sample"
 
+
+
+def test_in_process_request_logs_stay_out_of_the_progress(monkeypatch):
+    monkeypatch.delenv("MEDREG_LOG_LEVEL", raising=False)
+    monkeypatch.setenv("MEDREG_ENGINE", SAMPLE)
+    out = subprocess.run([sys.executable, "-m", "medreg.cli", "classify", "pump"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0
+    assert all(not line.startswith("{") for line in out.stderr.splitlines()), out.stderr
