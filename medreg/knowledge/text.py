@@ -35,6 +35,12 @@ VARIANTS_EN = {
     "wifi": "wireless", "wi-fi": "wireless", "bluetooth": "bluetooth", "ble": "bluetooth",
     "smartphone": "phone", "cellphone": "phone", "mobile": "phone",
     "x-ray": "xray", "x-rays": "xray", "ai": "ai", "a.i": "ai",
+    # Lay words folded onto the clinical word a device name uses (both sides of a match see it).
+    "heart": "cardiac", "kidney": "renal", "kidneys": "renal", "lung": "pulmonary", "lungs": "pulmonary",
+    "tooth": "dental", "teeth": "dental", "eye": "ophthalmic", "eyes": "ophthalmic", "ocular": "ophthalmic",
+    "breath": "respiration", "breathe": "respiration", "breathing": "respiration", "breathes": "respiration",
+    "respiratory": "respiration", "deaf": "hearing", "urinary": "urine", "sugar": "glucose",
+    "worn": "wearable", "wear": "wearable", "wears": "wearable", "wearing": "wearable",
 }
 
 
