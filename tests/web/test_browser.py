@@ -220,3 +220,47 @@ def test_phone_width_has_no_sideways_scrolling(gunicorn_server, open_page, artif
     # The chart keeps a readable size and scrolls inside its own panel instead.
     assert page.evaluate("() => document.querySelector('svg.gantt').getBoundingClientRect().width") >= 640
     page.screenshot(path=str(artifacts / "web-phone.png"), full_page=True)
+
+
+# WCAG 2 contrast of every visible element that holds text, against its first opaque background.
+CONTRAST = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || c[3] === 1) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const bad = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length || el.closest('[hidden], :disabled, svg')) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
+    const [l1, l2] = [lum(rgb(style.color).slice(0, 3)), lum(background(el))].sort((a, b) => b - a);
+    const ratio = (l1 + 0.05) / (l2 + 0.05);
+    const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+    const need = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+    if (ratio < need) bad.push(`${el.tagName}.${el.className} "${el.textContent.trim().slice(0, 30)}" ${ratio.toFixed(2)}`);
+  }
+  return bad;
+}"""
+
+
+def test_text_contrast_meets_wcag_aa(gunicorn_server, open_page):
+    url = gunicorn_server({"MEDREG_ENGINE": "tests.web.sample:SampleEngine"})
+    page = open_page(url)
+    _start(page)
+    page.wait_for_selector("#timeline:not([hidden]) svg.gantt")
+    _wait_until_idle(page)
+    page.locator("#plan-software .refine-btn").click()
+    page.fill("#feedback", "no wireless")
+    page.click("#refine-submit")
+    page.wait_for_selector("#plan-software.refined")
+    page.fill("#concept", "")
+    page.click("#start")  # the error box too, over the results
+    page.wait_for_selector("#error:not([hidden])")
+    assert page.evaluate(CONTRAST) == []
