@@ -264,3 +264,22 @@ def test_text_contrast_meets_wcag_aa(gunicorn_server, open_page):
     page.click("#start")  # the error box too, over the results
     page.wait_for_selector("#error:not([hidden])")
     assert page.evaluate(CONTRAST) == []
+
+
+def test_keyboard_only_use(live_server, open_page):
+    page = open_page(live_server, locale="en-US")
+    page.focus("#concept")
+    page.keyboard.type("pulse oximeter")
+    for _ in range(12):  # tab forward through the form to the start button
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "start":
+            break
+    assert page.evaluate("() => document.activeElement.id") == "start"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#plan-cards .refine-btn")
+    _wait_until_idle(page)
+    page.focus("#plan-cards .refine-btn")
+    page.keyboard.press("Enter")
+    assert page.is_visible("#refine-dialog") and page.evaluate("() => document.activeElement.id") == "feedback"
+    page.keyboard.press("Escape")
+    assert page.is_hidden("#refine-dialog")
