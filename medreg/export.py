@@ -228,7 +228,7 @@ max-width:960px;margin:24px auto;padding:0 24px;line-height:1.5}
 h1{color:#0b5cad;margin-bottom:4px}h2{border-bottom:2px solid #0b5cad;padding-bottom:2px;margin-top:28px}
 h3{margin:18px 0 6px}table{border-collapse:collapse;width:100%;margin:6px 0 12px;font-size:.94rem}
 th,td{border:1px solid #c9cfd8;padding:4px 8px;text-align:left;vertical-align:top}th{background:#eef2f7}
-td.num{text-align:right}.note{background:#fff4d6;color:#6b4b00;padding:8px 12px;border-radius:6px}
+td.num{text-align:right}table.kv th{width:11em}td ul{margin:0;padding-left:1.2em}.note{background:#fff4d6;color:#6b4b00;padding:8px 12px;border-radius:6px}
 .plan{break-inside:avoid;border-left:4px solid #2f6fb3;padding-left:12px;margin:14px 0}
 del{color:#b3261e}ins{color:#1f7a3a;text-decoration:none;font-weight:600}
 @media print{body{margin:0;max-width:none}a{color:inherit}h2{break-after:avoid}}
@@ -250,13 +250,13 @@ def to_html(dossier: dict, language: Optional[str] = None) -> str:
     if c:
         category = (c.get("category") or {}).get("label") or (c.get("category") or {}).get("code")
         review = f" ({_e(L['needs_review'])})" if c.get("needs_review") else ""
-        out += [f"<h2>{_e(L['classification'])}</h2><table>",
+        out += [f"<h2>{_e(L['classification'])}</h2><table class=\"kv\">",
                 f"<tr><th>{_e(L['device'])}</th><td>{_e(_device_name(c, lang))}</td></tr>",
                 f"<tr><th>{_e(L['category'])}</th><td>{_e(category)}</td></tr>",
                 f"<tr><th>{_e(L['confidence'])}</th><td>{round(float(c.get('confidence') or 0) * 100)}%{review}</td></tr>",
                 f"<tr><th>{_e(L['engine'])}</th><td>{_e(c.get('engine'))}</td></tr></table>"]
         for code, market in (c.get("markets") or {}).items():
-            out.append(f"<h3>{_e(code)}</h3><table>")
+            out.append(f'<h3>{_e(code)}</h3><table class="kv">')
             out += [f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in _market_facts(market, lang)]
             if market.get("citations"):
                 out.append(f"<tr><th>{_e(L['citations'])}</th><td>{_html_list(market['citations'])}</td></tr>")
@@ -265,7 +265,7 @@ def to_html(dossier: dict, language: Optional[str] = None) -> str:
             out.append(f"<h3>{_e(L['questions'])}</h3>{_html_list(c['questions'])}")
     p = dossier.get("purpose") or {}
     if p:
-        out.append(f"<h2>{_e(L['purpose'])}</h2><table>")
+        out.append(f'<h2>{_e(L["purpose"])}</h2><table class="kv">')
         for key in PURPOSE_FIELDS:
             if key in p:
                 cell = _html_list(p[key]) if isinstance(p[key], list) else _e(p[key])
