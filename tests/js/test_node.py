@@ -9,12 +9,26 @@ from pathlib import Path
 
 import pytest
 
+from tests.deploy.require import require
 from tests.shared_data import REPO_ROOT
 
 JS_DIR = Path(__file__).resolve().parent
 SEED_GUIDE = Path(os.environ.get("MEDREG_SEED_GUIDE", REPO_ROOT.parent / "shared" / "seed" / "streaming-guide.ko.md"))
 
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed (Node 18+ runs these tests)")
+
+@pytest.fixture(scope="module", autouse=True)
+def node():
+    """Node 18+ must be on PATH (skip, or fail under MEDREG_REQUIRE_ALL=1)."""
+    require(shutil.which("node") is not None, "node is not installed (apt-get install nodejs npm; Node 18+)")
+
+
+@pytest.fixture(scope="module")
+def typescript():
+    """TypeScript in tests/js/node_modules (for the seed's .ts hooks); `npm ci` installs it once if missing."""
+    if not (JS_DIR / "node_modules" / "typescript").exists():
+        require(shutil.which("npm") is not None, "npm is not installed: cannot install TypeScript for the seed hooks")
+        done = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=JS_DIR, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"npm ci in tests/js failed:\n{done.stdout}{done.stderr}"
 
 
 def run_node(test_file: str, env: dict) -> subprocess.CompletedProcess:
@@ -45,10 +59,7 @@ def test_client_against_live_server(live_server):
 
 
 @pytest.mark.server
-def test_seed_guide_snippets_unchanged(live_server):
+def test_seed_guide_snippets_unchanged(live_server, typescript):
     """The guide's React hooks and vanilla client, transpiled unchanged, against the live server."""
-    if not SEED_GUIDE.exists():
-        pytest.skip(f"seed guide {SEED_GUIDE} is absent (set MEDREG_SEED_GUIDE)")
-    if not (JS_DIR / "node_modules" / "typescript").exists():
-        pytest.fail("TypeScript is missing: run `npm ci --prefix tests/js` (the seed hooks are .ts)")
+    require(SEED_GUIDE.exists(), f"seed guide {SEED_GUIDE} is absent (set MEDREG_SEED_GUIDE)")
     check(run_node("seed-guide.test.js", {"MEDREG_URL": live_server, "MEDREG_SEED_GUIDE": str(SEED_GUIDE)}))

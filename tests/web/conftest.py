@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.deploy.require import require
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -14,8 +16,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 @pytest.fixture(scope="session")
 def browser():
     """One headless chromium for the session (skips when Debian's chromium is absent)."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent: apt-get install -y chromium fonts-noto-cjk (.ci/run does)")
+    require(CHROMIUM.exists(), f"{CHROMIUM} is absent: apt-get install -y chromium fonts-noto-cjk (.ci/run does)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
