@@ -110,6 +110,7 @@ _UNIT_WEEKS = {"week": 1, "wk": 1, "month": 52 / 12, "mo": 52 / 12, "year": 52, 
 _DEADLINE_EN = re.compile(r"\b(?:in|within|by|under|less than|before|deadline(?: of| is)?|next|max(?:imum)?|of)\s+"
                           r"(\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")[\s-]*"
                           r"(weeks?|wks?|months?|mos?|years?|yrs?)\b", _I)
+_DEADLINE_BARE = re.compile(r"^\W*(\d+(?:\.\d+)?)\s*(weeks?|wks?|months?|mos?|years?|yrs?)\W*$", _I)
 _DEADLINE_EN2 = re.compile(r"\b(\d+(?:\.\d+)?)[\s-]*(week|month|year)[\s-]+(?:deadline|timeline|timeframe|window)\b", _I)
 _DEADLINE_KO = re.compile(r"(\d+(?:\.\d+)?)\s*(개월|달|주|년)\s*(?:안|내|이내|까지|내로|만에|뒤|후)?")
 _DEADLINE_KO_CUE = re.compile(r"안에|내에|이내|까지|내로|안으로|만에|마감|데드라인|제출|기한|일정")
@@ -221,7 +222,7 @@ def _attribute_intents(clause: str) -> list[Intent]:
 
 
 def _deadline(clause: str, today: dt.date) -> Optional[Intent]:
-    match = _DEADLINE_EN.search(clause) or _DEADLINE_EN2.search(clause)
+    match = _DEADLINE_EN.search(clause) or _DEADLINE_EN2.search(clause) or _DEADLINE_BARE.search(clause)
     if match:
         amount = match.group(1).lower()
         number = _NUMBER_WORDS.get(amount) or float(amount)

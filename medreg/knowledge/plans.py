@@ -51,7 +51,8 @@ def trigger_context(kb, classification: Optional[dict], category: Optional[dict]
         said = " ".join(str(x) for key in ("use_environment", "intended_users") for x in purpose.get(key) or [])
         if _HOME_WORDS.search(said):
             attributes["home_use"] = True
-    code = (category or classification.get("category") or {}).get("code")
+    category = category or classification.get("category") or {}
+    code = category if isinstance(category, str) else category.get("code")
     device = (classification.get("device") or {}).get("id")
     chosen = tuple(m for m in MARKETS if m in (markets or tuple(classification.get("markets") or MARKETS)))
     return TriggerContext(attributes=attributes, category=code, device=device, markets=chosen)

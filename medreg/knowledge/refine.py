@@ -20,7 +20,7 @@ from medreg.knowledge.plans import (
 from medreg.knowledge.refine_texts import NOT_APPLIED, REASONS
 from medreg.knowledge.refine_deadline import apply_deadline
 from medreg.knowledge.refine_plan_level import apply_plan_level
-from medreg.knowledge.schedule import plan_duration
+from medreg.knowledge.schedule import plan_duration, plan_weeks
 from medreg.knowledge.triggers import Outcome, TriggerContext, evaluate, referenced_attributes
 from medreg.knowledge.workstreams import spec
 
@@ -38,9 +38,10 @@ class Refiner:
         self.not_applied: list[dict] = []
         self.notes: list[str] = []
         self.schedule: Optional[dict] = None
-        self.base = {id(p): (float(p.get("estimated_weeks") or 0), plan_duration(p.get("activities") or []))
+        self.base = {id(p): (plan_weeks(p), plan_duration(p.get("activities") or []))
                      for p in self.plans}
         self.initial_standards = {id(p): len(p.get("standards") or []) for p in self.plans}
+        self.initial_markets = {id(p): bool(p.get("markets")) for p in self.plans}
         seen = {m for p in self.plans for m in p.get("markets") or []}
         if not seen and classification:
             seen = set(classification.get("markets") or {})
@@ -134,7 +135,7 @@ class Refiner:
         self.change(f"plans[{i}].standards[{j}]", entry, None, reason)
         acts = plan.get("activities") or []
         for k in range(len(acts) - 1, -1, -1):
-            if acts[k].get("standard") == entry["id"]:
+            if entry.get("id") and acts[k].get("standard") == entry.get("id"):
                 self.change(f"plans[{i}].activities[{k}]", acts.pop(k), None,
                             self.t("activity_removed_standard", standard=entry["id"]))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from medreg.knowledge.feedback import DeadlineIntent
 from medreg.knowledge.refine_texts import NOTES
 from medreg.knowledge.phrases import tr
-from medreg.knowledge.schedule import compress
+from medreg.knowledge.schedule import compress, weeks_of
 
 
 def _fmt(weeks: float) -> str:
@@ -24,7 +24,7 @@ def apply_deadline(r, intent: DeadlineIntent) -> None:
         if plan.get("estimated_weeks") != estimates[i]:
             r.change(f"plans[{i}].estimated_weeks", estimates[i], plan["estimated_weeks"], r.t("compressed", deadline=deadline))
             if id(plan) in r.base:
-                r.base[id(plan)] = (float(plan["estimated_weeks"]), r.base[id(plan)][1])
+                r.base[id(plan)] = (weeks_of(plan["estimated_weeks"]), r.base[id(plan)][1])
     titles = {p.get("id"): p.get("title") or p.get("id") for p in r.plans}
     path = " → ".join(titles[pid] for pid in result.after.plan_ids)
     if result.feasible:

@@ -77,7 +77,7 @@ def _remove_plans(r, targets_before: dict, targets_after: dict) -> None:
     for i, plan in enumerate(r.plans):
         pid = plan.get("id")
         workstream = plan.get("workstream") or next((w for w in SPECS if plan_id(w) == pid), None)
-        lost_markets = not plan.get("markets") and bool(r.markets_before)
+        lost_markets = r.initial_markets.get(id(plan), False) and not plan.get("markets")
         # Only our own plans are dropped for losing their standards: a plan made elsewhere
         # may hold work we cannot judge.
         emptied = (workstream in SPECS and pid == plan_id(workstream) and r.initial_standards.get(id(plan), 0) > 0
@@ -139,12 +139,14 @@ def recompute_estimates(r) -> None:
         if id(plan) not in r.base:
             continue
         estimate, duration = r.base[id(plan)]
-        after = round_weeks(estimate - (duration - plan_duration(plan.get("activities") or [])))
+        now = plan_duration(plan.get("activities") or [])
+        if now == duration:
+            continue
         before = plan.get("estimated_weeks")
-        if float(before or 0) != after:
-            plan["estimated_weeks"] = after
-            r.change(f"plans[{i}].estimated_weeks", before, after, r.t("weeks"))
-            r.base[id(plan)] = (after, plan_duration(plan.get("activities") or []))
+        after = round_weeks(estimate - (duration - now))
+        plan["estimated_weeks"] = after
+        r.change(f"plans[{i}].estimated_weeks", before, after, r.t("weeks"))
+        r.base[id(plan)] = (after, now)
 
 
 def apply_plan_level(r, missing: list[str]) -> None:

@@ -24,6 +24,15 @@ _KIND_WORDS = (
 )
 
 
+def weeks_of(value) -> float:
+    """A number of weeks from a plan made elsewhere (a bad value counts as 0, never an error)."""
+    try:
+        weeks = float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+    return weeks if weeks == weeks and weeks >= 0 else 0.0   # NaN and negatives count as 0
+
+
 def round_weeks(weeks: float) -> float:
     """Weeks rounded up to the half week (plans are not more precise than that)."""
     return math.ceil(max(0.0, weeks) * 2 - 1e-9) / 2
@@ -46,7 +55,7 @@ def plan_duration(activities: list[dict]) -> float:
     groups: dict[str, float] = {}
     per_market: dict[str, float] = {}
     for activity in activities:
-        weeks = float(activity.get("weeks") or 0)
+        weeks = weeks_of(activity.get("weeks"))
         if activity.get("market"):
             per_market[activity["market"]] = per_market.get(activity["market"], 0.0) + weeks
         elif activity.get("parallel"):
@@ -54,6 +63,13 @@ def plan_duration(activities: list[dict]) -> float:
         else:
             sequential += weeks
     return round_weeks(sequential + sum(groups.values()) + max(per_market.values(), default=0.0))
+
+
+def plan_weeks(plan: dict) -> float:
+    """A plan's estimate, or its activities' duration when it has none."""
+    if plan.get("estimated_weeks") in (None, ""):
+        return plan_duration(plan.get("activities") or [])
+    return weeks_of(plan.get("estimated_weeks"))
 
 
 def _ids(plans: list[dict]) -> dict[str, dict]:
@@ -80,11 +96,11 @@ def critical_path(plans: list[dict]) -> CriticalPath:
         plan = by_id[plan_id]
         start, before = 0.0, None
         for dep in plan.get("depends_on") or []:
-            if dep in by_id and dep not in trail:   # a cycle in foreign plans is ignored
+            if dep in by_id and dep != plan_id and dep not in trail:   # cycles in foreign plans are ignored
                 end = visit(dep, trail + (plan_id,))
                 if end > start:
                     start, before = end, dep
-        finish[plan_id] = start + float(plan.get("estimated_weeks") or 0)
+        finish[plan_id] = start + plan_weeks(plan)
         previous[plan_id] = before
         return finish[plan_id]
 
@@ -94,7 +110,7 @@ def critical_path(plans: list[dict]) -> CriticalPath:
         return CriticalPath(0.0, ())
     last = max(finish, key=lambda k: finish[k])
     chain = [last]
-    while previous.get(chain[-1]):
+    while previous.get(chain[-1]) and previous[chain[-1]] not in chain:
         chain.append(previous[chain[-1]])
     return CriticalPath(round_weeks(finish[last]), tuple(reversed(chain)))
 
@@ -124,12 +140,12 @@ def compress(plans: list[dict], deadline_weeks: float) -> Compression:
     before = critical_path(plans)
     if before.weeks <= deadline_weeks:
         return Compression(deadline_weeks, before, before, [])
-    original = [[float(a.get("weeks") or 0) for a in p.get("activities") or []] for p in plans]
+    original = [[weeks_of(a.get("weeks")) for a in p.get("activities") or []] for p in plans]
     floors = [[round_weeks(w * COMPRESSIBLE[kind_of(a)]) for w, a in zip(ws, p.get("activities") or [])]
               for ws, p in zip(original, plans)]
     # Plans made elsewhere may carry an estimate that is not the sum of their activities:
     # keep their offset and move the estimate only by what compression saved.
-    base = [(float(p.get("estimated_weeks") or 0), plan_duration(p.get("activities") or [])) for p in plans]
+    base = [(plan_weeks(p), plan_duration(p.get("activities") or [])) for p in plans]
     estimates = [p.get("estimated_weeks") for p in plans]
 
     def apply(i: int, fraction: float) -> None:
@@ -159,7 +175,7 @@ def compress(plans: list[dict], deadline_weeks: float) -> Compression:
         apply(i, 0.0)
         if critical_path(plans).weeks > target:
             apply(i, high)
-    edits = [(i, j, original[i][j], float(plans[i]["activities"][j]["weeks"]))
+    edits = [(i, j, original[i][j], weeks_of(plans[i]["activities"][j]["weeks"]))
              for i in range(len(plans)) for j in range(len(original[i]))
-             if float(plans[i]["activities"][j]["weeks"]) != original[i][j]]
+             if weeks_of(plans[i]["activities"][j]["weeks"]) != original[i][j]]
     return Compression(deadline_weeks, before, critical_path(plans), edits)

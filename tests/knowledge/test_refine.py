@@ -297,3 +297,35 @@ def test_accepted_fact_without_effect_is_reported(kb) -> None:
     plans = kb.plans(cls, None, None, MARKETS, "en")
     out = kb.refine(plans, "home use", cls, None, "en")
     assert out["changes"] == [] and [n["text"] for n in out["not_applied"]] == ["home use"]
+
+
+# ---- robustness: plans made elsewhere ----------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_ids_st = st.sampled_from(["p1", "p2", "p3", "plan-software", "plan-cybersecurity"])
+_weeks_st = st.one_of(st.none(), st.integers(-3, 60), st.floats(allow_nan=True, allow_infinity=False), st.text(max_size=3))
+_activity_st = st.fixed_dictionaries({"name": st.text(max_size=20), "weeks": _weeks_st},
+                                     optional={"market": st.sampled_from(["US", "EU", "KR", "JP"]),
+                                               "kind": st.sampled_from(["test", "clinical", "odd"])})
+_standard_st = st.fixed_dictionaries({}, optional={"id": st.sampled_from(["ISO 14971", "IEC 81001-5-1", "IEC 62304",
+                                                                            "ISO 11135", "X 1"]),
+                                                   "markets": st.lists(st.sampled_from(["US", "EU", "KR"]), max_size=2)})
+_plan_st = st.fixed_dictionaries({"id": _ids_st}, optional={
+    "title": st.text(max_size=10), "standards": st.lists(_standard_st, max_size=4),
+    "activities": st.lists(_activity_st, max_size=4), "estimated_weeks": _weeks_st,
+    "depends_on": st.lists(_ids_st, max_size=3), "markets": st.lists(st.sampled_from(["US", "EU", "KR"]), max_size=3)})
+_feedback_st = st.lists(st.sampled_from(["no wireless", "Korea only", "add EU", "sterile", "hospital use only",
+                                         "must submit in 3 months", "remove IEC 62304", "무선 없음", "6개월 안에",
+                                         "drop the US", "no software", "blah"]), min_size=1, max_size=3)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plans=st.lists(_plan_st, min_size=1, max_size=4), feedback=_feedback_st, with_cls=st.booleans())
+def test_refine_never_fails_on_foreign_plans(kb, plans, feedback, with_cls) -> None:
+    """Any plan shape the schema lets through is refined without error, and every clause is accounted for."""
+    cls = classification_for("insulin-pump-external") if with_cls else None
+    out = kb.refine(plans, ". ".join(feedback), cls, None, "en")
+    assert out["engine"] == "offline" and isinstance(out["plans"], list)
+    for change in out["changes"]:
+        assert PATH.match(change["path"]) and change["reason"]
