@@ -77,8 +77,17 @@ async function runStep(step, body, { onPlan } = {}) {
   return result;
 }
 
+function appendDelta(text) {
+  const body = $('model-text-body');
+  // Keep the tail only: a long answer must not grow the page without end.
+  body.textContent = (body.textContent + (text || '')).slice(-4000);
+  $('model-text').hidden = false;
+}
+
 async function streamStep(step, body, onPlan) {
   let result = null;
+  $('model-text-body').textContent = '';
+  $('model-text').hidden = true;
   const controller = state.controller;
   markStep(step, 'active');
   setStatus(t('connecting'));
@@ -89,6 +98,7 @@ async function streamStep(step, body, onPlan) {
       onEvent: ({ event, data }) => {
         if (event === 'status') setStatus(data.message, data.progress);
         else if (event === 'plan') onPlan?.(data);
+        else if (event === 'delta') appendDelta(data.text);
         else if (event === 'result') result = data.data;
         else if (event === 'error') {
           showError(data.message || data.code, fieldsText(data.fields));

@@ -8,7 +8,7 @@ import time
 from typing import Iterator
 
 from medreg.engines.base import ClassifyInput, Engine, PurposeInput, RefineInput, StandardsInput
-from medreg.events import Event, PlanReady, Result, Status
+from medreg.events import Delta, Event, PlanReady, Result, Status
 
 CLASSIFICATION = {
     "concept": "스마트 인슐린 펌프", "language": "ko",
@@ -77,6 +77,8 @@ class SampleEngine(Engine):
     def standards(self, request: StandardsInput) -> Iterator[Event]:
         """Three plans, one at a time."""
         yield self._status("triggers", 0.1)
+        for piece in ("Three plans: ", "risk, ", "software, ", "usability."):
+            yield Delta(piece)  # as a language-model engine would stream its text
         plans = copy.deepcopy(PLANS)
         for i, plan in enumerate(plans, 1):
             time.sleep(self.pause_s * 2)

@@ -110,6 +110,8 @@ def test_refine_highlights_exactly_what_changed_and_redraws_the_timeline(gunicor
     _start(page)
     page.wait_for_selector("#timeline:not([hidden]) svg.gantt")
     _wait_until_idle(page)
+    assert page.is_visible("#model-text")  # delta events: the model text, shown as it comes
+    assert page.text_content("#model-text-body") == "Three plans: risk, software, usability."
     before = _bars(page)["software"]
     page.locator("#plan-software .refine-btn").click()
     page.fill("#feedback", "no wireless")
