@@ -206,6 +206,14 @@ async function analyse(event) {
 
 let refining = null;
 
+/** The changes that belong to the i-th returned plan: paths "plans[i]…" name it; others apply to all. */
+function changesFor(changes, i) {
+  return (changes || []).filter((c) => {
+    const m = /^\/?plans?[[./](\d+)/.exec(String(c.path || ''));
+    return !m || Number(m[1]) === i;
+  });
+}
+
 function openRefine(plan) {
   refining = plan;
   $('refine-plan-title').textContent = plan.title;
@@ -228,11 +236,11 @@ async function refine(event) {
     const result = await runStep('refine', { plan, feedback, classification: d.classification, purposeMechanism: d.purpose, language: language() });
     if (!result) return;
     const updated = result.plans || (result.plan ? [result.plan] : []);
-    for (const next of updated) {
+    updated.forEach((next, i) => {
       const at = d.plans.findIndex((p) => p.id === next.id || (updated.length === 1 && p.id === plan.id));
       if (at >= 0) d.plans[at] = next; else d.plans.push(next);
-      state.lastChanges.set(next.id, result);
-    }
+      state.lastChanges.set(next.id, { ...result, changes: changesFor(result.changes, i) });
+    });
     d.refinements.push({ plan_id: plan.id, feedback, changes: result.changes || [], not_applied: result.not_applied || [], engine: result.engine });
     drawAll();
     setStatus(t('finished'), 1);
