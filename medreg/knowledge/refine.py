@@ -41,6 +41,8 @@ class Refiner:
         self.base = {id(p): (plan_weeks(p), plan_duration(p.get("activities") or []))
                      for p in self.plans}
         self.initial_standards = {id(p): len(p.get("standards") or []) for p in self.plans}
+        self.initial_standard_ids = {id(p): [s.get("id") for s in p.get("standards") or [] if s.get("id")]
+                                     for p in self.plans}
         self.initial_markets = {id(p): bool(p.get("markets")) for p in self.plans}
         seen = {m for p in self.plans for m in p.get("markets") or []}
         if not seen and classification:

@@ -8,6 +8,7 @@ from typing import Optional
 from medreg.knowledge.phrases import MARKET_NAMES, tr
 from medreg.knowledge.plans import ALWAYS, MARKETS, build_plans, plan_id
 from medreg.knowledge.schedule import plan_duration, round_weeks
+from medreg.knowledge.triggers import referenced_attributes
 from medreg.knowledge.workstreams import SPECS, spec
 
 
@@ -32,8 +33,13 @@ def _targets(r) -> tuple[dict, dict]:
     return {p["id"]: p for p in before}, {p["id"]: p for p in after}
 
 
-def _cause_text(r) -> str:
-    return " / ".join(dict.fromkeys(r.cause.values()))
+def _cause_text(r, standard_ids=()) -> str:
+    """The feedback clauses that touched these standards' triggers (all clauses when none did)."""
+    keys: set[str] = set()
+    for sid in standard_ids:
+        keys |= referenced_attributes((r.kb.data.standards.get(sid) or {}).get("triggers"))
+    texts = [text for key, text in r.cause.items() if key in keys]
+    return " / ".join(dict.fromkeys(texts or r.cause.values()))
 
 
 def _edit_markets(r, targets_after: dict) -> None:
@@ -50,13 +56,13 @@ def _edit_markets(r, targets_after: dict) -> None:
         before = list(plan.get("markets") or [])
         after = [m for m in MARKETS if (m in before and m not in removed)
                  or (m in added and (target is None or m in target.get("markets", [])))]
-        if after != before:
+        if set(after) != set(before):
             plan["markets"] = after
             reason = " ".join([r.t("market_removed", market=tr(MARKET_NAMES[m], r.language), text=r.cause["markets"])
                                 for m in removed if m in before]
                                + [r.t("market_added", market=tr(MARKET_NAMES[m], r.language), text=r.cause["markets"])
                                   for m in added if m in after])
-            r.change(f"plans[{i}].markets", before, after, reason)
+            r.change(f"plans[{i}].markets", before, after, reason or r.t("markets_changed", text=r.cause.get("markets", "")))
         acts = plan.get("activities") or []
         for k in range(len(acts) - 1, -1, -1):
             if acts[k].get("market") in removed:
@@ -90,11 +96,13 @@ def _remove_plans(r, targets_before: dict, targets_after: dict) -> None:
             # A single plan sent for refinement stays, marked as no longer applicable, so the
             # answer still has the plan the client asked about.
             r.plans[i]["applicable"] = False
-            r.change(f"plans[{i}].applicable", True, False, r.t("plan_removed", text=_cause_text(r)))
+            text = _cause_text(r, r.initial_standard_ids.get(id(r.plans[i]), ()))
+            r.change(f"plans[{i}].applicable", True, False, r.t("plan_removed", text=text))
             continue
         plan = r.plans.pop(i)
         r.removed_plans.add(plan.get("id"))
-        r.change(f"plans[{i}]", _summary(plan), None, r.t("plan_removed", text=_cause_text(r)))
+        text = _cause_text(r, r.initial_standard_ids.get(id(plan), ()))
+        r.change(f"plans[{i}]", _summary(plan), None, r.t("plan_removed", text=text))
 
 
 def _add_plans(r, missing: list[str], targets_before: dict, targets_after: dict) -> None:
@@ -112,11 +120,12 @@ def _add_plans(r, missing: list[str], targets_before: dict, targets_after: dict)
         plan = targets_after.get(pid)
         if plan is None:
             continue
+        text = _cause_text(r, [s["id"] for s in plan.get("standards") or []])
         if r.single:
-            r.refuse(_cause_text(r), "needs_new_plan", detail=plan["title"])
+            r.refuse(text, "needs_new_plan", detail=plan["title"])
             continue
         r.plans.append(copy.deepcopy(plan))
-        r.change(f"plans[{len(r.plans) - 1}]", None, plan, r.t("plan_added", text=_cause_text(r)))
+        r.change(f"plans[{len(r.plans) - 1}]", None, plan, r.t("plan_added", text=text))
 
 
 def _fix_dependencies(r) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 # investigations not at all (their pace is not ours).
 COMPRESSIBLE: dict[str, float] = {"document": 0.6, "test": 0.8, "audit": 1.0, "clinical": 1.0}
 WEEKS_PER_MONTH = 52 / 12
+MAX_WEEKS = 520.0   # ten years: the schema's bound on an activity, and a sane cap on foreign input
 
 _KIND_WORDS = (
     ("clinical", re.compile(r"clinical (investigation|study|trial)|임상시험", re.I)),
@@ -30,11 +31,15 @@ def weeks_of(value) -> float:
         weeks = float(value or 0)
     except (TypeError, ValueError):
         return 0.0
-    return weeks if weeks == weeks and weeks >= 0 else 0.0   # NaN and negatives count as 0
+    if weeks != weeks or weeks < 0:          # NaN and negatives count as 0
+        return 0.0
+    return min(weeks, MAX_WEEKS)
 
 
 def round_weeks(weeks: float) -> float:
     """Weeks rounded up to the half week (plans are not more precise than that)."""
+    if weeks != weeks or weeks == math.inf:
+        weeks = MAX_WEEKS * 100
     return math.ceil(max(0.0, weeks) * 2 - 1e-9) / 2
 
 
