@@ -82,8 +82,8 @@ _DROP = re.compile(r"\b(?:drop|remove|exclude|excluding|without|skip|no longer|n
 _ADD = re.compile(r"\b(?:add|adding|also|include|including|plus|expand\w*|launch\w*|enter\w*|sell\w*|target\w*|want)\b|"
                   r"추가|진출|포함|판매|출시|도\s*(?:하|해|판매|진출|출시|추가|포함)|에도", _I)
 
-_NEG_EN = r"\b(?:no|without|not|non|remove[sd]?|drop(?:ped)?|doesn'?t (?:have|use|need)|does not (?:have|use|need)|won'?t (?:have|use)|lacks?)\b[\w\s-]{0,24}?"
-_NEG_KO = r"[\w\s]{0,8}?(?:없|제외|빼|미탑재|미지원|안 ?(?:함|해|들어|씀|써)|사용하지 않|지원하지 않|하지 않|불필요|아님|아닙)"
+_NEG_EN = r"\b(?:no|without|not|non|remove[sd]?|drop(?:ped)?|get rid of|doesn'?t (?:have|use|need)|does not (?:have|use|need)|won'?t (?:have|use)|lacks?)\b[\w\s-]{0,24}?"
+_NEG_KO = r"[\w\s]{0,8}?(?:없|제외|제거|삭제|빼|뺌|미탑재|미지원|안 ?(?:함|해|들어|씀|써)|사용하지 않|지원하지 않|하지 않|불필요|아님|아닙)"
 _POS_EN = r"\b(?:is|are|has|have|with|adds?|added|adding|includes?|uses?|using|supports?|via|over|connects?)\s+(?:an?\s+|the\s+)?"
 _POS_KO = r"[\w\s]{0,8}?(?:있|탑재|추가|지원|연동|사용|포함|적용)"
 
@@ -117,6 +117,8 @@ _DEADLINE_KO_CUE = re.compile(r"안에|내에|이내|까지|내로|안으로|만
 _HALF_YEAR = re.compile(r"반년|half a year|six-month", _I)
 _DATE_ISO = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
 _DATE_KO = re.compile(r"(20\d\d)\s*년\s*(\d{1,2})\s*월")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DATE_EN = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2},?\s+)?(20\d\d)\b", _I)
 _STANDARD = re.compile(r"\b(?:ISO|IEC|EN|ASTM|AAMI|ANSI|UL)(?:[/ ](?:IEC|ISO|TR|TS|AAMI))?\s*(?:TR\s*)?\d{3,5}(?:-\d+)*", _I)
 _COURTESY = re.compile(r"^(?:thanks?|thank you|please|ok(?:ay)?|hi|hello|감사합니다|고맙습니다|부탁드립니다|부탁해요|수고하세요)\W*$", _I)
 _CLAUSES = re.compile(r"[.!?;\n]+(?!\d)|,\s*(?:and\s+|but\s+)?|\s+but\s+|\s+however\s+|(?:그리고|하지만|그런데|또한)\s+")
@@ -221,7 +223,30 @@ def _attribute_intents(clause: str) -> list[Intent]:
     return out
 
 
+def _date(clause: str) -> Optional[dt.date]:
+    date = _DATE_ISO.search(clause)
+    if date:
+        try:
+            return dt.date(int(date.group(1)), int(date.group(2)), int(date.group(3)))
+        except ValueError:          # "2027-13-45": not a date, left for not_applied
+            return None
+    date = _DATE_KO.search(clause)
+    if date and 1 <= int(date.group(2)) <= 12:
+        return dt.date(int(date.group(1)), int(date.group(2)), 1)
+    date = _DATE_EN.search(clause)
+    if date:
+        return dt.date(int(date.group(2)), _MONTHS.index(date.group(1).lower()[:3]) + 1, 1)
+    return None
+
+
 def _deadline(clause: str, today: dt.date) -> Optional[Intent]:
+    # Dates first, so that "2027년 3월" is not read as 2027 years.
+    if _DATE_ISO.search(clause) or _DATE_KO.search(clause) or _DATE_EN.search(clause):
+        when = _date(clause)
+        if when is None:
+            return None
+        weeks = round((when - today).days / 7, 1)
+        return DeadlineIntent(weeks, clause) if weeks > 0 else Unsupported("past_date", clause, when.isoformat())
     match = _DEADLINE_EN.search(clause) or _DEADLINE_EN2.search(clause) or _DEADLINE_BARE.search(clause)
     if match:
         amount = match.group(1).lower()
@@ -233,15 +258,6 @@ def _deadline(clause: str, today: dt.date) -> Optional[Intent]:
         return DeadlineIntent(round(float(match.group(1)) * _UNIT_WEEKS[match.group(2)], 1), clause)
     if _HALF_YEAR.search(clause):
         return DeadlineIntent(26.0, clause)
-    date = _DATE_ISO.search(clause)
-    when = None
-    if date:
-        when = dt.date(int(date.group(1)), int(date.group(2)), int(date.group(3)))
-    elif (date := _DATE_KO.search(clause)):
-        when = dt.date(int(date.group(1)), int(date.group(2)), 1)
-    if when:
-        weeks = round((when - today).days / 7, 1)
-        return DeadlineIntent(weeks, clause) if weeks > 0 else Unsupported("past_date", clause, when.isoformat())
     return None
 
 

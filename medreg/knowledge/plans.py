@@ -17,6 +17,8 @@ TEST_WORKSTREAMS = frozenset({"electrical_safety", "emc", "biocompatibility", "s
 # The standard a process workstream's own activities already implement.
 CORE_STANDARDS = frozenset({"ISO 14971", "ISO 13485", "IEC 62366-1", "IEC 62304", "IEC 81001-5-1",
                              "ISO 14155", "ISO 20916"})
+# Workstreams whose activities depend on each market's class.
+CLASS_DEPENDENT = frozenset({"quality_system", "clinical_evaluation"})
 # Workstreams every device needs, whatever the catalogue triggers.
 ALWAYS = ("risk_management", "quality_system", "usability", "labelling")
 _HOME_WORDS = re.compile(r"\bhome\b|\blay\b|가정|재택|일반인|환자 본인", re.I)
@@ -197,8 +199,21 @@ def build_plan(kb, workstream: str, selected: list[Selected], ctx: TriggerContex
         "estimated_weeks": plan_duration(activities),
         "depends_on": [plan_id(d) for d in ws.depends_on if d in present],
         "markets": markets,
-        "rationale": rationale(ws, standards, markets, ctx, language),
+        "rationale": rationale(ws, standards, markets, ctx, language) + _undetermined(workstream, facts, ctx, language),
     }
+
+
+def _undetermined(workstream: str, facts: Facts, ctx: TriggerContext, language: str) -> str:
+    """Where a market's class is unknown, the class-dependent parts of this plan are incomplete: say so."""
+    if workstream not in CLASS_DEPENDENT or ctx.device is None:
+        return ""
+    open_markets = [m for m in ctx.markets if (facts.market_blocks.get(m) or {}).get("class") in (None, "")]
+    if not open_markets:
+        return ""
+    names = ", ".join(tr(MARKET_NAMES[m], language) for m in open_markets)
+    return " " + tr({"en": "Needs review for {m}: the class is not determined, so class-dependent activities (conformity route, clinical data) are not planned there yet.",
+                     "ko": "{m} 검토 필요: 등급이 결정되지 않아 등급에 따른 활동(적합성 평가 경로, 임상 자료)은 아직 계획하지 않았습니다."},
+                    language, m=names)
 
 
 def rationale(ws, standards: list[dict], markets: list[str], ctx: TriggerContext, language: str) -> str:

@@ -40,7 +40,8 @@ def test_markets(text, expected) -> None:
 @pytest.mark.parametrize("text, key, value", [
     ("no wireless", "wireless", False), ("무선 없음", "wireless", False), ("블루투스 기능은 빼주세요", "wireless", False),
     ("wired only", "wireless", False), ("we added Bluetooth", "wireless", True), ("블루투스 탑재", "wireless", True),
-    ("no software", "software", False), ("소프트웨어 없음", "software", False),
+    ("no software", "software", False), ("소프트웨어 없음", "software", False), ("무선 기능 제거", "wireless", False),
+    ("get rid of Bluetooth", "wireless", False),
     ("no AI", "ai", False), ("non-sterile", "sterile", False), ("비멸균", "sterile", False),
     ("We don't sterilize it", "sterile", False), ("supplied sterile", "sterile", True), ("멸균 제품입니다", "sterile", True),
     ("home use", "home_use", True), ("가정용", "home_use", True), ("it is used by patients themselves at home", "home_use", True),
@@ -55,6 +56,9 @@ def test_attributes(text, key, value) -> None:
     ("must submit in 6 months", 26.0), ("6개월 안에 제출해야 합니다", 26.0), ("within six months", 26.0),
     ("12주 이내", 12.0), ("in 1 year", 52.0), ("반년 안에", 26.0), ("a 9-month deadline", 39.0),
     ("by 2027-06-01", round((dt.date(2027, 6, 1) - TODAY).days / 7, 1)),
+    ("by March 2027", round((dt.date(2027, 3, 1) - TODAY).days / 7, 1)),
+    ("2027년 3월까지 제출", round((dt.date(2027, 3, 1) - TODAY).days / 7, 1)),
+    ("3 months", 13.0),
 ])
 def test_deadlines(text, weeks) -> None:
     """Deadlines in weeks from months, weeks, years or a date."""
@@ -94,3 +98,9 @@ def test_several_intents_in_one_message() -> None:
     intents = parse_feedback("한국만 판매, 무선 없음, 6개월 안에 제출", TODAY).intents
     assert {type(i) for i in intents} == {MarketIntent, AttributeIntent, DeadlineIntent}
     assert not any(isinstance(i, StandardIntent) for i in intents)
+
+
+def test_impossible_date_is_not_a_deadline() -> None:
+    """A malformed date is left unparsed (then reported), never an error."""
+    parsed = parse_feedback("by 2027-13-45", TODAY)
+    assert parsed.intents == [] and parsed.unparsed == ["by 2027-13-45"]

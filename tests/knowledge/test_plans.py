@@ -225,3 +225,14 @@ def test_eu_conformity_route_by_class(eu_class, sterile, full, limited, declared
     assert any(n.startswith("Notified-body conformity") for n in names) is full
     assert any("limited to the sterile" in n for n in names) is limited
     assert any(n.startswith("Self-declared") for n in names) is declared
+
+
+def test_undetermined_class_is_flagged_in_class_dependent_plans() -> None:
+    """A market without a class gets a needs-review note where activities depend on the class."""
+    kb = make_kb()
+    cls = classification_for("insulin-pump-external")
+    cls["markets"]["EU"]["class"] = None
+    by_id = _by_id(kb.plans(cls, None, None, MARKETS, "en"))
+    assert "Needs review for EU (MDR/IVDR)" in by_id["plan-quality-system"]["rationale"]
+    assert "Needs review" not in by_id["plan-electrical-safety"]["rationale"]
+    assert not any(a.get("market") == "EU" and a.get("kind") == "audit" for a in by_id["plan-quality-system"]["activities"])

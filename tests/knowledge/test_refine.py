@@ -149,6 +149,16 @@ def test_unparsed_and_unsupported_are_reported(kb, pump) -> None:
     assert out["changes"] == []
 
 
+def test_added_market_without_classification_block_is_flagged(kb) -> None:
+    """Adding a market the classification never covered adds it, and says class-dependent work is missing."""
+    cls = classification_for("insulin-pump-external", markets=("KR",))
+    plans = kb.plans(cls, None, None, ("KR",), "en")
+    out = kb.refine(plans, "add the US", cls, None, "en")
+    assert all("US" in p["markets"] for p in out["plans"] if p["id"] != "plan-clinical-evaluation")
+    assert [n["text"] for n in out["not_applied"]] == ["add the US"]
+    assert "classify again" in out["not_applied"][0]["reason"]
+
+
 def test_no_market_left_is_refused(kb) -> None:
     """Dropping the only market keeps it."""
     cls = classification_for("insulin-pump-external")
