@@ -44,19 +44,37 @@ class Selected:
         return self.standard["id"]
 
 
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def clean_classification(classification) -> dict:
+    """A classification whose parts have the shapes the code reads (foreign input may not)."""
+    cls = dict(_dict(classification))
+    cls["attributes"] = {k: v for k, v in _dict(cls.get("attributes")).items() if isinstance(k, str)}
+    device = cls.get("device")
+    cls["device"] = device if isinstance(device, dict) and isinstance(device.get("id"), str) else None
+    category = cls.get("category")
+    cls["category"] = {"code": category} if isinstance(category, str) else _dict(category)
+    cls["markets"] = {m: _dict(b) for m, b in _dict(cls.get("markets")).items() if m in MARKETS}
+    return cls
+
+
 def trigger_context(kb, classification: Optional[dict], category: Optional[dict],
                     purpose: Optional[dict], markets: Sequence[str]) -> TriggerContext:
     """The closed-world facts of a classification (plus home use stated in the purpose)."""
-    classification = classification or {}
+    classification = clean_classification(classification)
     attributes = dict(classification.get("attributes") or {})
-    if "home_use" not in attributes and purpose:
-        said = " ".join(str(x) for key in ("use_environment", "intended_users") for x in purpose.get(key) or [])
+    if "home_use" not in attributes and isinstance(purpose, dict):
+        said = " ".join(str(x) for key in ("use_environment", "intended_users")
+                        for x in (purpose.get(key) if isinstance(purpose.get(key), list) else []))
         if _HOME_WORDS.search(said):
             attributes["home_use"] = True
     category = category or classification.get("category") or {}
-    code = category if isinstance(category, str) else category.get("code")
+    code = category if isinstance(category, str) else _dict(category).get("code")
+    code = code if isinstance(code, str) else None
     device = (classification.get("device") or {}).get("id")
-    chosen = tuple(m for m in MARKETS if m in (markets or tuple(classification.get("markets") or MARKETS)))
+    chosen = tuple(m for m in MARKETS if m in (markets or tuple(classification["markets"]) or MARKETS))
     return TriggerContext(attributes=attributes, category=code, device=device, markets=chosen)
 
 
@@ -247,8 +265,9 @@ def order_plans(plans: list[dict]) -> list[dict]:
 def build_plans(kb, classification: dict, category: Optional[dict], purpose: Optional[dict],
                 markets: Sequence[str], language: str) -> list[dict]:
     """The regulatory plans for a classified device, one per applicable workstream."""
+    classification = clean_classification(classification)
     ctx = trigger_context(kb, classification, category, purpose, markets)
-    facts = Facts(ctx.attributes, ctx.markets, dict((classification or {}).get("markets") or {}))
+    facts = Facts(ctx.attributes, ctx.markets, classification["markets"])
     groups: dict[str, list[Selected]] = {}
     for selected in select_standards(kb, ctx):
         groups.setdefault(selected.standard.get("workstream") or "particular", []).append(selected)

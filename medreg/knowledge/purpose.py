@@ -11,6 +11,7 @@ from typing import Optional
 
 from medreg.knowledge.concept_words import ConceptWords, read_concept
 from medreg.knowledge.phrases import join, tr
+from medreg.knowledge.plans import clean_classification
 from medreg.knowledge.purpose_texts import (
     COMPONENTS_BY_ATTRIBUTE, DEFAULT_ENVIRONMENT, DEFAULT_USERS, FUNCTIONS, GAPS, LAY_USERS,
     MECHANISMS, TEMPLATES, flags, function_key, with_ro,
@@ -26,12 +27,12 @@ def _quote(text: str) -> str:
 
 def _classification(kb, concept: str, classification: Optional[dict], context: Optional[str],
                     language: str) -> dict:
-    if classification:
-        return classification
-    try:
-        return kb.classify(concept, context, ("US", "EU", "KR"), language) or {}
-    except ImportError:   # the classifier module is not installed: describe from the words alone
-        return {}
+    if not classification:
+        try:
+            classification = kb.classify(concept, context, ("US", "EU", "KR"), language)
+        except ImportError:   # the classifier module is not installed: describe from the words alone
+            classification = {}
+    return clean_classification(classification)
 
 
 def _device_name(kb, classification: dict, language: str) -> Optional[str]:
@@ -39,9 +40,12 @@ def _device_name(kb, classification: dict, language: str) -> Optional[str]:
     if not device.get("id"):
         return None
     known = kb.data.devices.get(device["id"], {})
-    if language == "ko":
-        return device.get("name_ko") or known.get("name_ko") or device.get("name")
-    return device.get("name") or known.get("name")
+    keys = ("name_ko", "name") if language == "ko" else ("name",)
+    for source in (device, known):
+        for key in keys:
+            if isinstance(source.get(key), str) and source[key].strip():
+                return source[key].strip()
+    return None
 
 
 def _attributes(kb, classification: dict) -> dict:

@@ -15,7 +15,7 @@ from medreg.knowledge.feedback import (
 )
 from medreg.knowledge.phrases import MARKET_NAMES, attribute_phrase, join, tr
 from medreg.knowledge.plans import (
-    MARKETS, Selected, listed_outcome, plan_id, standard_activity, standard_entry, trigger_context,
+    MARKETS, Selected, clean_classification, listed_outcome, plan_id, standard_activity, standard_entry, trigger_context,
 )
 from medreg.knowledge.refine_texts import NOT_APPLIED, REASONS
 from medreg.knowledge.refine_deadline import apply_deadline
@@ -31,6 +31,7 @@ class Refiner:
     """One refinement: the plans being edited and the record of what happened."""
 
     def __init__(self, kb, plans: list[dict], classification: Optional[dict], purpose: Optional[dict], language: str):
+        classification = clean_classification(classification) if classification else None
         self.kb, self.cls, self.purpose, self.language = kb, classification, purpose, language
         self.plans = copy.deepcopy(plans)
         self.single = len(plans) <= 1

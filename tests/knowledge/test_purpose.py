@@ -162,3 +162,26 @@ def test_real_knowledge_end_to_end(concept, language, device_word) -> None:
         pytest.skip("classifier not present yet")
     assert device_word in purpose["intended_purpose"]
     assert purpose["engine"] == "offline"
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_junk = st.one_of(st.none(), st.text(max_size=5), st.integers(), st.lists(st.integers(), max_size=2),
+                  st.dictionaries(st.text(max_size=6), st.one_of(st.none(), st.text(max_size=5), st.booleans()), max_size=3))
+_classification_st = st.fixed_dictionaries({}, optional={
+    "device": st.one_of(_junk, st.fixed_dictionaries({"id": st.sampled_from(["insulin-pump-external", "nope"])},
+                                                     optional={"name": _junk, "name_ko": _junk})),
+    "attributes": st.one_of(_junk, st.dictionaries(st.sampled_from(["active", "software", "ivd", "home_use", "invasiveness"]),
+                                                   st.one_of(st.booleans(), st.text(max_size=4)), max_size=4)),
+    "category": _junk, "markets": _junk, "needs_review": _junk})
+
+
+@settings(max_examples=200, deadline=None)
+@given(cls=_classification_st, language=st.sampled_from(["en", "ko"]), concept=st.text(min_size=1, max_size=60))
+def test_purpose_and_plans_accept_any_classification_shape(cls, language, concept) -> None:
+    """Foreign classifications of any shape give a valid purpose and plans, never an error."""
+    kb = make_kb()
+    purpose = kb.purpose(concept, cls or {"device": None}, None, language)
+    assert all(isinstance(purpose[k], t) for k, t in FIELDS.items())
+    plans = kb.plans(cls, None, purpose, ("US", "EU", "KR"), language)
+    assert plans and all(p["id"].startswith("plan-") for p in plans)
