@@ -168,7 +168,9 @@ def standard_activity(selected: Selected, workstream: str, language: str) -> Opt
     if not test and std["id"] in CORE_STANDARDS:
         return None
     deliverables = (std.get("deliverables_ko") if language == "ko" else None) or std.get("deliverables") or []
-    if test:
+    if workstream == "sterilisation_packaging":
+        name = {"en": f"Validation to {std['id']}", "ko": f"{std['id']} 밸리데이션"}
+    elif test:
         name = {"en": f"Testing to {std['id']}", "ko": f"{std['id']} 시험"}
     else:
         name = {"en": f"Apply {std['id']}", "ko": f"{std['id']} 적용"}

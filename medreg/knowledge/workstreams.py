@@ -53,8 +53,8 @@ SPECS: dict[str, WorkstreamSpec] = {s.id: s for s in (
         close=(A("Internal audit and management review", "내부 감사 및 경영 검토",
                  "Internal audit report, management review minutes", "내부 감사 보고서, 경영 검토 기록", 2),),
         market_notes={
-            "US": {"en": "US: the Quality Management System Regulation (21 CFR Part 820), which incorporates ISO 13485:2016 by reference.",
-                   "ko": "미국: 품질경영시스템 규정(QMSR, 21 CFR Part 820)은 ISO 13485:2016을 참조로 포함합니다."},
+            "US": {"en": "US: the Quality Management System Regulation (21 CFR Part 820), which incorporates ISO 13485:2016 by reference; an MDSAP audit can take the place of routine FDA inspections.",
+                   "ko": "미국: 품질경영시스템 규정(QMSR, 21 CFR Part 820)은 ISO 13485:2016을 참조로 포함하며, MDSAP 심사로 FDA 정기 실사를 대신할 수 있습니다."},
             "EU": {"en": "EU: quality management system per MDR Article 10(9); technical documentation per Annexes II and III.",
                    "ko": "EU: MDR 제10조(9)에 따른 품질경영시스템, 부속서 II·III에 따른 기술문서."},
             "KR": {"en": "Korea: KGMP (의료기기 제조 및 품질관리 기준), MFDS's ISO 13485-based GMP.",
@@ -155,8 +155,8 @@ SPECS: dict[str, WorkstreamSpec] = {s.id: s for s in (
     ),
     WorkstreamSpec(
         "sterilisation_packaging", {"en": "Sterilisation and packaging", "ko": "멸균 및 포장"},
-        {"en": "A device supplied sterile needs a validated sterilisation process and a sterile barrier that holds over the shelf life.",
-         "ko": "멸균 공급 기기는 밸리데이션된 멸균 공정과 유효기간 동안 유지되는 멸균 장벽이 필요합니다."},
+        {"en": "A device supplied sterile needs a validated sterilisation process and a sterile barrier that holds over the shelf life. Of the process standards, only those of the chosen method apply (e.g. ISO 11135 for ethylene oxide, ISO 11137 for radiation).",
+         "ko": "멸균 공급 기기는 밸리데이션된 멸균 공정과 유효기간 동안 유지되는 멸균 장벽이 필요합니다. 멸균 공정 규격 중 선택한 방법의 규격만 적용됩니다(예: 에틸렌옥사이드는 ISO 11135, 방사선은 ISO 11137)."},
         ("risk_management",),
         lead=(A("Choose the sterilisation method and define the sterility assurance level", "멸균 방법 선정 및 무균성 보증 수준(SAL) 설정",
                 "Sterilisation rationale", "멸균 근거서", 2),),
