@@ -29,7 +29,8 @@ function setStatus(message, progress) {
 
 function showError(message, detail) {
   const box = $('error');
-  box.replaceChildren(h('strong', {}, `${t('errorTitle')}: `), message, detail ? h('div', { class: 'detail' }, detail) : null);
+  // replaceChildren would print a null as the text "null": leave the detail out instead.
+  box.replaceChildren(h('strong', {}, `${t('errorTitle')}: `), message, ...(detail ? [h('div', { class: 'detail' }, detail)] : []));
   box.hidden = false;
 }
 

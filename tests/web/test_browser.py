@@ -175,7 +175,7 @@ def test_language_switch_relabels_the_page_and_results(live_server, open_page):
 def test_errors_are_shown_clearly(live_server, open_page):
     page = open_page(live_server)
     page.click("#start")
-    assert page.is_visible("#error") and "기기 개념을 입력하세요" in page.inner_text("#error")
+    assert page.is_visible("#error") and page.inner_text("#error") == "오류: 기기 개념을 입력하세요."
     # Longer than the API allows (set directly: the textarea's maxlength stops typing): the server's error.
     page.eval_on_selector("#concept", "(e) => { e.value = 'x'.repeat(4001); }")
     page.click("#start")
