@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import configparser
 import importlib
+import io
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 from click.testing import CliRunner
 
+from medreg import create_app
 from medreg.cli import main
-from medreg.client import SSEParser
+from medreg.cli_output import Progress
+from medreg.client import InProcess, Remote, SSEParser
 from tests.shared_data import REPO_ROOT
 from tests.web.sample import PLANS
 
@@ -165,3 +169,48 @@ def test_in_process_request_logs_stay_out_of_the_progress(monkeypatch):
     out = subprocess.run([sys.executable, "-m", "medreg.cli", "classify", "pump"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0
     assert all(not line.startswith("{") for line in out.stderr.splitlines()), out.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("tty", [True, False])
+def test_progress_redraws_on_a_terminal_and_prints_lines_in_a_pipe(tty):
+    stream = _Terminal() if tty else io.StringIO()
+    progress = Progress(stream)
+    progress.step("Classify")
+    progress.status("matching", 0.5)
+    progress.status("rules", 1.0)
+    progress.plan(1, 2, "Risk management")
+    progress.finish()
+    text = stream.getvalue()
+    if tty:
+        assert text.count("\r\033[K") >= 3 and "[" + "#" * 5 in text and " 50% matching" in text
+        assert text.rstrip().endswith("✓ [1/2] Risk management")
+    else:
+        assert "\r" not in text
+        assert text.splitlines() == ["▶ Classify", "   50% matching", "  100% rules", "  ✓ [1/2] Risk management"]
+
+
+def _first_event_and_end(events) -> tuple[float, float]:
+    started = time.monotonic()
+    first = None
+    for _ in events:
+        first = first if first is not None else time.monotonic() - started
+    return first, time.monotonic() - started
+
+
+def test_in_process_events_arrive_while_the_step_runs(monkeypatch):
+    monkeypatch.setenv("MEDREG_TEST_STEP_S", "1.5")
+    app = create_app({"ENGINE": "tests.fakes:SlowEngine", "TESTING": True})
+    first, end = _first_event_and_end(InProcess(app).stream("classify", {"concept": "pump"}))
+    assert first < 0.5 and end >= 1.5
+
+
+@pytest.mark.server
+def test_url_events_arrive_while_the_step_runs(gunicorn_server):
+    url = gunicorn_server({"MEDREG_ENGINE": "tests.fakes:SlowEngine", "MEDREG_TEST_STEP_S": "1.5"})
+    first, end = _first_event_and_end(Remote(url).stream("classify", {"concept": "pump"}))
+    assert first < 0.5 and end >= 1.5
