@@ -1,0 +1,1 @@
+"""An Anthropic-compatible stub server (Messages API with streaming, structured output, faults)."""
