@@ -2,7 +2,10 @@
 export, the stop button (ending the server's work too), languages and errors."""
 from __future__ import annotations
 
+import functools
+import http.server
 import math
+import threading
 import time
 
 import pytest
@@ -287,3 +290,38 @@ def test_keyboard_only_use(live_server, open_page):
     assert page.is_visible("#refine-dialog") and page.evaluate("() => document.activeElement.id") == "feedback"
     page.keyboard.press("Escape")
     assert page.is_hidden("#refine-dialog")
+
+
+OTHER_ORIGIN_PAGE = """<!doctype html><meta charset="utf-8"><title>another app</title><script type="module">
+import { streamSSE } from '%(base)s/static/sse-client.js';
+const events = [];
+window.outcome = streamSSE('%(base)s/api/stream/classify', {
+  body: { concept: '스마트 인슐린 펌프' }, onEvent: (e) => events.push(e.event),
+}).then((last) => ({ last: last.event, events }), (err) => ({ error: String(err) }));
+</script>"""
+
+
+def test_another_origin_imports_the_client_and_streams(live_server, browser, tmp_path):
+    """What a React app on its own dev server does: import the module, stream across origins (CORS)."""
+    (tmp_path / "index.html").write_text(OTHER_ORIGIN_PAGE % {"base": live_server}, encoding="utf-8")
+    handler = functools.partial(QuietHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"http://localhost:{server.server_address[1]}/")  # localhost ≠ 127.0.0.1: another origin
+        outcome = page.evaluate("() => window.outcome")
+    finally:
+        context.close()
+        server.shutdown()
+    assert outcome is not None, "the module did not load from the other origin (CORS on /static/sse-client.js?)"
+    assert outcome.get("last") == "done", outcome
+    assert outcome["events"][0] == "status" and outcome["events"][-2:] == ["result", "done"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the other origin's page without logging every request to stderr."""
+
+    def log_message(self, *args) -> None:
+        pass
