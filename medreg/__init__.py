@@ -26,6 +26,7 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     load_config(app, config)
     app.json.ensure_ascii = False  # Korean stays readable in JSON answers
     app.extensions["medreg"] = Medreg(build_engine(app.config))
+    _prepare_knowledge(app)
     hops = int(app.config.get("PROXY_HOPS") or 0)
     if hops:  # behind nginx: take the client address from X-Forwarded-For
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -42,6 +43,17 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     app.register_blueprint(docs.docs_bp)
     _register_optional(app)
     return app
+
+
+def _prepare_knowledge(app: Flask) -> None:
+    # Load the knowledge base and build its indexes now, in each worker before it serves:
+    # done lazily, the first request would block that worker's hub for up to a second.
+    from medreg.knowledge import get_knowledge
+    from medreg.knowledge.store import configure
+
+    knowledge = get_knowledge()
+    configure(knowledge, app)
+    knowledge.classify("warm-up", None, ("US", "EU", "KR"), "en")
 
 
 def _register_optional(app: Flask) -> None:

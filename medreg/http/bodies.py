@@ -51,6 +51,20 @@ def _reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
     return result
 
 
+def _has_lone_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(item) for item in value)
+    return False
+
+
 def _is_json(request: Request) -> bool:
     mimetype = request.mimetype or ""
     return mimetype == "application/json" or mimetype.endswith("+json")
@@ -78,6 +92,9 @@ def read_body(request: Request, step: str) -> tuple[dict, Optional[str]]:
         payload = json.loads(text, object_pairs_hook=_reject_duplicate_keys)
     except (ValueError, RecursionError):
         raise BodyError(InvalidJSON(), "ko" if has_hangul(text) else language) from None
+    # "\ud800" is valid JSON but not text: it cannot be written back out as UTF-8.
+    if "\\u" in text and _has_lone_surrogate(payload):
+        raise BodyError(InvalidJSON("lone surrogate"), language)
     if not isinstance(payload, dict):
         raise BodyError(InvalidRequest(fields={"_schema": ["The body must be a JSON object."]}), language)
     language = request_language(payload, default=language)

@@ -21,7 +21,10 @@ def _single_line(value: str) -> str:
 def compact_json(payload: Any) -> str:
     """JSON with no spaces and real UTF-8 characters, as the contract asks."""
     if orjson is not None:
-        return orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS, default=str).decode("utf-8")
+        try:
+            return orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS, default=str).decode("utf-8")
+        except orjson.JSONEncodeError:
+            pass  # integers past 64 bits, which a user's plan may carry: the slower path takes them
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
 
 

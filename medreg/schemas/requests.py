@@ -47,6 +47,70 @@ class _ObjectSchema(Schema):
         unknown = INCLUDE
 
 
+def _scalar(value: Any) -> bool:
+    if value is None or isinstance(value, (bool, str)):
+        return True
+    return isinstance(value, (int, float)) and abs(value) < 1e15
+
+
+class ScalarDict(fields.Dict):
+    """An object of short keys and scalar values (the attributes the rules read)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        result = super()._deserialize(value, attr, data, **kwargs)
+        bad = [key for key, item in result.items() if len(key) > 100 or not _scalar(item)]
+        if bad:
+            raise ValidationError(f"Values must be strings, numbers, booleans or null: {bad[:5]}")
+        return result
+
+
+class DeviceRefInputSchema(_ObjectSchema):
+    id = fields.String(validate=validate.Length(max=200))
+    name = fields.String(validate=validate.Length(max=1000))
+    name_ko = fields.String(validate=validate.Length(max=1000))
+    score = fields.Float(validate=validate.Range(0, 1))
+
+
+class MarketInputSchema(_ObjectSchema):
+    class_ = fields.String(data_key="class", allow_none=True, validate=validate.Length(max=20))
+    pathway = fields.String(allow_none=True)
+    rationale = fields.String(allow_none=True)
+    citations = fields.List(fields.String())
+    rules = fields.List(fields.String())
+    grade = fields.Integer(allow_none=True)
+    product_code = fields.String(allow_none=True)
+    regulation = fields.String(allow_none=True)
+
+
+class ClassificationInputSchema(_ObjectSchema):
+    """A Classification sent back by a client: the parts the later steps read must be well typed."""
+
+    concept = fields.String(validate=validate.Length(max=4000))
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
+    device = fields.Nested(DeviceRefInputSchema, allow_none=True)
+    alternatives = fields.List(fields.Nested(DeviceRefInputSchema))
+    category = fields.Raw(allow_none=True)
+    attributes = ScalarDict(keys=fields.String())
+    attribute_sources = ScalarDict(keys=fields.String())
+    markets = fields.Dict(keys=fields.String(validate=validate.OneOf(MARKET_CHOICES)),
+                          values=fields.Nested(MarketInputSchema))
+    confidence = fields.Float(allow_none=True)
+    questions = fields.List(fields.String())
+
+
+class PurposeInputSchema(_ObjectSchema):
+    """A Purpose sent back by a client."""
+
+    intended_purpose = fields.String(allow_none=True)
+    indications = fields.List(fields.String())
+    contraindications = fields.List(fields.String())
+    target_population = fields.String(allow_none=True)
+    intended_users = fields.List(fields.String())
+    use_environment = fields.List(fields.String())
+    mechanism_of_action = fields.String(allow_none=True)
+    key_components = fields.List(fields.String())
+
+
 class ClassifyRequestSchema(_Request):
     concept = TrimmedString(required=True, validate=validate.Length(min=1, max=4000),
                             metadata={"example": "스마트 인슐린 펌프"})
@@ -56,7 +120,7 @@ class ClassifyRequestSchema(_Request):
 
 class PurposeRequestSchema(_Request):
     concept = TrimmedString(required=True, validate=validate.Length(min=1, max=4000))
-    classification = fields.Nested(_ObjectSchema, load_default=None, allow_none=True)
+    classification = fields.Nested(ClassificationInputSchema, load_default=None, allow_none=True)
     context = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=8000))
 
 
@@ -72,10 +136,27 @@ class CategoryField(fields.Field):
 
 
 class StandardsRequestSchema(_Request):
-    classification = fields.Nested(_ObjectSchema, required=True)
+    classification = fields.Nested(ClassificationInputSchema, required=True)
     category = CategoryField(load_default=None, allow_none=True)
-    purposeMechanism = fields.Nested(_ObjectSchema, load_default=None, allow_none=True)
+    purposeMechanism = fields.Nested(PurposeInputSchema, load_default=None, allow_none=True)
     markets = _markets_field()
+
+
+class _PlanStandardInput(_ObjectSchema):
+    id = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    edition = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    why = fields.String(allow_none=True)
+
+
+class _ActivityInput(_ObjectSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    deliverable = fields.String(allow_none=True)
+    weeks = fields.Float(validate=validate.Range(0, 520))
+    # Scheduling hints the standards step writes: activities in one `parallel` group run side
+    # by side; a `market` activity runs per market.
+    parallel = fields.String(allow_none=True, validate=validate.Length(max=100))
+    market = fields.String(allow_none=True, validate=validate.Length(max=20))
 
 
 class PlanInputSchema(Schema):
@@ -86,9 +167,12 @@ class PlanInputSchema(Schema):
 
     id = fields.String(required=True, validate=validate.Length(min=1, max=200))
     title = fields.String(load_default="")
-    standards = fields.List(fields.Dict(), load_default=list)
-    activities = fields.List(fields.Dict(), load_default=list)
-    markets = fields.List(fields.String(), load_default=list)
+    standards = fields.List(fields.Nested(_PlanStandardInput), load_default=list)
+    activities = fields.List(fields.Nested(_ActivityInput), load_default=list)
+    markets = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list)
+    depends_on = fields.List(fields.String(validate=validate.Length(max=200)), load_default=list)
+    estimated_weeks = fields.Float(validate=validate.Range(0, 520))
+    rationale = fields.String(allow_none=True)
 
 
 class RefineRequestSchema(_Request):
@@ -96,8 +180,8 @@ class RefineRequestSchema(_Request):
     plans = fields.List(fields.Nested(PlanInputSchema), validate=validate.Length(min=1, max=30),
                         load_default=None)
     feedback = TrimmedString(required=True, validate=validate.Length(min=1, max=4000))
-    classification = fields.Nested(_ObjectSchema, load_default=None, allow_none=True)
-    purposeMechanism = fields.Nested(_ObjectSchema, load_default=None, allow_none=True)
+    classification = fields.Nested(ClassificationInputSchema, load_default=None, allow_none=True)
+    purposeMechanism = fields.Nested(PurposeInputSchema, load_default=None, allow_none=True)
 
     @validates_schema
     def _one_of_plan_or_plans(self, data: dict, **kwargs) -> None:
