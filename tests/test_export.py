@@ -185,3 +185,13 @@ def test_refinement_headings_name_the_plan():
     md = to_markdown(dossier)
     assert f"### 1. {PLANS[1]['title']}" in md and "### 2. Standards plans" in md
     assert f"<h3>1. {PLANS[1]['title']}</h3>" in to_html(dossier)
+
+
+def test_index_page_allows_only_its_own_scripts(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_only_the_stream_client_is_shared_with_other_origins(client):
+    assert client.get("/static/sse-client.js").headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Origin" not in client.get("/static/app.js").headers

@@ -14,6 +14,9 @@ STATIC = Path(__file__).resolve().parent.parent / "static"
 
 web_bp = Blueprint("web", __name__)
 
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
 _FORMATS = {
     "markdown": (to_markdown, "text/markdown; charset=utf-8", "md"),
     "html": (to_html, "text/html; charset=utf-8", "html"),
@@ -25,6 +28,10 @@ def index() -> Response:
     """The single-page app: static HTML that loads ES modules from /static/."""
     response = send_from_directory(STATIC, "index.html", max_age=0)
     response.headers["Cache-Control"] = "no-cache"
+    # Everything the page needs is its own: a script injected through a result could not run.
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 

@@ -24,9 +24,15 @@ def browser():
         browser.close()
 
 
+def _expected(text: str) -> bool:
+    # Chrome logs every 4xx answer; the tests provoke 401 and 422 on purpose. Anything else
+    # (a 404 for a module, a Content-Security-Policy refusal) fails the test.
+    return "Failed to load resource" in text and ("status of 401" in text or "status of 422" in text)
+
+
 @pytest.fixture
 def open_page(browser):
-    """Factory: a page in a new context with the given locale; fails the test on any page error."""
+    """Factory: a page in a new context with the given locale; fails the test on any page or console error."""
     contexts, errors = [], []
 
     def open_(url: str, locale: str = "ko-KR", width: int = 1200):
@@ -36,6 +42,7 @@ def open_page(browser):
         page = context.new_page()
         page.set_default_timeout(20000)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and not _expected(msg.text) else None)
         page.goto(url)
         page.wait_for_selector("body[data-ready=true]")
         return page
