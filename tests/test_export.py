@@ -156,12 +156,6 @@ def test_api_export_of_a_real_classification(client):
     assert "Classification" in md  # English concept, English report
 
 
-def test_index_page_is_served(client):
-    response = client.get("/")
-    assert response.status_code == 200 and response.mimetype == "text/html"
-    assert b'<script type="module" src="static/app.js">' in response.data
-
-
 @pytest.mark.parametrize("standard, label", [
     ({"id": "ISO 14971", "edition": "ISO 14971:2019"}, "ISO 14971:2019"),
     ({"id": "ISO 14971", "edition": "2019"}, "ISO 14971:2019"),
@@ -185,13 +179,3 @@ def test_refinement_headings_name_the_plan():
     md = to_markdown(dossier)
     assert f"### 1. {PLANS[1]['title']}" in md and "### 2. Standards plans" in md
     assert f"<h3>1. {PLANS[1]['title']}</h3>" in to_html(dossier)
-
-
-def test_index_page_allows_only_its_own_scripts(client):
-    policy = client.get("/").headers["Content-Security-Policy"]
-    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
-
-
-def test_only_the_stream_client_is_shared_with_other_origins(client):
-    assert client.get("/static/sse-client.js").headers["Access-Control-Allow-Origin"] == "*"
-    assert "Access-Control-Allow-Origin" not in client.get("/static/app.js").headers
