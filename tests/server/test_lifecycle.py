@@ -88,7 +88,8 @@ def test_a_frozen_client_releases_its_greenlet(gunicorn_server, tmp_path, write_
                            "MEDREG_TEST_RECORD": str(record), "MEDREG_RATE_LIMIT": "off"})
     sock = open_stream(url, "frozen", recv_buffer=4096)
     try:
-        started = record_entries(record)["start frozen"]
+        started = wait_for_entry(record, "start frozen", timeout=5)  # the first status comes before the engine starts
+        assert started is not None
         cleaned = wait_for_entry(record, "cleanup frozen", timeout=8 if released else 4)
         assert requests.get(f"{url}/healthz", timeout=5).status_code == 200
         entries = record_entries(record)
