@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 from typing import Any, TextIO
 
-from medreg.export import LABELS, PURPOSE_FIELDS, standard_label
+from medreg.export import LABELS, PURPOSE_FIELDS, standard_label, weeks_text
 
 
 class Progress:
@@ -61,6 +61,8 @@ def _v(value: Any) -> str:
         return "—"
     if isinstance(value, (list, tuple)):
         return ", ".join(_v(x) for x in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
 
 
@@ -112,12 +114,12 @@ def format_purpose(p: dict, lang: str) -> str:
 def format_plan(plan: dict, lang: str) -> str:
     """One plan: title and weeks, standards, activities, dependencies."""
     L = {k: v[lang] for k, v in LABELS.items()}
-    out = [f"  ■ {plan.get('title')} [{plan.get('id')}] — {_v(plan.get('estimated_weeks'))} {L['weeks']}"
+    out = [f"  ■ {plan.get('title')} [{plan.get('id')}] — {weeks_text(plan.get('estimated_weeks'), lang)}"
            f"  ({_v(plan.get('markets'))})"]
     for s in plan.get("standards") or []:
         out.append(f"      {standard_label(s)}  {s.get('title', '')}")
     for a in plan.get("activities") or []:
-        out.append(f"      · {a.get('name')} → {a.get('deliverable')} ({_v(a.get('weeks'))} {L['weeks']})")
+        out.append(f"      · {a.get('name')} → {a.get('deliverable')} ({weeks_text(a.get('weeks'), lang)})")
     if plan.get("depends_on"):
         out.append(f"      {L['depends_on']}: {_v(plan['depends_on'])}")
     return "\n".join(out)

@@ -86,6 +86,8 @@ def _codes(market: dict) -> list[str]:
 def _value(value: Any) -> str:
     if value is None:
         return "—"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # 11.0 weeks reads as 11
     if isinstance(value, (list, tuple)):
         return ", ".join(_value(v) for v in value)
     if isinstance(value, dict):
@@ -137,6 +139,14 @@ def _titles(plans: list[dict], ids: Any) -> str:
     return ", ".join(str(titles.get(i) or i) for i in ids or [])
 
 
+def weeks_text(weeks: Any, lang: str) -> str:
+    """"11주" in Korean, "11 weeks" in English."""
+    if weeks is None:
+        return "—"
+    value = _value(weeks)
+    return f"{value}주" if lang == "ko" else f"{value} weeks"
+
+
 def _md_cell(text: Any) -> str:
     # A pipe would end the table cell; a line break would end the row.
     return _value(text).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
@@ -180,7 +190,7 @@ def to_markdown(dossier: dict, language: Optional[str] = None) -> str:
     if plans:
         out += [f"## {L['plans']}", ""]
         for plan in plans:
-            out += [f"### {plan.get('title', plan.get('id'))} ({_value(plan.get('estimated_weeks'))} {L['weeks']})", ""]
+            out += [f"### {plan.get('title', plan.get('id'))} ({weeks_text(plan.get('estimated_weeks'), lang)})", ""]
             if plan.get("markets"):
                 out.append(f"- **{L['markets']}:** {_value(plan['markets'])}")
             if plan.get("depends_on"):
@@ -276,7 +286,7 @@ def to_html(dossier: dict, language: Optional[str] = None) -> str:
         out.append(f"<h2>{_e(L['plans'])}</h2>")
         for plan in plans:
             out.append(f'<section class="plan"><h3>{_e(plan.get("title", plan.get("id")))} '
-                       f"({_e(plan.get('estimated_weeks'))} {_e(L['weeks'])})</h3>")
+                       f"({_e(weeks_text(plan.get('estimated_weeks'), lang))})</h3>")
             for key in ("markets", "depends_on", "rationale"):
                 if plan.get(key):
                     value = _titles(plans, plan[key]) if key == "depends_on" else plan[key]

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from medreg.export import LABELS, dossier_language, standard_label, to_html, to_markdown
+from medreg.export import LABELS, dossier_language, standard_label, to_html, to_markdown, weeks_text
 from tests.web.sample import CLASSIFICATION, PLANS, PURPOSE
 
 
@@ -179,3 +179,8 @@ def test_refinement_headings_name_the_plan():
     md = to_markdown(dossier)
     assert f"### 1. {PLANS[1]['title']}" in md and "### 2. Standards plans" in md
     assert f"<h3>1. {PLANS[1]['title']}</h3>" in to_html(dossier)
+
+
+@pytest.mark.parametrize("weeks, ko, en", [(11.0, "11주", "11 weeks"), (2.5, "2.5주", "2.5 weeks"), (None, "—", "—")])
+def test_weeks_read_naturally(weeks, ko, en):
+    assert weeks_text(weeks, "ko") == ko and weeks_text(weeks, "en") == en
