@@ -92,6 +92,9 @@ def test_prompt_injection_changes_nothing_but_the_text(hostile_app, step: str, l
 SURROGATE = b'{"concept":"pump \\ud800 with a lone surrogate"}'
 BIG_INT_PLAN = json.dumps({"plan": {"id": "p1", "title": "t", "estimated_weeks": 2 ** 64},
                            "feedback": "we sell in Korea only"}).encode()
+# Extra plan keys are kept and sent back, so a huge integer there must still be encodable.
+BIG_INT_EXTRA = json.dumps({"plan": {"id": "p1", "title": "t", "budget_eur": 2 ** 64, "ratio": -(2 ** 70)},
+                            "feedback": "we sell in Korea only"}).encode()
 
 # (name, step, raw body, content type, status the JSON endpoint must answer, code or None for 200)
 NAMED = [
@@ -122,7 +125,8 @@ NAMED = [
     ("top-level array", "classify", b'[{"concept":"pump"}]', "application/json", 422, "invalid_request"),
     ("empty body", "classify", b"", "application/json", 400, "invalid_json"),
     ("form post", "classify", b"concept=pump", "application/x-www-form-urlencoded", 415, "unsupported_media_type"),
-    ("integer past 64 bits in a plan", "refine", BIG_INT_PLAN, "application/json", 200, None),
+    ("weeks past 64 bits", "refine", BIG_INT_PLAN, "application/json", 422, "invalid_request"),
+    ("integer past 64 bits in an extra plan key", "refine", BIG_INT_EXTRA, "application/json", 200, None),
 ]
 
 
