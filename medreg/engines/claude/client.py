@@ -1,0 +1,93 @@
+"""The SDK client: timeouts, connection pool, SDK retries, and retry waits bounded by the step's deadline."""
+from __future__ import annotations
+
+import contextvars
+import os
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterator, Mapping, Optional
+
+import anthropic
+import httpx2
+
+# The deadline of the step running in this greenlet (each greenlet has its own context, so the
+# fan-out sets it again in every child).
+_DEADLINE: contextvars.ContextVar[Optional[float]] = contextvars.ContextVar("medreg_deadline", default=None)
+
+# Never start a retry that would leave less than this for the call itself.
+MIN_CALL_S = 1.0
+
+
+class RetryWaitTooLong(Exception):
+    """The SDK wanted to wait (e.g. a 429's retry-after) past the step's deadline."""
+
+    def __init__(self, wait_s: float) -> None:
+        super().__init__(f"retry wait of {wait_s:.1f} s exceeds the step deadline")
+        self.wait_s = wait_s
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """What the client needs from configuration."""
+
+    api_key: Optional[str]
+    base_url: Optional[str]
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 60.0
+    max_connections: int = 4000
+    max_retries: int = 2
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> "ClientSettings":
+        """Settings from the app config; the key and base URL fall back to the SDK's env variables."""
+        return cls(
+            api_key=config.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_API_KEY"),
+            base_url=config.get("ANTHROPIC_BASE_URL") or os.environ.get("ANTHROPIC_BASE_URL") or None,
+            connect_timeout_s=float(config.get("ANTHROPIC_CONNECT_TIMEOUT_S", 5.0)),
+            read_timeout_s=float(config.get("ANTHROPIC_READ_TIMEOUT_S", 60.0)),
+            max_connections=int(config.get("ANTHROPIC_MAX_CONNECTIONS", 4000)),
+            max_retries=int(config.get("ANTHROPIC_MAX_RETRIES", 2)),
+        )
+
+
+class DeadlineBoundedAnthropic(anthropic.Anthropic):
+    """The SDK client whose retry waits never run past the current step's deadline.
+
+    The SDK honours any `retry-after` without a cap (a 429 may ask for minutes); here a wait
+    that would end too close to the deadline raises instead, so the step fails fast with a
+    retryable error rather than sleeping through its deadline.
+    """
+
+    def _calculate_retry_timeout(self, remaining_retries, options, response_headers=None) -> float:
+        wait = super()._calculate_retry_timeout(remaining_retries, options, response_headers)
+        deadline = _DEADLINE.get()
+        if deadline is not None and time.monotonic() + wait + MIN_CALL_S > deadline:
+            raise RetryWaitTooLong(wait)
+        return wait
+
+
+def make_client(settings: ClientSettings) -> anthropic.Anthropic:
+    """A client with a pool sized for our concurrency and explicit connect/read timeouts."""
+    timeout = httpx2.Timeout(settings.read_timeout_s, connect=settings.connect_timeout_s)
+    limits = httpx2.Limits(max_connections=settings.max_connections,
+                           max_keepalive_connections=min(settings.max_connections, 200))
+    http_client = anthropic.DefaultHttpxClient(timeout=timeout, limits=limits)
+    return DeadlineBoundedAnthropic(api_key=settings.api_key, base_url=settings.base_url,
+                                    timeout=timeout, max_retries=settings.max_retries,
+                                    http_client=http_client)
+
+
+@contextmanager
+def deadline_scope(deadline: float) -> Iterator[None]:
+    """Make `deadline` (a monotonic time) the bound for SDK retry waits in this greenlet."""
+    token = _DEADLINE.set(deadline)
+    try:
+        yield
+    finally:
+        _DEADLINE.reset(token)
+
+
+def remaining(deadline: float) -> float:
+    """Seconds left before `deadline`."""
+    return deadline - time.monotonic()
