@@ -138,6 +138,20 @@ def test_request_id_is_passed_or_made_and_forwarded_for_is_not_spoofable(proxied
     assert [entry["request_id"] for entry in logged[-3:]] == [s["rid"] for s in seen]
 
 
+@pytest.mark.parametrize("request_id", ["client-chosen-42", None])
+def test_the_stream_echoes_the_request_id_nginx_passed(proxied, request_id) -> None:
+    """The id in the stream's events is the one nginx logged: the client's, or the one nginx made."""
+    proxy, _ = proxied({"MEDREG_ENGINE": "tests.fakes:InstantEngine"})
+    headers = {"X-Request-ID": request_id} if request_id else {}
+    response = requests.post(f"{proxy.url}/api/stream/classify", json={"concept": "pump"}, headers=headers,
+                             timeout=10)
+    echoed = {e["data"].get("request_id") for e in events_of(response.content)} - {None}
+    time.sleep(0.2)
+    logged = json.loads(proxy.access_log().splitlines()[-1])["request_id"]
+    assert echoed == {logged}
+    assert logged == request_id if request_id else re.fullmatch(r"[0-9a-f]{32}", logged)
+
+
 @pytest.mark.parametrize("path, content_type", [
     ("/api/classify", "application/json"),
     ("/api/stream/classify", "text/event-stream"),
