@@ -10,8 +10,8 @@ a forced tool) with JSON valid for the schema, and injects faults on demand:
 
 Faults: ok, 529, 429 (`retry_after`), 500, overloaded_mid (an `error` event after
 `after_tokens` tokens), hang (`at`: headers | body), malformed, drop (socket closed mid-stream).
-`GET /_stats` counts requests and streams started, completed, cancelled (the client went away)
-and ended by a fault; `GET /_requests` returns the last request bodies.
+`GET /_stats` counts requests, those rejected with an HTTP error, and streams started, completed,
+cancelled (the client went away) and ended by a fault; `GET /_requests` returns the last request bodies.
 """
 from __future__ import annotations
 
@@ -106,7 +106,7 @@ class Stub:
         plan = self._plan(environ)
         fault = str(plan.get("fault", "ok"))
         if fault in ERRORS:
-            self.counters.add("faulted")
+            self.counters.add("rejected")
             status, kind, message = ERRORS[fault]
             headers = [("retry-after", str(plan.get("retry_after", 0)))] if fault == "429" else []
             return self._json(start_response, status, {"type": "error", "error": {"type": kind, "message": message}},

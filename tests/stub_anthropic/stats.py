@@ -4,7 +4,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 
-NAMES: tuple[str, ...] = ("requests", "started", "completed", "cancelled", "faulted")
+NAMES: tuple[str, ...] = ("requests", "rejected", "started", "completed", "cancelled", "faulted")
 
 
 class Counters:
