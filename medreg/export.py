@@ -14,6 +14,7 @@ LABELS: dict[str, dict[str, str]] = {
     "confidence": {"ko": "신뢰도", "en": "Confidence"},
     "needs_review": {"ko": "검토 필요", "en": "Needs review"},
     "unverified": {"ko": "미검증", "en": "unverified"},
+    "derived": {"ko": "기준으로 추정한 등급", "en": "derived from the criteria"},
     "market": {"ko": "시장", "en": "Market"},
     "authority": {"ko": "규제기관", "en": "Authority"},
     "class": {"ko": "등급", "en": "Class"},
@@ -112,6 +113,8 @@ def _market_facts(market: dict, lang: str) -> list[tuple[str, str]]:
         flags.append(LABELS["needs_review"][lang])
     if market.get("verified") is False:
         flags.append(LABELS["unverified"][lang])
+    if market.get("derived"):
+        flags.append(LABELS["derived"][lang])
     rows = [(LABELS["authority"][lang], _value(market.get("authority"))),
             (LABELS["class"][lang], ("—" if klass is None else str(klass)) + (f" ({', '.join(flags)})" if flags else "")),
             (LABELS["pathway"][lang], _value(market.get("pathway")))]

@@ -78,10 +78,10 @@ def test_markdown_tables_stay_tables_when_cells_hold_pipes_and_newlines(dossier)
 
 
 def test_markdown_market_rows_carry_class_and_review_flags(dossier):
-    dossier["classification"]["markets"]["KR"].update({"class": None, "needs_review": True, "verified": False})
+    dossier["classification"]["markets"]["KR"].update({"class": None, "needs_review": True, "verified": False, "derived": True})
     md = to_markdown(dossier, "en")
     kr = md.split("### KR")[1].split("###")[0]
-    assert "| Class | — (Needs review, unverified) |" in kr
+    assert "| Class | — (Needs review, unverified, derived from the criteria) |" in kr
     assert "| Class | II |" in md.split("### US")[1]
 
 
