@@ -82,6 +82,18 @@ def _with_bytes(text: str, junk: bytes, at: int) -> bytes:
     return raw[:at] + junk + raw[at:]
 
 
+ESCAPES = ["\\ud800", "\\udfff", "\\ud83d", "\\ude00x", "\\u0000", "\\ud83d\\ude00", "\\uFFFF", "\\u202e"]
+
+
+def _escape_into(text: str, escape: str, at: int) -> bytes:
+    # Put a JSON escape inside one of the body's strings (just after an opening quote of a value).
+    quotes = [i for i in range(len(text)) if text.startswith(': "', i)]
+    if not quotes:
+        return text.encode()
+    index = quotes[at % len(quotes)] + 3
+    return (text[:index] + escape + text[index:]).encode("utf-8")
+
+
 def raw_bodies(valid: dict) -> st.SearchStrategy[bytes]:
     """Request bytes that are broken JSON, non-UTF-8, deeply nested, duplicated or oversized."""
     text = json.dumps(valid, ensure_ascii=False)
@@ -96,6 +108,7 @@ def raw_bodies(valid: dict) -> st.SearchStrategy[bytes]:
         st.binary(max_size=300),
         st.builds(_with_bytes, st.just(text), st.sampled_from([b"\xff", b"\xc3\x28", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80",
                                                                b"\x00", b"\xef\xbb\xbf", b"\xc0\xaf"]), st.integers(min_value=0)),
+        st.builds(_escape_into, st.just(text), st.sampled_from(ESCAPES), st.integers(min_value=0)),
         st.builds(lambda cut: text.encode()[:cut], st.integers(min_value=0, max_value=len(text.encode()))),
         nested.map(str.encode),
         st.builds(lambda key, a, b: ('{"%s":%s,"%s":%s,%s' % (key, json.dumps(a), key, json.dumps(b), text[1:])).encode(),

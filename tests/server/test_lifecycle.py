@@ -85,7 +85,8 @@ def test_a_frozen_client_releases_its_greenlet(gunicorn_server, tmp_path, write_
     record = tmp_path / "record.txt"
     url = gunicorn_server({"MEDREG_ENGINE": "tests.hostile_fakes:FloodEngine",
                            "MEDREG_WRITE_TIMEOUT_S": write_timeout, "MEDREG_HEARTBEAT_S": "0.5",
-                           "MEDREG_TEST_RECORD": str(record), "MEDREG_RATE_LIMIT": "off"})
+                           "MEDREG_TEST_RECORD": str(record), "MEDREG_RATE_LIMIT": "off", "MEDREG_STATS": "1"})
+    idle = requests.get(f"{url}/healthz", timeout=5).json()
     sock = open_stream(url, "frozen", recv_buffer=4096)
     try:
         started = wait_for_entry(record, "start frozen", timeout=5)  # the first status comes before the engine starts
@@ -96,11 +97,18 @@ def test_a_frozen_client_releases_its_greenlet(gunicorn_server, tmp_path, write_
         assert "finish frozen" not in entries
         if not released:
             assert cleaned is None
+            held = requests.get(f"{url}/healthz", timeout=5).json()
+            assert held.get("open_streams", 1) == 1 and held.get("greenlets", 99) > idle.get("greenlets", 0)
             return
         assert cleaned is not None, record.read_text()
         assert cleaned - started < 6
         sent = max(int(text.split()[1]) for text in entries if text.startswith("sent "))
         assert sent < 1000  # stopped early, not after flooding everything into kernel buffers
+        # The request's greenlet and the step's are gone although the client never closed its socket.
+        time.sleep(0.5)
+        now = requests.get(f"{url}/healthz", timeout=5).json()
+        if "greenlets" in idle:
+            assert now["greenlets"] <= idle["greenlets"] and now["open_streams"] == 0, (idle, now)
     finally:
         sock.close()
 
