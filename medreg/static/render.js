@@ -110,7 +110,7 @@ export function renderPlan(plan, { onRefine, fresh = false, titles = new Map() }
       s.why ? h('span', { class: 'why' }, ` — ${s.why}`) : null))),
     h('h5', {}, t('activities')),
     h('table', { class: 'activities' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('activities')), h('th', { scope: 'col' }, t('deliverable')), h('th', { scope: 'col' }, t('weeks')))),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('activities')), h('th', { scope: 'col' }, t('deliverable')), h('th', { scope: 'col' }, t('weeksCol')))),
       h('tbody', {}, (plan.activities || []).map((a, i) => h('tr', { 'data-path': `activities.${i}` },
         h('td', {}, a.name), h('td', {}, a.deliverable), h('td', { class: 'num' }, a.weeks))))),
     plan.depends_on?.length ? h('p', { class: 'depends', 'data-path': 'depends_on' }, `${t('dependsOn')}: ${plan.depends_on.map((id) => titles.get(id) || id).join(', ')}`) : null,
