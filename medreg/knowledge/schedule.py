@@ -29,7 +29,7 @@ def weeks_of(value) -> float:
     """A number of weeks from a plan made elsewhere (a bad value counts as 0, never an error)."""
     try:
         weeks = float(value or 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return 0.0
     if weeks != weeks or weeks < 0:          # NaN and negatives count as 0
         return 0.0

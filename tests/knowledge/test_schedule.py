@@ -70,3 +70,12 @@ def test_compress_keeps_foreign_estimate_offsets() -> None:
     result = compress([plan], 12)
     assert result.feasible and plan["estimated_weeks"] == 12
     assert plan["activities"][0]["weeks"] == 8
+
+
+@pytest.mark.parametrize("value, weeks", [(None, 0.0), ("3", 3.0), ("x", 0.0), (-2, 0.0), (float("nan"), 0.0),
+                                          (10 ** 400, 0.0), (2 ** 70, 520.0), (5000, 520.0)])
+def test_weeks_of_foreign_values(value, weeks) -> None:
+    """Bad or huge week counts from plans made elsewhere never raise."""
+    from medreg.knowledge.schedule import weeks_of
+
+    assert weeks_of(value) == weeks
