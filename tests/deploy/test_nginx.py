@@ -166,3 +166,15 @@ def test_upstream_down_answers_in_the_error_shape(proxied, path: str, content_ty
     assert response.headers["Retry-After"] == "5"
     error = response.json()["error"] if content_type == "application/json" else events_of(response.content)[0]["data"]
     assert error["code"] == "upstream_unavailable" and error["retryable"] is True
+
+
+def test_a_spoofed_forwarded_for_does_not_escape_the_rate_limit(proxied) -> None:
+    """With MEDREG_PROXY_HOPS=1 the app counts the address nginx saw, not the one a client claims."""
+    proxy, _ = proxied({"MEDREG_ENGINE": "tests.fakes:InstantEngine", "MEDREG_RATE_LIMIT": "3/minute",
+                        "MEDREG_PROXY_HOPS": "1"})
+    statuses = [requests.post(f"{proxy.url}/api/classify", json={"concept": "pump"}, timeout=10,
+                              headers={"X-Forwarded-For": f"10.0.0.{n}"})
+                for n in range(4)]
+    assert [r.status_code for r in statuses] == [200, 200, 200, 429]
+    assert statuses[-1].json()["error"]["code"] == "rate_limited"
+    assert int(statuses[-1].headers["Retry-After"]) >= 1
