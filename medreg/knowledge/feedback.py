@@ -7,6 +7,7 @@ dropped.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Optional, Union
@@ -239,6 +240,11 @@ def _date(clause: str) -> Optional[dt.date]:
     return None
 
 
+def _weeks_intent(weeks: float, clause: str) -> Optional[Intent]:
+    # "in 10^400 months" is not a deadline (and infinity is not JSON): leave it unparsed.
+    return DeadlineIntent(round(weeks, 1), clause) if math.isfinite(weeks) and 0 < weeks < 52 * 100 else None
+
+
 def _deadline(clause: str, today: dt.date) -> Optional[Intent]:
     # Dates first, so that "2027년 3월" is not read as 2027 years.
     if _DATE_ISO.search(clause) or _DATE_KO.search(clause) or _DATE_EN.search(clause):
@@ -252,10 +258,10 @@ def _deadline(clause: str, today: dt.date) -> Optional[Intent]:
         amount = match.group(1).lower()
         number = _NUMBER_WORDS.get(amount) or float(amount)
         unit = re.sub(r"s$", "", match.group(2).lower())
-        return DeadlineIntent(round(number * _UNIT_WEEKS[unit], 1), clause)
+        return _weeks_intent(number * _UNIT_WEEKS[unit], clause)
     match = _DEADLINE_KO.search(clause)
     if match and _DEADLINE_KO_CUE.search(clause):
-        return DeadlineIntent(round(float(match.group(1)) * _UNIT_WEEKS[match.group(2)], 1), clause)
+        return _weeks_intent(float(match.group(1)) * _UNIT_WEEKS[match.group(2)], clause)
     if _HALF_YEAR.search(clause):
         return DeadlineIntent(26.0, clause)
     return None

@@ -104,3 +104,10 @@ def test_impossible_date_is_not_a_deadline() -> None:
     """A malformed date is left unparsed (then reported), never an error."""
     parsed = parse_feedback("by 2027-13-45", TODAY)
     assert parsed.intents == [] and parsed.unparsed == ["by 2027-13-45"]
+
+
+@pytest.mark.parametrize("text", ["in " + "9" * 400 + " months", "in 0 weeks", "in 9999 years"])
+def test_absurd_durations_are_not_deadlines(text) -> None:
+    """Zero, centuries and numbers past float range are left unparsed (reported), never infinite."""
+    parsed = parse_feedback(text, TODAY)
+    assert parsed.intents == [] and parsed.unparsed == [text]
