@@ -53,6 +53,10 @@ class StubProcess:
         """GET /_requests: the last request bodies."""
         return requests.get(f"{self.url}/_requests", timeout=5).json()
 
+    def durations(self) -> list[float]:
+        """GET /_durations: seconds each completed stream took (this process)."""
+        return requests.get(f"{self.url}/_durations", timeout=5).json()
+
     def stop(self) -> None:
         """Stop every stub process."""
         if self.process is None or self.process.poll() is not None:

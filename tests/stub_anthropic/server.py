@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import socket
+import time
 from collections import deque
 from typing import Any, Callable, Iterator
 
@@ -57,12 +58,15 @@ class Stub:
         self.counters = counters or Counters(1)
         self.requests: deque[dict] = deque(maxlen=50)
         self.cached_prefixes: set[str] = set()
+        self.durations: deque[float] = deque(maxlen=5000)  # seconds per completed stream (this process)
 
     # --- WSGI entry -------------------------------------------------------------------------------
     def __call__(self, environ: dict, start_response: Callable) -> Iterator[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == "/_stats":
             return self._json(start_response, 200, self.counters.snapshot())
+        if path == "/_durations":
+            return self._json(start_response, 200, list(self.durations))
         if path == "/_requests":
             return self._json(start_response, 200, list(self.requests))
         if path == "/_control" and method == "POST":
@@ -85,6 +89,7 @@ class Stub:
             self.counters.reset()
             self.requests.clear()
             self.cached_prefixes.clear()
+            self.durations.clear()
         for key in ("first_token_s", "tokens_per_s", "words"):
             if key in body:
                 self.settings[key] = body[key]
@@ -185,6 +190,7 @@ class Stub:
     def _stream(self, environ: dict, message: dict, plan: dict) -> Iterator[bytes]:
         """Spell `message` out as Messages SSE, paced by first-token latency and tokens/s."""
         self.counters.add("started")
+        opened = time.monotonic()
         fault = str(plan.get("fault", "ok"))
         finished = faulted = False
         try:
@@ -237,6 +243,7 @@ class Stub:
             # GeneratorExit (a failed write: the client went away) lands here unfinished.
             if finished:
                 self.counters.add("completed")
+                self.durations.append(time.monotonic() - opened)
             elif faulted:
                 self.counters.add("faulted")
             else:
