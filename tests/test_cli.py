@@ -214,3 +214,18 @@ def test_url_events_arrive_while_the_step_runs(gunicorn_server):
     url = gunicorn_server({"MEDREG_ENGINE": "tests.fakes:SlowEngine", "MEDREG_TEST_STEP_S": "1.5"})
     first, end = _first_event_and_end(Remote(url).stream("classify", {"concept": "pump"}))
     assert first < 0.5 and end >= 1.5
+
+
+@pytest.mark.server
+def test_run_against_a_live_server(live_server, tmp_path):
+    """Every step over HTTP with the real offline engine, refined, exported."""
+    out = tmp_path / "dossier.md"
+    result = CliRunner().invoke(main, ["run", "스마트 인슐린 펌프", "--url", live_server, "--feedback", "한국에서만 판매합니다",
+                                       "--json", "--export", str(out)])
+    assert result.exit_code == 0, result.output
+    dossier = json.loads(result.stdout)
+    assert dossier["classification"]["engine"] == "offline" and dossier["purpose"]["intended_purpose"]
+    assert dossier["plans"] and dossier["refinements"][0]["feedback"] == "한국에서만 판매합니다"
+    assert [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("▶")] == \
+        ["▶ 분류", "▶ 사용 목적", "▶ 규격 계획", "▶ 계획 수정"]
+    assert out.read_text(encoding="utf-8").startswith("# 규제 검토 보고서: 스마트 인슐린 펌프")
