@@ -73,6 +73,14 @@ def build_spec() -> dict:
                 "x-event-payloads": {"oneOf": event_refs}}}},
                 "4XX": {"description": "SSE body holding one `error` event",
                         "content": {"text/event-stream": {"schema": {"type": "string"}}}}}}})
+    export_schema = type(REQUEST_SCHEMAS["export"])
+    spec.components.schema("ExportRequest", schema=export_schema)
+    spec.path(path="/api/export", operations={"post": {
+        "summary": "The whole dossier as a Markdown file or a printable HTML report", "tags": ["JSON"],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": "ExportRequest"}}},
+        "responses": {"200": {"description": "The report, as a download", "content": {
+            "text/markdown": {"schema": {"type": "string"}}, "text/html": {"schema": {"type": "string"}}}},
+            **{code: errors[code] for code in ("400", "413", "415", "422", "401", "429")}}}})
     spec.path(path="/healthz", operations={"get": {"summary": "Liveness and engine", "tags": ["Service"],
                                                    "responses": {"200": {"description": "OK"}}}})
     return spec.to_dict()

@@ -1,13 +1,12 @@
 """The web app at `/` and the dossier export at `/api/export` (Markdown or printable HTML)."""
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app, request, send_from_directory
+from flask import Blueprint, Flask, Response, request, send_from_directory
 
-from medreg.errors import InvalidJSON, InvalidRequest, PayloadTooLarge, UnsupportedMediaType
+from medreg.http.bodies import BodyError, read_body
 from medreg.export import dossier_language, to_html, to_markdown
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -35,35 +34,12 @@ def index() -> Response:
     return response
 
 
-def _language() -> str:
-    return request.accept_languages.best_match(["ko", "en"], default="en") or "en"
-
-
 def _export_body() -> dict:
     """The validated export request, or raise a medreg error in the user's language."""
-    language = _language()
-    if request.content_length is not None and request.content_length > current_app.config["MAX_CONTENT_LENGTH"]:
-        raise PayloadTooLarge().with_language(language)
-    if request.mimetype != "application/json":
-        raise UnsupportedMediaType().with_language(language)
     try:
-        body = json.loads(request.get_data(cache=True).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise InvalidJSON().with_language(language) from None
-    if not isinstance(body, dict):
-        raise InvalidRequest(fields={"_schema": ["The body must be a JSON object."]}).with_language(language)
-    fields: dict[str, list[str]] = {}
-    if body.get("format") not in _FORMATS:
-        fields["format"] = ['Must be "markdown" or "html".']
-    dossier = body.get("dossier")
-    if not isinstance(dossier, dict):
-        fields["dossier"] = ["Must be an object {concept, classification, purpose, plans, refinements}."]
-    elif not any(dossier.get(k) for k in ("concept", "classification", "purpose", "plans")):
-        fields["dossier"] = ["Nothing to export: give at least a concept or a classification."]
-    if body.get("language") not in (None, "ko", "en"):
-        fields["language"] = ['Must be "ko" or "en".']
-    if fields:
-        raise InvalidRequest(fields=fields).with_language(language)
+        body, _ = read_body(request, "export")
+    except BodyError as exc:
+        raise exc.error.with_language(exc.language) from None
     return body
 
 

@@ -189,9 +189,23 @@ class RefineRequestSchema(_Request):
             raise ValidationError("Send either `plan` or `plans`.", field_name="plan")
 
 
+class ExportRequestSchema(_Request):
+    format = fields.String(required=True, validate=validate.OneOf(["markdown", "html"]))
+    dossier = fields.Nested(_ObjectSchema, required=True, metadata={
+        "description": "{concept, classification, purpose, plans, refinements} as the steps returned them."})
+
+    @validates_schema
+    def _something_to_export(self, data: dict, **kwargs) -> None:
+        dossier = data.get("dossier") or {}
+        if not any(dossier.get(key) for key in ("concept", "classification", "purpose", "plans")):
+            raise ValidationError("Nothing to export: give at least a concept or a classification.",
+                                  field_name="dossier")
+
+
 REQUEST_SCHEMAS: dict[str, Schema] = {
     "classify": ClassifyRequestSchema(),
     "purpose": PurposeRequestSchema(),
     "standards": StandardsRequestSchema(),
     "refine": RefineRequestSchema(),
+    "export": ExportRequestSchema(),
 }
