@@ -44,7 +44,9 @@ class _Producer:
         self.buffer: deque = deque()  # events produced while the consumer waits on the hub instead
         self.waiter: Optional[Waiter] = None
         self.finished = False
+        self.delivered_terminal = False  # the consumer has the step's Done or Failure
         self.timer = None  # one libev timer per stream, re-armed for each wait
+        self.timer_s = -1.0
 
     def _hand(self, item: object) -> None:
         if self.direct:
@@ -78,9 +80,12 @@ class _Producer:
         if self.finished and not self.direct:
             return _END
         hub = get_hub()
-        if self.timer is not None:
-            self.timer.close()
-        timer = self.timer = hub.loop.timer(max(wait_s, 0.0))
+        wait_s = max(wait_s, 0.0)
+        if self.timer is None or abs(self.timer_s - wait_s) > 0.001:
+            if self.timer is not None:
+                self.timer.close()
+            self.timer, self.timer_s = hub.loop.timer(wait_s), wait_s
+        timer = self.timer
         try:
             if self.direct:
                 timer.start(self.consumer.switch, _WAKE)
@@ -106,6 +111,11 @@ class _Producer:
             self.timer.close()
             self.timer = None
         if self.greenlet.dead:
+            return
+        if self.direct and self.delivered_terminal:
+            # The step has said its last word: let it run to its end (cheaper than a throw).
+            while not self.greenlet.dead:
+                self.greenlet.switch()
             return
         if self.direct:
             # Suspended at a hand-off: throw straight in; it dies and returns here, its parent.
@@ -147,9 +157,11 @@ def run_cooperatively(events: Iterator[Event], *, language: str, heartbeat_s: Op
             if item is _END:
                 yield Failure("internal", message_for("internal", language), True)
                 return
-            yield item
             if isinstance(item, (Done, Failure)):
+                producer.delivered_terminal = True
+                yield item
                 return
+            yield item
     finally:
         producer.stop()
         close = getattr(events, "close", None)
