@@ -248,6 +248,8 @@ def rerank(matches: list[Match], stated: dict) -> list[Match]:
         if m.score >= floor:
             attrs = m.candidate.payload.get("attributes") or {}
             delta = 0.0
+            if (stated.get("ai") or stated.get("software")) and not _electronic(attrs):
+                delta -= RERANK_STEP   # software or AI words rule out a purely mechanical type
             for key in RERANK_KEYS:
                 if key not in stated:
                     continue
@@ -260,6 +262,11 @@ def rerank(matches: list[Match], stated: dict) -> list[Match]:
         out.append(m)
     out.sort(key=lambda m: (-m.score, m.candidate.id))
     return out
+
+
+def _electronic(attrs: dict) -> bool:
+    """Whether a device type can run software (active, software or software only)."""
+    return bool(attrs.get("active") or attrs.get("software") or attrs.get("software_only") or attrs.get("ivd"))
 
 
 def _differs(a: dict, b: dict) -> bool:

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from medreg.knowledge.text import features
+from medreg.knowledge.text import features, stem_en
 
 KO_WEIGHT = 0.8           # a Korean bigram is a little weaker evidence than a whole English word
 TAU = 0.6                 # matched (scaled) IDF mass at which the evidence damping reaches ~63 %
@@ -24,6 +24,13 @@ AVOID_FACTOR = 0.7        # a candidate named by what the concept says it lacks
 CONCEPT_SHARE = 0.2       # how much it matters what share of the concept's known words a candidate explains
 # Korean bigram inside a word (ㄱ) / spanning a space (ㄴ): weaker evidence than an English word.
 _FEATURE_SCALE = {"\u3131": KO_WEIGHT, "\u3134": KO_WEIGHT * 0.3}
+# Connectivity words say how a device talks, not what it is: "Bluetooth blood-pressure monitor" is a
+# blood-pressure monitor, so these words weigh little against the device noun (the attribute still counts).
+MODIFIER_FACTOR = 0.5
+_MODIFIER_WORDS_EN = ("bluetooth", "smart", "phone", "app", "connected")
+_MODIFIER_BIGRAMS_KO = ("블루", "루투", "투스", "와이", "이파", "파이", "스마", "마트", "무선")
+MODIFIER_FEATS = frozenset(stem_en(w) for w in _MODIFIER_WORDS_EN) | frozenset(
+    mark + bigram for bigram in _MODIFIER_BIGRAMS_KO for mark in ("\u3131", "\u3134"))
 
 
 @dataclass
@@ -86,7 +93,8 @@ class MatchIndex:
         n = max(len(self.candidates), 1)
         # IDF scaled to 0–1 (a word unique to one candidate weighs 1) so scores do not depend on corpus size.
         top = math.log(1.0 + n)
-        self.weights = {f: math.log(1.0 + n / c) / top * _FEATURE_SCALE.get(f[0], 1.0) for f, c in df.items()}
+        self.weights = {f: math.log(1.0 + n / c) / top * _FEATURE_SCALE.get(f[0], 1.0)
+                        * (MODIFIER_FACTOR if f in MODIFIER_FEATS else 1.0) for f, c in df.items()}
         self.postings = postings
         # Every word a candidate is known by, pooled: catches paraphrases that name no phrase whole.
         self.doc_postings: dict[str, list[int]] = {}
