@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from medreg.knowledge.text import features, stem_en
+from medreg.knowledge.text import features, negated_features, stem_en
 
 KO_WEIGHT = 0.8           # a Korean bigram is a little weaker evidence than a whole English word
 TAU = 0.6                 # matched (scaled) IDF mass at which the evidence damping reaches ~63 %
@@ -71,6 +71,7 @@ class MatchIndex:
         self.candidates: list[Candidate] = []
         self.phrases: list[_Phrase] = []
         self.owned: list[list[int]] = []
+        self.lacks: list[frozenset] = []
         postings: dict[str, list[int]] = {}
         df: dict[str, int] = {}
         for candidate, phrases in items:
@@ -78,7 +79,10 @@ class MatchIndex:
             self.candidates.append(candidate)
             self.owned.append([])
             seen: set[str] = set()
+            lacks: set[str] = set()
             for text, weight, is_keyword in phrases:
+                if not is_keyword:
+                    lacks |= negated_features(text)   # "syringe (without needle)": a concept naming a needle is not this
                 feats = frozenset(features(text, query=False))
                 if not feats:
                     continue
@@ -88,6 +92,7 @@ class MatchIndex:
                 for feat in feats:
                     postings.setdefault(feat, []).append(pid)
                 seen |= feats
+            self.lacks.append(frozenset(f for f in lacks if not f.startswith("\u3134")))
             for feat in seen:
                 df[feat] = df.get(feat, 0) + 1
         n = max(len(self.candidates), 1)
@@ -157,6 +162,8 @@ class MatchIndex:
             score = score * (1.0 - CONCEPT_SHARE + CONCEPT_SHARE * share) + KEYWORD_BONUS * min(extra, 2)
             if avoid and any(avoid & self.phrases[pid].feats for pid in self.owned[owner]
                              if not self.phrases[pid].is_keyword):
+                score *= AVOID_FACTOR
+            if self.lacks[owner] & concept_feats:
                 score *= AVOID_FACTOR
             ranked.append(Match(self.candidates[owner], min(1.0, score), text, share,
                                 frozenset(f for f in explained if not f.startswith("\u3134"))))
