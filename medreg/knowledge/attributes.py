@@ -46,7 +46,7 @@ _RULES: list[tuple[str, Any, Optional[str], Optional[str]]] = [
     ("disinfects_devices", "other", r"\b(washer[- ]disinfector|sterili[sz]er|autoclave|disinfectant for (medical )?devices)\b",
      r"소독기|멸균기|기구\s*소독제"),
     ("single_use", True, r"\b(single[- ]use|disposable|one[- ]time use|single[- ]patient use)\b", r"일회용|1회용|일회\s*사용|disposable"),
-    ("single_use", False, r"\breusable\b", r"재사용"),
+    ("single_use", False, r"\b(reusable|reprocessed (between|after|for)|resterili[sz]able)\b", r"재사용|환자\s*간\s*재처리"),
     ("home_use", True, r"\b(home|at[- ]home|in the home|consumers?|lay (users?|persons?|people)|patients themselves|self[- ](use|test(ing)?|monitor(ing)?)|over[- ]the[- ]counter|otc|personal use)\b",
      r"가정|재택|집에서|일반인|개인용|자가\s*(측정|사용|검사|진단)"),
     ("measuring", True, r"\b(measur(e|es|ing|ement|ements)|quantif(y|ies|ying))\b", r"측정|계측|계량"),
