@@ -79,10 +79,7 @@ class MatchIndex:
             self.candidates.append(candidate)
             self.owned.append([])
             seen: set[str] = set()
-            lacks: set[str] = set()
             for text, weight, is_keyword in phrases:
-                if not is_keyword:
-                    lacks |= negated_features(text)   # "syringe (without needle)": a concept naming a needle is not this
                 feats = frozenset(features(text, query=False))
                 if not feats:
                     continue
@@ -92,7 +89,9 @@ class MatchIndex:
                 for feat in feats:
                     postings.setdefault(feat, []).append(pid)
                 seen |= feats
-            self.lacks.append(frozenset(f for f in lacks if not f.startswith("\u3134")))
+            # What the type's own name excludes ("syringe (without needle)"): a concept naming it is not this type.
+            lacks = negated_features(candidate.name or "") | negated_features(candidate.name_ko or "")
+            self.lacks.append(frozenset(f for f in lacks - seen if not f.startswith("\u3134")))
             for feat in seen:
                 df[feat] = df.get(feat, 0) + 1
         n = max(len(self.candidates), 1)
