@@ -13,17 +13,24 @@ from typing import Callable, ClassVar, Iterator, Mapping, Optional
 
 from medreg.engines.base import ClassifyInput, Engine, PurposeInput, RefineInput, StandardsInput
 from medreg.engines.claude import prompts
+from medreg.engines.claude.body import AnswerFormat, BodyBuilder, findings_block
 from medreg.engines.claude.calls import CallSpec, Usage, monotonic_deadline, run_to_end, streamed_call
 from medreg.engines.claude.client import ClientSettings, make_client
 from medreg.engines.claude.fanout import fan_out
 from medreg.engines.claude.grounding import KnownIds, merge_classification
 from medreg.engines.claude.plans import merge_plan, merge_refined
-from medreg.engines.claude.schemas import (PLAN_SCHEMA, PROSE_KEYS, PURPOSE_SCHEMA, REFINED_PLAN_SCHEMA,
-                                           classify_schema)
+from medreg.engines.claude.schemas import (PLAN_FORMAT, PROSE_KEYS, PURPOSE_FORMAT, REFINED_PLAN_FORMAT,
+                                           classify_format)
 from medreg.engines.offline import OfflineEngine
 from medreg.errors import MedregError, UpstreamError
 from medreg.events import Event, PlanReady, Result, Status
 from medreg.schemas.results import RESULT_SCHEMAS, PlanSchema
+
+# One instance of each result schema per process: building a marshmallow schema (it copies its
+# declared fields, nested ones included) costs more than validating with it, and validation
+# keeps no state between calls.
+_RESULT_CHECKS = {step: schema() for step, schema in RESULT_SCHEMAS.items()}
+_PLAN_CHECK = PlanSchema()
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +69,7 @@ class AnthropicEngine(Engine):
         self.offline = offline or OfflineEngine()
         self.known = KnownIds.from_knowledge(self.offline.knowledge)
         self.client = make_client(settings)
+        self.bodies = BodyBuilder(model, max_tokens, structured)
 
     @classmethod
     def from_config(cls, config: Mapping) -> "AnthropicEngine":
@@ -91,17 +99,16 @@ class AnthropicEngine(Engine):
     def _status(self, stage: str, language: str, progress: float) -> Status:
         return Status(message=STAGES[stage][language], stage=stage, progress=progress)
 
-    def _spec(self, context: dict, task: str, language: str, details: dict, schema: dict, label: str,
+    def _spec(self, findings: bytes, task: str, language: str, details: dict, answer: AnswerFormat, label: str,
               prose: bool = True) -> CallSpec:
-        return CallSpec(model=self.model, system=prompts.system_blocks(context),
-                        messages=prompts.user_message(task, language, details), schema=schema,
-                        max_tokens=self.max_tokens, structured=self.structured,
+        """One call; `findings` is the step's encoded KB block (`findings_block`), shared by its calls."""
+        return CallSpec(body=self.bodies.body(findings, task, language, details, answer),
                         prose_keys=PROSE_KEYS if prose else frozenset(),
                         connect_timeout_s=self.settings.connect_timeout_s,
                         read_timeout_s=self.settings.read_timeout_s, label=label)
 
     def _validate(self, step: str, data: dict) -> dict:
-        errors = RESULT_SCHEMAS[step]().validate(data)
+        errors = _RESULT_CHECKS[step].validate(data)
         if errors:
             log.warning("anthropic %s answer failed validation on %s", step, sorted(errors))
             raise UpstreamError("model answer failed validation")
@@ -133,9 +140,9 @@ class AnthropicEngine(Engine):
         yield self._status("grounding", request.language, 0.1)
         kb = self.offline.knowledge.classify(request.concept, request.context, request.markets, request.language)
         yield self._status("model", request.language, 0.2)
-        spec = self._spec({"kb_classification": kb}, prompts.CLASSIFY_TASK, request.language,
+        spec = self._spec(findings_block({"kb_classification": kb}), prompts.CLASSIFY_TASK, request.language,
                           {"concept": request.concept, "context": request.context, "markets": list(request.markets)},
-                          classify_schema([m for m in request.markets if m in kb["markets"]]), "classify")
+                          classify_format(tuple(m for m in request.markets if m in kb["markets"])), "classify")
         answer = yield from streamed_call(self.client, spec, deadline, usage)
         data = self._validate("classify", merge_classification(kb, answer, self.known, self.name))
         yield Result({**data, "usage": usage.as_dict()})
@@ -149,9 +156,9 @@ class AnthropicEngine(Engine):
         yield self._status("grounding", request.language, 0.1)
         kb = self.offline.knowledge.purpose(request.concept, request.classification, request.context, request.language)
         yield self._status("model", request.language, 0.2)
-        spec = self._spec({"kb_purpose": kb, "classification": request.classification}, prompts.PURPOSE_TASK,
-                          request.language, {"concept": request.concept, "context": request.context},
-                          PURPOSE_SCHEMA, "purpose")
+        spec = self._spec(findings_block({"kb_purpose": kb, "classification": request.classification}),
+                          prompts.PURPOSE_TASK, request.language,
+                          {"concept": request.concept, "context": request.context}, PURPOSE_FORMAT, "purpose")
         answer = yield from streamed_call(self.client, spec, deadline, usage)
         data = self._validate("purpose", {**kb, **answer, "engine": self.name})
         yield Result({**data, "usage": usage.as_dict()})
@@ -162,11 +169,11 @@ class AnthropicEngine(Engine):
         yield self._status("grounding", request.language, 0.1)
         kb_plans = self.offline.knowledge.plans(request.classification, request.category, request.purpose,
                                                 request.markets, request.language)
-        context = {"classification": request.classification, "purpose": request.purpose,
-                   "kb_plans": kb_plans, "markets": list(request.markets)}
-        specs = [self._spec(context, prompts.PLAN_TASK.format(workstream=plan.get("workstream", plan["id"]),
-                                                               plan_id=plan["id"]),
-                            request.language, {"plan_id": plan["id"]}, PLAN_SCHEMA, f"plan {plan['id']}", prose=False)
+        findings = findings_block({"classification": request.classification, "purpose": request.purpose,
+                                   "kb_plans": kb_plans, "markets": list(request.markets)})
+        specs = [self._spec(findings, prompts.PLAN_TASK.format(workstream=plan.get("workstream", plan["id"]),
+                                                                plan_id=plan["id"]),
+                            request.language, {"plan_id": plan["id"]}, PLAN_FORMAT, f"plan {plan['id']}", prose=False)
                  for plan in kb_plans]
         yield self._status("plans", request.language, 0.2)
         plans: list[Optional[dict]] = [None] * len(kb_plans)
@@ -181,9 +188,10 @@ class AnthropicEngine(Engine):
     def refine(self, request: RefineInput) -> Iterator[Event]:
         """One call per plan, in parallel; with several plans each is sent as soon as it is revised."""
         deadline, usage = monotonic_deadline(self.step_deadline_s), Usage()
-        context = {"plans": request.plans, "classification": request.classification, "purpose": request.purpose}
-        specs = [self._spec(context, prompts.REFINE_TASK.format(plan_id=plan.get("id")), request.language,
-                            {"feedback": request.feedback, "plan_id": plan.get("id")}, REFINED_PLAN_SCHEMA,
+        findings = findings_block({"plans": request.plans, "classification": request.classification,
+                                   "purpose": request.purpose})
+        specs = [self._spec(findings, prompts.REFINE_TASK.format(plan_id=plan.get("id")), request.language,
+                            {"feedback": request.feedback, "plan_id": plan.get("id")}, REFINED_PLAN_FORMAT,
                             f"refine {plan.get('id')}", prose=False)
                  for plan in request.plans]
         yield self._status("model", request.language, 0.2)
@@ -196,7 +204,7 @@ class AnthropicEngine(Engine):
                 if error is None:
                     plan, plan_changes, plan_not_applied = merge_refined(request.plans[index], answer, self.known,
                                                                          self.name, index)
-                    error = UpstreamError("invalid plan") if PlanSchema().validate(plan) else None
+                    error = UpstreamError("invalid plan") if _PLAN_CHECK.validate(plan) else None
                 if error is not None:
                     offline = offline or self._offline_refine(request, error)
                     plan = {**offline["plans"][index], "fallback": {"from": self.name, "reason": error.code}}
@@ -226,7 +234,7 @@ class AnthropicEngine(Engine):
     def _plan_or_fallback(self, kb_plan: dict, answer: Optional[dict], error: Optional[MedregError]) -> dict:
         if error is None and answer is not None:
             plan = merge_plan(kb_plan, answer, self.known, self.name)
-            if not PlanSchema().validate(plan):
+            if not _PLAN_CHECK.validate(plan):
                 return plan
             error = UpstreamError("invalid plan")
         if not (self.fallback_offline and isinstance(error, UpstreamError)):

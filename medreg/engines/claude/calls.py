@@ -9,7 +9,7 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any, Generator, Optional
+from typing import Generator, Optional
 
 import anthropic
 import gevent
@@ -17,12 +17,12 @@ import httpx2
 
 from medreg.engines.claude.client import RetryWaitTooLong, deadline_scope, remaining
 from medreg.engines.claude.prose import ProseExtractor
+from medreg.engines.claude.sse import iter_events
 from medreg.errors import MedregError, UpstreamError, UpstreamTimeout, UpstreamUnavailable
 from medreg.events import Delta
 
 log = logging.getLogger(__name__)
 
-TOOL_NAME = "answer"
 USAGE_KEYS = ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
 
 
@@ -32,10 +32,10 @@ class Usage:
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(USAGE_KEYS, 0))
 
-    def add(self, usage: Any) -> None:
-        """Add an SDK `Usage` object."""
+    def add(self, usage: dict) -> None:
+        """Add one call's usage (the API's `usage` object)."""
         for key in USAGE_KEYS:
-            self.counts[key] += int(getattr(usage, key, 0) or 0)
+            self.counts[key] += int(usage.get(key) or 0)
 
     def merge(self, other: "Usage") -> None:
         """Add another step-level total."""
@@ -49,14 +49,9 @@ class Usage:
 
 @dataclass(frozen=True)
 class CallSpec:
-    """Everything one call needs: prompt, schema, limits."""
+    """Everything one call needs: the encoded request body (see `body.BodyBuilder`) and limits."""
 
-    model: str
-    system: list[dict]
-    messages: list[dict]
-    schema: dict
-    max_tokens: int = 4096
-    structured: str = "output_config"  # or "tool": a forced tool whose input is the answer
+    body: bytes
     prose_keys: frozenset[str] = frozenset()
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 60.0
@@ -68,35 +63,31 @@ class _Overloaded(Exception):
     """An `overloaded_error` event arrived mid-stream."""
 
 
-def _request_kwargs(spec: CallSpec, deadline: float) -> dict:
+class _StreamError(Exception):
+    """Any other `error` event mid-stream, or a stream that ended before `message_stop`."""
+
+
+def _request_options(spec: CallSpec, deadline: float) -> dict:
     left = max(remaining(deadline), 0.1)
-    kwargs: dict[str, Any] = {
-        "model": spec.model, "max_tokens": spec.max_tokens, "system": spec.system, "messages": spec.messages,
-        "timeout": httpx2.Timeout(min(spec.read_timeout_s, left), connect=min(spec.connect_timeout_s, left)),
-    }
-    if spec.structured == "tool":
-        kwargs["tools"] = [{"name": TOOL_NAME, "description": "Give the answer.", "input_schema": spec.schema}]
-        kwargs["tool_choice"] = {"type": "tool", "name": TOOL_NAME}
-    else:
-        kwargs["output_config"] = {"format": {"type": "json_schema", "schema": spec.schema}}
-    return kwargs
-
-
-def _piece(event: Any) -> Optional[str]:
-    if getattr(event, "type", None) != "content_block_delta":
-        return None
-    delta = event.delta
-    if delta.type == "text_delta":
-        return delta.text
-    if delta.type == "input_json_delta":
-        return delta.partial_json
-    return None
+    return {"timeout": httpx2.Timeout(min(spec.read_timeout_s, left), connect=min(spec.connect_timeout_s, left))}
 
 
 def _is_overloaded(exc: anthropic.APIStatusError) -> bool:
     body = exc.body if isinstance(exc.body, dict) else {}
     error = body.get("error") if isinstance(body.get("error"), dict) else {}
     return error.get("type") == "overloaded_error" or exc.status_code == 529
+
+
+def _error_event(data: str) -> Exception:
+    """What an `error` event means: overloaded (retryable while nothing was shown) or a failure."""
+    try:
+        body = json.loads(data)
+    except ValueError:
+        return _StreamError("unreadable error event")
+    error = body.get("error") if isinstance(body, dict) and isinstance(body.get("error"), dict) else {}
+    if error.get("type") == "overloaded_error":
+        return _Overloaded()
+    return _StreamError(str(error.get("type") or "error event"))
 
 
 def map_error(exc: BaseException, label: str) -> MedregError:
@@ -142,39 +133,61 @@ def _deadline_timer(deadline: float) -> gevent.Timeout:
     return timer
 
 
+def _open(client: anthropic.Anthropic, spec: CallSpec, deadline: float) -> httpx2.Response:
+    """POST the prepared body through the SDK (its headers, retries and errors); the unread streamed response."""
+    return client.post("/v1/messages", cast_to=httpx2.Response, content=spec.body,
+                       options=_request_options(spec, deadline), stream=True)
+
+
 def _attempt(client: anthropic.Anthropic, spec: CallSpec, deadline: float, usage: Usage,
              emitted: list[bool]) -> Generator[Delta, None, dict]:
-    extractor = ProseExtractor(spec.prose_keys)
+    extractor = ProseExtractor(spec.prose_keys) if spec.prose_keys else None
     parts: list[str] = []
+    call_usage: dict = {}
+    stop_reason, stopped = None, False
     # The timer bounds the whole stream, not only each read (a trickling upstream cannot run
     # past the deadline). It is paused around each `yield`: while suspended this generator is
     # not on its greenlet's stack, and the timeout must not fire into the caller's code.
     timer = _deadline_timer(deadline)
     try:
-        # Leaving this `with` (normally, by error, or by GeneratorExit when the client went
-        # away) closes the upstream response.
-        with client.messages.stream(**_request_kwargs(spec, deadline)) as stream:
-            try:
-                for event in stream:
-                    piece = _piece(event)
-                    if piece is None:
+        response = _open(client, spec, deadline)
+        # Closing the response (normally, by error, or by GeneratorExit when the client went
+        # away) closes the upstream stream.
+        try:
+            for event, data in iter_events(response.iter_bytes()):
+                if event == "content_block_delta":
+                    delta = json.loads(data)["delta"]
+                    kind = delta.get("type")
+                    piece = (delta.get("text") if kind == "text_delta"
+                             else delta.get("partial_json") if kind == "input_json_delta" else None)
+                    if not piece:
                         continue
                     parts.append(piece)
-                    prose = extractor.feed(piece) if spec.prose_keys else ""
+                    prose = extractor.feed(piece) if extractor is not None else ""
                     if prose:
                         emitted[0] = True
                         timer.close()
                         yield Delta(prose)
                         timer = _deadline_timer(deadline)
-            except anthropic.APIStatusError as exc:
-                if exc.status_code == 200 and _is_overloaded(exc):
-                    raise _Overloaded() from None
-                raise
-            message = stream.get_final_message()
+                elif event == "message_start":
+                    call_usage = dict(json.loads(data)["message"].get("usage") or {})
+                elif event == "message_delta":
+                    body = json.loads(data)
+                    stop_reason = (body.get("delta") or {}).get("stop_reason") or stop_reason
+                    # Cumulative counts: the latest non-null value of each wins.
+                    call_usage.update((k, v) for k, v in (body.get("usage") or {}).items() if v is not None)
+                elif event == "message_stop":
+                    stopped = True
+                elif event == "error":
+                    raise _error_event(data)
+        finally:
+            response.close()
     finally:
         timer.close()
-    usage.add(message.usage)
-    return _parse("".join(parts), message.stop_reason)
+    if not stopped:
+        raise _StreamError("stream ended before message_stop")
+    usage.add(call_usage)
+    return _parse("".join(parts), stop_reason)
 
 
 def streamed_call(client: anthropic.Anthropic, spec: CallSpec, deadline: float,

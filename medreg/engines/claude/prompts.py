@@ -1,4 +1,8 @@
-"""Prompts: a fixed system prompt and the knowledge base's findings, both cached, then the task."""
+"""Prompts: a fixed system prompt and the knowledge base's findings, both cached, then the task.
+
+`system_blocks` and `user_message` give the prompt as plain dicts; requests are sent as bytes
+assembled by `body.BodyBuilder` from the same texts (a test checks the two agree).
+"""
 from __future__ import annotations
 
 import json
@@ -38,12 +42,17 @@ def system_blocks(kb_context: dict[str, Any]) -> list[dict]:
     ]
 
 
-def user_message(task: str, language: str, details: Optional[dict[str, Any]] = None) -> list[dict]:
+def user_text(task: str, language: str, details: Optional[dict[str, Any]] = None) -> str:
     """The per-call task: what to write, in which language, with the user's own inputs."""
     text = f"Task: {task}\nAnswer language: {LANGUAGE_NAMES.get(language, language)}."
     if details:
         text += "\n<inputs>\n" + json.dumps(details, ensure_ascii=False, separators=(",", ":")) + "\n</inputs>"
-    return [{"role": "user", "content": text}]
+    return text
+
+
+def user_message(task: str, language: str, details: Optional[dict[str, Any]] = None) -> list[dict]:
+    """The per-call task as the `messages` list."""
+    return [{"role": "user", "content": user_text(task, language, details)}]
 
 
 CLASSIFY_TASK = ("Classify the device concept in <inputs> for each requested market. Start from the KB "

@@ -8,7 +8,10 @@ optional values are nullable instead.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Sequence
+
+from medreg.engines.claude.body import AnswerFormat
 
 
 def _string(nullable: bool = False) -> dict:
@@ -93,6 +96,17 @@ REFINED_PLAN_SCHEMA: dict = _object({
         "reason": _string()})},
     "not_applied": {"type": "array", "items": _object({"text": _string(), "reason": _string()})},
 })
+
+PURPOSE_FORMAT = AnswerFormat(PURPOSE_SCHEMA)
+PLAN_FORMAT = AnswerFormat(PLAN_SCHEMA)
+REFINED_PLAN_FORMAT = AnswerFormat(REFINED_PLAN_SCHEMA)
+
+
+@lru_cache(maxsize=64)
+def classify_format(markets: tuple[str, ...]) -> AnswerFormat:
+    """The classification answer's format for these markets (at most 15 orderings; each encoded once)."""
+    return AnswerFormat(classify_schema(markets))
+
 
 # Keys whose string values are prose worth showing while the model writes (as `delta` events).
 PROSE_KEYS: frozenset[str] = frozenset({
