@@ -35,7 +35,7 @@ _RULES: list[tuple[str, Any, Optional[str], Optional[str]]] = [
      r"무선|블루투스|와이파이|스마트폰|휴대폰|앱\b|앱(으로|과|에|을|와)|어플"),
     ("software", True, r"\b(software|app|apps|application|algorithm(s)?|cloud|platform|digital)\b",
      r"소프트웨어|앱|어플|애플리케이션|알고리즘|프로그램|클라우드|플랫폼|디지털"),
-    ("software_only", True, r"\b(samd|software as a medical device|standalone software|software[- ]only|(mobile|smartphone|phone|web) app(lication)?( only)?|digital therapeutic(s)?|(software|algorithm) (that|which|to|for)|^(an? |our )?([\w-]+ ){0,3}(software|app|algorithm)\b)",
+    ("software_only", True, r"\b(samd|software as a medical device|standalone software|software[- ]only|(mobile|smartphone|phone|web) app(lication)?( only)?|digital therapeutic(s)?|(software|algorithm|ai) (that|which|to|for)|^(an? |our )?([\w-]+ ){0,3}(software|app|algorithm)\b)",
      r"소프트웨어\s*의료기기|독립형\s*소프트웨어|디지털\s*치료|(모바일|스마트폰)\s*앱|웹\s*기반|소프트웨어\s*$|소프트웨어(입니다|예요|이에요|를\s*(개발|만들))|앱\s*$"),
     ("ai", True, r"\b(ai|artificial intelligence|machine[- ]learning|deep[- ]learning|neural network(s)?|computer vision|ai-based|ai-powered)\b",
      r"인공\s*지능|머신\s*러닝|딥\s*러닝|기계\s*학습|신경망|(?<![a-z])ai(?![a-z])"),

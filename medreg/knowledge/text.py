@@ -41,6 +41,7 @@ VARIANTS_EN = {
     "breath": "respiration", "breathe": "respiration", "breathing": "respiration", "breathes": "respiration",
     "respiratory": "respiration", "deaf": "hearing", "urinary": "urine", "sugar": "glucose",
     "worn": "wearable", "wear": "wearable", "wears": "wearable", "wearing": "wearable",
+    "broken": "fracture", "fractured": "fracture",
 }
 
 
