@@ -116,6 +116,7 @@ def _surgical(a: dict, duration: str, out: list[Finding]) -> None:
             (medicine, "administers medicinal products", "의약품 투여"),
             (bool(a.get("active")) and implant, "active implantable device", "능동 이식형 기기"),
             (bool(a.get("breast_implant")), "breast implant", "유방 보형물"),
+            (bool(a.get("surgical_mesh")), "surgical mesh", "수술용 메쉬"),
             (bool(a.get("joint_replacement")), "total or partial joint replacement", "인공관절 전치환·부분치환"),
             (bool(a.get("spinal_disc")), "spinal disc replacement or in contact with the spinal column", "척추 디스크 대체 또는 척주 접촉"),
         ]

@@ -18,7 +18,7 @@ ATTRIBUTE_KEYS = {
     "sterile", "single_use", "measuring", "reusable_surgical", "life_supporting", "channels_blood",
     "connects_to_active", "modifies_blood", "wound_dressing", "central_circulatory_cns",
     "biological_effect", "teeth", "ear_nose_throat_limited", "joint_replacement", "spinal_disc",
-    "breast_implant", "medicinal_substance", "contraceptive", "disinfects_devices", "records_xray",
+    "breast_implant", "surgical_mesh", "medicinal_substance", "contraceptive", "disinfects_devices", "records_xray",
     "animal_human_tissue", "nanomaterial", "inhaled_medicine", "substance_absorbed", "closed_loop",
     "ivd", "contact_lens",
 }
