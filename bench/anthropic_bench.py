@@ -15,6 +15,7 @@ monkey.patch_all()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import socket  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -82,6 +83,27 @@ def start_servers(args: argparse.Namespace, env: dict | None = None) -> tuple[St
     return stub, server
 
 
+def worker_pids(master_pid: int) -> list[int]:
+    """The gunicorn workers: the master's child processes (from /proc)."""
+    try:
+        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    except OSError:
+        return []
+    return [int(pid) for pid in children]
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes (fields 14 and 15 of /proc/<pid>/stat)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def throughput(args: argparse.Namespace) -> dict:
     """N closed-loop clients on the classify stream (one model call each) for `seconds`."""
     stub, server = start_servers(args, {"MEDREG_HEARTBEAT_S": "15"})
@@ -89,6 +111,8 @@ def throughput(args: argparse.Namespace) -> dict:
     try:
         stream(server.port, payload)  # warm-up
         stub.control(reset=True)
+        workers = worker_pids(server.process.pid)
+        cpu_before = cpu_seconds(workers)
         ttfe: list[float] = []
         durations: list[float] = []
         failed = 0
@@ -111,16 +135,21 @@ def throughput(args: argparse.Namespace) -> dict:
         started = time.monotonic()
         gevent.joinall([gevent.spawn(client, n) for n in range(args.clients)])
         wall = time.monotonic() - started
+        worker_cpu = cpu_seconds(workers) - cpu_before
         stats = stub.stats()
     finally:
         server.stop()
         stub.stop()
+    streams = len(ttfe) + failed
     return {"figure": "throughput", "clients": args.clients, "workers": args.workers,
             "first_token_s": args.first_token_s, "tokens_per_s": args.tokens_per_s,
             "completed_streams": len(ttfe), "failed": failed, "wall_s": round(wall, 1),
             "streams_per_s": round(len(ttfe) / wall, 1),
             "ttfe_ms_p50": round(percentile(ttfe, 50), 1), "ttfe_ms_p99": round(percentile(ttfe, 99), 1),
             "stream_s_p50": round(percentile(durations, 50), 2), "stream_s_p99": round(percentile(durations, 99), 2),
+            # Includes the HTTP layer (Flask, SSE framing, socket writes) besides the engine.
+            "worker_cpu_s": round(worker_cpu, 2), "worker_cpu_ms_per_stream": round(1000 * worker_cpu / max(streams, 1), 2),
+            "worker_cpu_share": round(worker_cpu / wall / max(len(workers), 1), 3),
             "upstream": stats}
 
 

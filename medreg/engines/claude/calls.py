@@ -139,6 +139,13 @@ def _open(client: anthropic.Anthropic, spec: CallSpec, deadline: float) -> httpx
                        options=_request_options(spec, deadline), stream=True)
 
 
+def _chunks(response: httpx2.Response):
+    """The body's bytes; undecoded when the body is not compressed (one generator layer less per chunk)."""
+    if response.headers.get("content-encoding", "identity") == "identity":
+        return response.iter_raw()
+    return response.iter_bytes()
+
+
 def _attempt(client: anthropic.Anthropic, spec: CallSpec, deadline: float, usage: Usage,
              emitted: list[bool]) -> Generator[Delta, None, dict]:
     extractor = ProseExtractor(spec.prose_keys) if spec.prose_keys else None
@@ -154,7 +161,7 @@ def _attempt(client: anthropic.Anthropic, spec: CallSpec, deadline: float, usage
         # Closing the response (normally, by error, or by GeneratorExit when the client went
         # away) closes the upstream stream.
         try:
-            for event, data in iter_events(response.iter_bytes()):
+            for event, data in iter_events(_chunks(response)):
                 if event == "content_block_delta":
                     delta = json.loads(data)["delta"]
                     kind = delta.get("type")
