@@ -18,6 +18,8 @@ CASES = [
     ({"markets": {"US": {"rationale": "us", "citations": ["rationale"]}}}, "us"),
     ({"list": [{"rationale": "x"}, {"rationale": "y"}], "other": "z"}, "x\n\ny"),
     ({"rationale": "tab\tnew\nline é"}, "tab\tnew\nline é"),
+    ({"confidence": 0.9, "ok": True, "none": None, "summary": "a, b: [c] {d}", "n": [1, 2]}, "a, b: [c] {d}"),
+    ({"rationale": "\\u0041 and \\"}, "\\u0041 and \\"),
 ]
 
 

@@ -7,6 +7,10 @@ keys (e.g. `rationale`), separating values with a blank line.
 from __future__ import annotations
 
 import json
+import re
+
+_STRING_STOP = re.compile(r'["\\]')
+_STRUCTURE = re.compile(r'["{}\[\],:]')
 
 
 class ProseExtractor:
@@ -27,10 +31,30 @@ class ProseExtractor:
     def feed(self, text: str) -> str:
         """Consume `text`; return the prose it completes (possibly empty)."""
         out: list[str] = []
-        for char in text:
+        position, length = 0, len(text)
+        while position < length:
             if self.in_string:
-                self._string_char(char, out)
-            elif char == '"':
+                if self.escape:
+                    self._string_char(text[position], out)
+                    position += 1
+                    continue
+                # A run of plain characters up to the next quote or backslash is taken at once.
+                stop = _STRING_STOP.search(text, position)
+                end = stop.start() if stop else length
+                if end > position:
+                    self._keep(text[position:end], out)
+                if stop is None:
+                    break
+                self._string_char(text[end], out)
+                position = end + 1
+                continue
+            # Outside strings only structure matters; whitespace, numbers and literals are skipped.
+            found = _STRUCTURE.search(text, position)
+            if found is None:
+                break
+            char = found.group()
+            position = found.end()
+            if char == '"':
                 self._open_string(out)
             elif char == "{":
                 self.stack.append("{")
@@ -43,7 +67,7 @@ class ProseExtractor:
                 self.expect_key = False
             elif char == ",":
                 self.expect_key = bool(self.stack) and self.stack[-1] == "{"
-            elif char == ":":
+            else:  # ":"
                 self.expect_key = False
         return "".join(out)
 
@@ -73,11 +97,11 @@ class ProseExtractor:
         else:
             self._keep(char, out)
 
-    def _keep(self, char: str, out: list[str]) -> None:
+    def _keep(self, chars: str, out: list[str]) -> None:
         if self.string_is_key:
-            self.key_buffer.append(char)
+            self.key_buffer.append(chars)
         elif self.capturing:
-            out.append(char)
+            out.append(chars)
             self.emitted_any = True
 
 

@@ -7,14 +7,14 @@ engine reads the frames itself (one `json.loads` per event) and builds nothing e
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 # A frame ends at a blank line; the spec allows \n, \r\n and \r line endings.
 _FRAME_END = re.compile(rb"\r\n\r\n|\n\n|\r\r")
 _LINE = re.compile(rb"\r\n|\n|\r")
 
 
-def _parse_frame(frame: bytes) -> tuple[str, str]:
+def _parse_frame(frame: bytes) -> Optional[tuple[str, str]]:
     event, data = "message", []
     for line in _LINE.split(frame):
         if not line or line.startswith(b":"):
@@ -26,7 +26,8 @@ def _parse_frame(frame: bytes) -> tuple[str, str]:
             event = value.decode()
         elif name == b"data":
             data.append(value.decode())
-    return event, "\n".join(data)
+    # A frame without data (e.g. only a `: keep-alive` comment) is not an event.
+    return (event, "\n".join(data)) if data else None
 
 
 def iter_events(chunks: Iterable[bytes]) -> Iterator[tuple[str, str]]:
@@ -41,7 +42,8 @@ def iter_events(chunks: Iterable[bytes]) -> Iterator[tuple[str, str]]:
                 break
             frame = buffer[start:end.start()]
             start = end.end()
-            if frame:
-                yield _parse_frame(frame)
+            parsed = _parse_frame(frame) if frame else None
+            if parsed is not None:
+                yield parsed
         buffer = buffer[start:]
     # An unterminated frame at the end of the body is dropped, as the SSE spec says.
