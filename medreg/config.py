@@ -18,7 +18,9 @@ DEFAULTS: dict[str, Any] = {
     "MAX_STREAM_S": 600.0,
     "WRITE_TIMEOUT_S": 30.0,
     "FALLBACK_OFFLINE": True,
-    "ANTHROPIC_CONCURRENCY": 6,
+    # Upstream calls at once per request: one per workstream (12), so a standards answer
+    # takes about as long as its slowest plan.
+    "ANTHROPIC_CONCURRENCY": 12,
     "ANTHROPIC_CONNECT_TIMEOUT_S": 5.0,
     "ANTHROPIC_READ_TIMEOUT_S": 60.0,
     "ANTHROPIC_MAX_CONNECTIONS": 4000,
