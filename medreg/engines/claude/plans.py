@@ -1,11 +1,10 @@
 """Merges the model's plan answers into the knowledge base's plans (ids, dependencies and markets stay the KB's)."""
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from medreg.engines.base import MARKETS
-from medreg.engines.claude.grounding import KnownIds, ground_standards
+from medreg.engines.claude.grounding import KnownIds, clone_json, ground_standards
 
 
 def _weeks(value: Any, default: float) -> float:
@@ -20,12 +19,12 @@ def _activities(items: Any, fallback: list) -> list[dict]:
     activities = [{"name": str(item["name"]), "deliverable": str(item.get("deliverable") or ""),
                    "weeks": _weeks(item.get("weeks"), 1.0)}
                   for item in items or [] if isinstance(item, dict) and item.get("name")]
-    return activities or copy.deepcopy(fallback)
+    return activities or clone_json(fallback)
 
 
 def merge_plan(kb_plan: dict, answer: dict, known: KnownIds, engine: str) -> dict:
     """A KB plan rewritten by the model: KB standards are kept, the model's extra ones checked."""
-    plan = copy.deepcopy(kb_plan)
+    plan = clone_json(kb_plan)
     kb_ids = {s.get("id") for s in kb_plan.get("standards", [])}
     extra, flagged = ground_standards((s for s in answer.get("standards") or [] if isinstance(s, dict)
                                        and s.get("id") not in kb_ids), known)
