@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import socket
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.servers import REPO_ROOT, free_port
+from tests.servers import REPO_ROOT, free_port, stop_process_group
 
 NGINX = Path("/usr/sbin/nginx")
 PRODUCTION_CONF = REPO_ROOT / "deploy" / "nginx.conf"
@@ -95,14 +94,7 @@ class Nginx:
 
     def stop(self) -> None:
         """Stop nginx (SIGTERM, then SIGKILL after 5 s)."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_process_group(self.process, 5)
 
     def error_log(self) -> str:
         """What nginx logged (info level)."""

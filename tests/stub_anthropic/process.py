@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import requests
 
-from tests.servers import REPO_ROOT, free_port, wait_for_http
+from tests.servers import REPO_ROOT, free_port, wait_for_http, stop_process_group
 
 
 @dataclass
@@ -59,11 +58,4 @@ class StubProcess:
 
     def stop(self) -> None:
         """Stop every stub process."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
+        stop_process_group(self.process, 5)
