@@ -3,6 +3,7 @@
   python bench/anthropic_bench.py throughput  # streams/s and p99 time-to-first-event, 1,000 concurrent clients
   python bench/anthropic_bench.py fanout      # standards wall time over the slowest single plan call (≤ 1.2×)
   python bench/anthropic_bench.py cancel      # share of upstream streams closed after 500 client disconnects
+  python bench/anthropic_bench.py cpu         # the engine alone, in-process: CPU ms per classify (or --step standards) stream
 
 Each starts the stub (first token 0.5 s, 50 tokens/s by default) and real gunicorn (gevent workers)
 with MEDREG_ENGINE=anthropic pointed at it.
@@ -23,6 +24,7 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
+import gevent.pool  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.streams import UNLIMITED, percentile  # noqa: E402
@@ -199,6 +201,40 @@ def cancel(args: argparse.Namespace) -> dict:
             "all_closed_within_s": round(closed_after, 2)}
 
 
+def engine_cpu(args: argparse.Namespace) -> dict:
+    """The engine alone, in this process (no HTTP layer): CPU milliseconds per classify or standards stream."""
+    from medreg.engines.anthropic_engine import AnthropicEngine
+    from medreg.engines.base import ClassifyInput, StandardsInput
+    from medreg.events import Result
+
+    stub = StubProcess(first_token_s=0.0, tokens_per_s=args.tokens_per_s, words=args.words).start()
+    engine = AnthropicEngine.from_config({"ANTHROPIC_API_KEY": "sk-bench", "ANTHROPIC_BASE_URL": stub.url,
+                                          "FALLBACK_OFFLINE": False, "ANTHROPIC_CONCURRENCY": 16})
+    classification = get_knowledge().classify(CLASSIFY["concept"], None, ("US", "EU", "KR"), "en")
+
+    def one(_: int) -> int:
+        if args.step == "classify":
+            events = list(engine.classify(ClassifyInput(CLASSIFY["concept"], "en")))
+        else:
+            events = list(engine.standards(StandardsInput(classification, "en")))
+        if not isinstance(events[-1], Result):
+            raise RuntimeError(f"step ended without a result: {events[-1]!r}")
+        return len(events)
+
+    try:
+        one(0)  # warm-up: imports, formats, connections
+        pool = gevent.pool.Pool(args.concurrency)
+        cpu, started = time.process_time(), time.monotonic()
+        events = sum(pool.map(one, range(args.streams)))
+        cpu, wall = time.process_time() - cpu, time.monotonic() - started
+    finally:
+        engine.close()
+        stub.stop()
+    return {"figure": "engine_cpu", "step": args.step, "streams": args.streams, "concurrency": args.concurrency,
+            "tokens_per_s": args.tokens_per_s, "events_per_stream": round(events / args.streams, 1),
+            "cpu_ms_per_stream": round(1000 * cpu / args.streams, 2), "wall_s": round(wall, 1)}
+
+
 def main() -> None:
     """Parse arguments, run one figure, print it as JSON."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -219,8 +255,12 @@ def main() -> None:
     can.add_argument("--clients", type=int, default=500)
     can.add_argument("--heartbeat-s", type=float, default=1.0)
     can.add_argument("--grace-s", type=float, default=20.0)
+    cpu = sub.add_parser("cpu")
+    cpu.add_argument("--step", choices=("classify", "standards"), default="classify")
+    cpu.add_argument("--streams", type=int, default=300)
+    cpu.add_argument("--concurrency", type=int, default=100)
     args = parser.parse_args()
-    result = {"throughput": throughput, "fanout": fanout, "cancel": cancel}[args.figure](args)
+    result = {"throughput": throughput, "fanout": fanout, "cancel": cancel, "cpu": engine_cpu}[args.figure](args)
     print(json.dumps(result, indent=2))
 
 

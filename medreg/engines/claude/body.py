@@ -28,7 +28,7 @@ _BLOCK_OPEN, _BLOCK_CLOSE = b'{"type":"text","text":', b',"cache_control":' + _C
 SYSTEM_PROMPT_BLOCK = _BLOCK_OPEN + dumps(prompts.SYSTEM_PROMPT) + _BLOCK_CLOSE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class AnswerFormat:
     """The JSON schema one kind of answer must follow, with its encoded request fragments."""
 
