@@ -3,7 +3,8 @@
   python bench/anthropic_bench.py throughput  # streams/s and p99 time-to-first-event, 1,000 concurrent clients
   python bench/anthropic_bench.py fanout      # standards wall time over the slowest single plan call (≤ 1.2×)
   python bench/anthropic_bench.py cancel      # share of upstream streams closed after 500 client disconnects
-  python bench/anthropic_bench.py cpu         # the engine alone, in-process: CPU ms per classify (or --step standards) stream
+  python bench/anthropic_bench.py cpu         # the engine alone, in-process: CPU ms per classify stream
+                                              # (or --step standards)
 
 Each starts the stub (first token 0.5 s, 50 tokens/s by default) and real gunicorn (gevent workers)
 with MEDREG_ENGINE=anthropic pointed at it.
@@ -150,7 +151,8 @@ def throughput(args: argparse.Namespace) -> dict:
             "ttfe_ms_p50": round(percentile(ttfe, 50), 1), "ttfe_ms_p99": round(percentile(ttfe, 99), 1),
             "stream_s_p50": round(percentile(durations, 50), 2), "stream_s_p99": round(percentile(durations, 99), 2),
             # Includes the HTTP layer (Flask, SSE framing, socket writes) besides the engine.
-            "worker_cpu_s": round(worker_cpu, 2), "worker_cpu_ms_per_stream": round(1000 * worker_cpu / max(streams, 1), 2),
+            "worker_cpu_s": round(worker_cpu, 2),
+            "worker_cpu_ms_per_stream": round(1000 * worker_cpu / max(streams, 1), 2),
             "worker_cpu_share": round(worker_cpu / wall / max(len(workers), 1), 3),
             "upstream": stats}
 

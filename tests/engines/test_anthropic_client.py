@@ -21,7 +21,10 @@ def test_requests_take_the_shards_in_turn_and_close_closes_all() -> None:
     assert all(shard._pool._connections == [] for shard in transport.shards)
 
 
-@pytest.mark.parametrize("max_connections, shards, expected", [(4000, 16, 16), (100, 16, 1), (640, 16, 10), (4000, 1, 1)])
+SHARDS = [(4000, 16, 16), (100, 16, 1), (640, 16, 10), (4000, 1, 1)]
+
+
+@pytest.mark.parametrize("max_connections, shards, expected", SHARDS)
 def test_shard_count_keeps_pools_large_enough(max_connections, shards, expected) -> None:
     settings = ClientSettings(api_key="sk-test", base_url="http://127.0.0.1:9", max_connections=max_connections,
                               pool_shards=shards)
