@@ -14,6 +14,7 @@ from collections import deque
 from typing import Iterator, Optional
 
 import gevent
+import gevent.event
 from gevent.hub import Waiter, get_hub
 from greenlet import getcurrent, greenlet
 
