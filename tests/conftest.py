@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from medreg import create_app
-from tests.fakes import ScriptedEngine
 from tests.servers import Gunicorn
 
 

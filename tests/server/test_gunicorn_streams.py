@@ -5,7 +5,6 @@ import json
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
