@@ -77,10 +77,6 @@ def _got(market: str, block: dict):
 
 def _standards(kb: Knowledge, classification: dict, language: str) -> set[str] | None:
     try:
-        import medreg.knowledge.plans  # noqa: F401
-    except ImportError:
-        return None
-    try:
         plans = kb.plans(classification, classification.get("category"), None, MARKETS, language)
     except Exception as exc:  # a broken plans module must not hide the class figures
         print(f"plans failed: {exc!r}", file=sys.stderr)

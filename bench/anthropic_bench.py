@@ -30,17 +30,10 @@ import gevent.pool  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.streams import UNLIMITED, percentile  # noqa: E402
 from medreg.knowledge import get_knowledge  # noqa: E402
-from tests.servers import Gunicorn  # noqa: E402
+from tests.servers import Gunicorn, stream_request  # noqa: E402
 from tests.stub_anthropic.process import StubProcess  # noqa: E402
 
 CLASSIFY = {"concept": "smart insulin pump controlled by a phone app", "language": "en"}
-
-
-def request_bytes(step: str, body: dict) -> bytes:
-    """A raw HTTP/1.1 POST to a stream endpoint."""
-    raw = json.dumps(body).encode()
-    return (f"POST /api/stream/{step} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-            f"Connection: close\r\nContent-Length: {len(raw)}\r\n\r\n").encode() + raw
 
 
 def stream(port: int, payload: bytes, stop_after: bytes | None = None) -> tuple[float, float, bool]:
@@ -110,7 +103,7 @@ def cpu_seconds(pids: list[int]) -> float:
 def throughput(args: argparse.Namespace) -> dict:
     """N closed-loop clients on the classify stream (one model call each) for `seconds`."""
     stub, server = start_servers(args, {"MEDREG_HEARTBEAT_S": "15"})
-    payload = request_bytes("classify", CLASSIFY)
+    payload = stream_request("classify", CLASSIFY)
     try:
         stream(server.port, payload)  # warm-up
         stub.control(reset=True)
@@ -161,7 +154,7 @@ def fanout(args: argparse.Namespace) -> dict:
     """Standards for a device with many workstreams: wall time over the slowest single plan call."""
     stub, server = start_servers(args, {"MEDREG_ANTHROPIC_CONCURRENCY": str(args.concurrency)})
     classification = get_knowledge().classify(CLASSIFY["concept"], None, ("US", "EU", "KR"), "en")
-    payload = request_bytes("standards", {"classification": classification, "language": "en"})
+    payload = stream_request("standards", {"classification": classification, "language": "en"})
     runs = []
     try:
         stream(server.port, payload)  # warm-up
@@ -183,9 +176,9 @@ def cancel(args: argparse.Namespace) -> dict:
     """N clients each hang up mid-stream (after the first model delta); count upstream streams closed."""
     args.words = max(args.words, 60)  # long answers: no upstream stream could finish on its own
     stub, server = start_servers(args, {"MEDREG_HEARTBEAT_S": str(args.heartbeat_s)})
-    payload = request_bytes("classify", CLASSIFY)
+    payload = stream_request("classify", CLASSIFY)
     try:
-        stream(server.port, request_bytes("classify", {**CLASSIFY, "concept": "warm-up insulin pump"}))
+        stream(server.port, stream_request("classify", {**CLASSIFY, "concept": "warm-up insulin pump"}))
         stub.control(reset=True)
         gevent.joinall([gevent.spawn(stream, server.port, payload, b"event: delta") for _ in range(args.clients)])
         hung_up = time.monotonic()

@@ -24,13 +24,13 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from collections import Counter  # noqa: E402
-from dataclasses import asdict, dataclass, field  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.servers import Gunicorn  # noqa: E402
+from tests.servers import Gunicorn, stream_request  # noqa: E402
 
 TERMINALS = (b"event: done", b"event: error")
 
@@ -49,18 +49,12 @@ class Tally:
             self.failures.append(reason)
 
 
-def _request(concept: str) -> bytes:
-    body = json.dumps({"concept": concept, "language": "en"}).encode()
-    return (b"POST /api/stream/classify HTTP/1.1\r\nHost: soak\r\nContent-Type: application/json\r\n"
-            b"Connection: close\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
-
-
 def one_stream(port: int, concept: str, leave: bool, tally: Tally) -> None:
     """Run one stream to its end, or leave right after the first event when `leave`."""
     started = time.monotonic()
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-            sock.sendall(_request(concept))
+            sock.sendall(stream_request("classify", {"concept": concept, "language": "en"}))
             received = b""
             while True:
                 chunk = sock.recv(65536)

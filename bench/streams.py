@@ -25,11 +25,11 @@ from pathlib import Path  # noqa: E402
 import gevent  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.servers import Gunicorn  # noqa: E402
+from tests.servers import Gunicorn, stream_request  # noqa: E402
 
 # One load generator is one client: the per-client limits would refuse it.
 UNLIMITED = {"MEDREG_RATE_LIMIT": "off", "MEDREG_MAX_STREAMS_PER_CLIENT": "0"}
-BODY = json.dumps({"concept": "smart insulin pump", "language": "en"}).encode()
+REQUEST = stream_request("classify", {"concept": "smart insulin pump", "language": "en"})
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -41,13 +41,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def one_stream(port: int, path: str) -> tuple[float, bool]:
+def one_stream(port: int) -> tuple[float, bool]:
     """Open one stream; return (seconds to the first event, ended with exactly one done)."""
     started = time.monotonic()
     sock = socket.create_connection(("127.0.0.1", port), timeout=60)
     try:
-        sock.sendall(b"POST " + path.encode() + b" HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-                     b"Connection: close\r\nContent-Length: " + str(len(BODY)).encode() + b"\r\n\r\n" + BODY)
+        sock.sendall(REQUEST)
         received = b""
         first = None
         while True:
@@ -72,13 +71,13 @@ def latency(args: argparse.Namespace) -> dict:
                            "MEDREG_HEARTBEAT_S": "15", **UNLIMITED}, workers=args.workers)
     server.start(Path(tempfile.mkdtemp()))
     try:
-        one_stream(server.port, "/api/stream/classify")  # warm the worker (imports, knowledge base)
+        one_stream(server.port)  # warm the worker (imports, knowledge base)
         results: list[tuple[float, bool]] = [None] * args.streams  # type: ignore[list-item]
 
         def client(n: int) -> None:
             gevent.sleep(args.ramp * n / args.streams)
             try:
-                results[n] = one_stream(server.port, "/api/stream/classify")
+                results[n] = one_stream(server.port)
             except OSError:
                 results[n] = (float("inf"), False)
 

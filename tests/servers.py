@@ -1,6 +1,7 @@
 """Starts real server processes for tests: gunicorn with gevent workers on a free loopback port."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -9,6 +10,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 import requests
 
@@ -20,6 +22,32 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stream_request(step: str, body: dict) -> bytes:
+    """A raw HTTP/1.1 POST of `body` as JSON to /api/stream/<step>, asking the server to close after."""
+    raw = json.dumps(body).encode()
+    return (f"POST /api/stream/{step} HTTP/1.1\r\nHost: medreg\r\nContent-Type: application/json\r\n"
+            f"Connection: close\r\nContent-Length: {len(raw)}\r\n\r\n").encode() + raw
+
+
+def open_stream(url: str, step: str, body: dict, *, recv_buffer: int | None = None,
+                wait_first_event: bool = True) -> socket.socket:
+    """POST a stream on a raw socket (so a test decides when it closes); by default return once the
+    first event has arrived, having read nothing more."""
+    parsed = urlparse(url)
+    sock = socket.socket()
+    if recv_buffer:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, recv_buffer)
+    sock.settimeout(30)
+    sock.connect((parsed.hostname, parsed.port))
+    sock.sendall(stream_request(step, body))
+    received = b""
+    while wait_first_event and b"event: status" not in received:
+        chunk = sock.recv(1024)
+        assert chunk, "server closed before the first event"
+        received += chunk
+    return sock
 
 
 def stop_process_group(process: subprocess.Popen | None, timeout: float = 10.0) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 import socket
 import time
-from urllib.parse import urlsplit
 
 import pytest
 
 from medreg.knowledge import get_knowledge
 from tests.engines.conftest import SECRET_KEY
+from tests.servers import open_stream
 
 
 @pytest.fixture
@@ -19,16 +19,6 @@ def medreg_url(gunicorn_server, stub):
                             "ANTHROPIC_BASE_URL": stub.url, "MEDREG_HEARTBEAT_S": "0.5",
                             "MEDREG_ANTHROPIC_CONCURRENCY": "16", "MEDREG_FALLBACK_OFFLINE": "0",
                             "MEDREG_RATE_LIMIT": "off"})
-
-
-def open_stream(base_url: str, step: str, body: dict) -> socket.socket:
-    """POST to a stream endpoint on a raw socket (so the test controls exactly when it closes)."""
-    address = urlsplit(base_url)
-    raw = json.dumps(body).encode()
-    sock = socket.create_connection((address.hostname, address.port), timeout=30)
-    sock.sendall(f"POST /api/stream/{step} HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
-                 f"Connection: close\r\nContent-Length: {len(raw)}\r\n\r\n".encode() + raw)
-    return sock
 
 
 def read_events(sock: socket.socket, until: set[str]) -> list[tuple[float, dict]]:
@@ -58,7 +48,7 @@ def standards_body() -> dict:
 
 def test_plans_arrive_in_parallel_and_done_reports_usage(medreg_url, stub) -> None:
     stub.control(first_token_s=0.5, tokens_per_s=50, words=8)
-    sock = open_stream(medreg_url, "standards", standards_body())
+    sock = open_stream(medreg_url, "standards", standards_body(), wait_first_event=False)
     with sock:
         events = read_events(sock, {"done", "error"})
     kinds = [event["type"] for _, event in events]
@@ -75,7 +65,7 @@ def test_plans_arrive_in_parallel_and_done_reports_usage(medreg_url, stub) -> No
 
 def test_client_disconnect_closes_every_upstream_stream(medreg_url, stub) -> None:
     stub.control(first_token_s=0.2, tokens_per_s=10, words=80)  # each plan call would take ~minutes
-    sock = open_stream(medreg_url, "standards", standards_body())
+    sock = open_stream(medreg_url, "standards", standards_body(), wait_first_event=False)
     read_events(sock, {"status"})
     deadline = time.monotonic() + 5
     while stub.stats()["started"] < 8 and time.monotonic() < deadline:
@@ -92,7 +82,8 @@ def test_client_disconnect_closes_every_upstream_stream(medreg_url, stub) -> Non
 
 def test_overloaded_after_output_ends_with_one_retryable_error(medreg_url, stub) -> None:
     stub.control(script=[{"fault": "overloaded_mid", "after_tokens": 20}])
-    sock = open_stream(medreg_url, "classify", {"concept": "smart insulin pump", "language": "en"})
+    sock = open_stream(medreg_url, "classify", {"concept": "smart insulin pump", "language": "en"},
+                       wait_first_event=False)
     with sock:
         events = [event for _, event in read_events(sock, {"done", "error"})]
     kinds = [event["type"] for event in events]

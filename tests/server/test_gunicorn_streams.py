@@ -1,15 +1,13 @@
 """Real gunicorn with gevent workers on a loopback port, real HTTP: what only a real server shows."""
 from __future__ import annotations
 
-import json
-import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlparse
 
 import pytest
 import requests
 
+from tests.servers import open_stream
 from tests.sse_parse import events_of
 
 pytestmark = pytest.mark.server
@@ -52,16 +50,7 @@ def test_first_event_arrives_before_the_slow_step_ends(slow_server) -> None:
 def test_disconnect_runs_cleanup_within_two_seconds(slow_server) -> None:
     """A client that goes away mid-stream stops the step behind it (noticed at the next heartbeat)."""
     url, record = slow_server
-    parsed = urlparse(url)
-    body = json.dumps({"concept": "leaver"}).encode()
-    sock = socket.create_connection((parsed.hostname, parsed.port))
-    sock.sendall(b"POST /api/stream/classify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                 b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
-    received = b""
-    while b"event: status" not in received:
-        chunk = sock.recv(4096)
-        assert chunk, "server closed before the first event"
-        received += chunk
+    sock = open_stream(url, "classify", {"concept": "leaver"})
     closed_at = time.time()
     sock.close()
     deadline = time.monotonic() + 5

@@ -1,19 +1,17 @@
 """Real gunicorn: frozen clients, stream lifetime, SIGTERM shutdown and SIGHUP reload."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 import requests
 
-from tests.servers import Gunicorn
+from tests.servers import Gunicorn, open_stream
 from tests.sse_parse import events_of
 
 pytestmark = pytest.mark.server
@@ -38,24 +36,6 @@ def wait_for_entry(record: Path, entry: str, timeout: float) -> float | None:
             return stamp
         time.sleep(0.05)
     return None
-
-
-def open_stream(url: str, concept: str, recv_buffer: int | None = None) -> socket.socket:
-    """POST a classify stream on a raw socket and return once the first event arrived; reads no more."""
-    parsed = urlparse(url)
-    sock = socket.socket()
-    if recv_buffer:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, recv_buffer)
-    sock.connect((parsed.hostname, parsed.port))
-    body = json.dumps({"concept": concept}).encode()
-    sock.sendall(b"POST /api/stream/classify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                 b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
-    received = b""
-    while b"event: status" not in received:
-        chunk = sock.recv(1024)
-        assert chunk, "server closed before the first event"
-        received += chunk
-    return sock
 
 
 def stream_in_background(url: str, concept: str) -> tuple[threading.Thread, dict]:
@@ -87,7 +67,7 @@ def test_a_frozen_client_releases_its_greenlet(gunicorn_server, tmp_path, write_
                            "MEDREG_WRITE_TIMEOUT_S": write_timeout, "MEDREG_HEARTBEAT_S": "0.5",
                            "MEDREG_TEST_RECORD": str(record), "MEDREG_RATE_LIMIT": "off", "MEDREG_STATS": "1"})
     idle = requests.get(f"{url}/healthz", timeout=5).json()
-    sock = open_stream(url, "frozen", recv_buffer=4096)
+    sock = open_stream(url, "classify", {"concept": "frozen"}, recv_buffer=4096)
     try:
         started = wait_for_entry(record, "start frozen", timeout=5)  # the first status comes before the engine starts
         assert started is not None
