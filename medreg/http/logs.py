@@ -55,13 +55,10 @@ def log_fields(**fields) -> dict:
 
 
 def _lean_log_records() -> None:
-    # The logging docs' "Optimization" settings. Under gevent, the thread name a LogRecord
-    # asks for makes a dummy Thread object per greenlet: ~100 µs a stream line (bench/streams.py).
-    # None of these fields is in our JSON lines, and findCaller's stack walk is not needed either.
+    # Under gevent the thread name a LogRecord asks for makes a dummy Thread object per
+    # greenlet: ~100 µs a stream line (bench/streams.py). Only this flag is turned off: it is
+    # process-wide, and other formats (gunicorn's "[%(process)d]") need the other record fields.
     logging.logThreads = False
-    logging.logProcesses = False
-    logging.logMultiprocessing = False
-    logging._srcfile = None
 
 
 def init_app(app: Flask) -> None:

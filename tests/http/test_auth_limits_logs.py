@@ -145,3 +145,10 @@ def test_json_log_lines_carry_no_traceback_or_key() -> None:
     line = JsonFormatter().format(record)
     assert json.loads(line)["error"] == "RuntimeError"
     assert "sk-secret" not in line and "Traceback" not in line
+
+
+def test_app_leaves_other_loggers_formats_working(app) -> None:
+    """The app's logging tweaks are process-wide: gunicorn's "[%(process)d]" format must still work."""
+    record = logging.LogRecord("gunicorn.error", logging.INFO, __file__, 1, "Worker exiting (pid: %s)", (1,), None)
+    line = logging.Formatter("%(asctime)s [%(process)d] [%(levelname)s] %(message)s").format(record)
+    assert "Worker exiting (pid: 1)" in line
