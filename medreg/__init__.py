@@ -15,6 +15,19 @@ class Medreg:
         self.stream_slots = None
 
 
+class MedregFlask(Flask):
+    """Flask, remembering which view and hook functions are plain (not `async def`)."""
+
+    def ensure_sync(self, func: Any) -> Any:
+        """`func` itself when it is synchronous; Flask's async wrapper otherwise."""
+        # Flask asks inspect about every hook on every request (seven times a stream here).
+        cache = self.__dict__.setdefault("_sync_functions", {})
+        wrapped = cache.get(func)
+        if wrapped is None:
+            wrapped = cache[func] = super().ensure_sync(func)
+        return wrapped
+
+
 def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     """Build the Flask app: configuration, engine, blueprints, CORS, error handlers."""
     from medreg.config import load_config
@@ -22,7 +35,7 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     from medreg.http import auth, cors, docs, errors, health, limits, logs
     from medreg.http.api import api_bp, stream_bp
 
-    app = Flask(__name__, instance_relative_config=True)
+    app = MedregFlask(__name__, instance_relative_config=True)
     load_config(app, config)
     app.json.ensure_ascii = False  # Korean stays readable in JSON answers
     app.extensions["medreg"] = Medreg(build_engine(app.config))

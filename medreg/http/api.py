@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Iterator
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from medreg.errors import MedregError, error_from_code, message_for
-from medreg.events import Done, Failure, Result
+from medreg.events import Failure, Result
 from medreg.http.bodies import BodyError, read_body
-from medreg.http.limits import client_key, stream_slots
-from medreg.http.logs import current_request_id, log_fields
+from medreg.http.limits import client_key
+from medreg.http.logs import REQUEST_ID_HEADER, current_request_id, log_line
 from medreg.http.streaming import sse_error_response, sse_response
 from medreg.pipeline import STEPS, build_input, run_step
 from medreg.pipeline.runner import run_cooperatively
@@ -21,10 +20,10 @@ stream_bp = Blueprint("stream", __name__, url_prefix="/api/stream")
 stream_log = logging.getLogger("medreg.stream")
 
 
-def _events(step: str, step_input, *, heartbeats: bool):
-    config = current_app.config
+def _events(step: str, step_input, app: Flask, request_id: str, *, heartbeats: bool):
+    config = app.config
     return run_cooperatively(
-        run_step(step, current_app.extensions["medreg"].engine, step_input, current_request_id()),
+        run_step(step, app.extensions["medreg"].engine, step_input, request_id),
         language=step_input.language,
         heartbeat_s=config["HEARTBEAT_S"] if heartbeats else None,
         deadline_s=min(config["STEP_DEADLINE_S"], config["MAX_STREAM_S"]),
@@ -38,7 +37,8 @@ def answer_json(step: str) -> Response:
     except BodyError as exc:
         raise exc.error.with_language(exc.language)
     step_input = build_input(step, body)
-    for event in _events(step, step_input, heartbeats=False):
+    for event in _events(step, step_input, current_app._get_current_object(), current_request_id(),
+                         heartbeats=False):
         if isinstance(event, Result):
             return jsonify(event.data)
         if isinstance(event, Failure):
@@ -47,39 +47,35 @@ def answer_json(step: str) -> Response:
     raise MedregError("step ended without a result").with_language(step_input.language)
 
 
-def _logged_stream(step: str, items: Iterator) -> Iterator:
-    """Relay a stream's items and log how it ended."""
-    started, events, terminal = time.monotonic(), 0, None
-    request_id = current_request_id()
-    try:
-        for item in items:
-            if isinstance(item, (Done, Failure)):
-                terminal = item.type if isinstance(item, Done) else item.code
-            events += 1
-            yield item
-    finally:
-        close = getattr(items, "close", None)
-        if close is not None:
-            close()
-        if stream_log.isEnabledFor(logging.INFO):
-            stream_log.info("stream closed", extra=log_fields(
-                request_id=request_id, path=f"/api/stream/{step}", status=200, events=events,
-                terminal=terminal or "client_gone", ms=round((time.monotonic() - started) * 1000, 1)))
+def _stream_logger(step: str, request_id: str):
+    """The `ended` callback of a stream: one log line saying how it ended."""
+    started = time.monotonic()
+    path = f"/api/stream/{step}"
+
+    def ended(events: int, terminal: str | None) -> None:
+        log_line(stream_log, "stream closed", request_id=request_id, path=path, status=200, events=events,
+                 terminal=terminal or "client_gone", ms=round((time.monotonic() - started) * 1000, 1))
+    return ended
 
 
 def answer_stream(step: str) -> Response:
     """Stream a step as SSE; an invalid request gets a 4xx whose body is one `error` event."""
+    http = request._get_current_object()  # one context lookup, not one per attribute
     try:
-        body, _ = read_body(request, step)
+        body, _ = read_body(http, step)
     except BodyError as exc:
         error = exc.error
         return sse_error_response(error.code, message_for(error.code, exc.language), error.status,
                                   retryable=error.retryable, fields=error.fields)
     step_input = build_input(step, body)
-    client, slots = client_key(), stream_slots()
+    app = current_app._get_current_object()
+    config, slots, client = app.config, app.extensions["medreg"].stream_slots, client_key()
+    request_id = current_request_id()
     slots.acquire(client)  # raises RateLimited: answered as one SSE error event
     try:
-        response = sse_response(_logged_stream(step, _events(step, step_input, heartbeats=True)))
+        events = _events(step, step_input, app, request_id, heartbeats=True)
+        response = sse_response(events, environ=http.environ, write_timeout_s=config["WRITE_TIMEOUT_S"],
+                                headers=[(REQUEST_ID_HEADER, request_id)], ended=_stream_logger(step, request_id))
     except BaseException:
         slots.release(client)
         raise

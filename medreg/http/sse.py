@@ -18,14 +18,19 @@ def _single_line(value: str) -> str:
     return _LINE_BREAKS.sub("", value)
 
 
-def compact_json(payload: Any) -> str:
-    """JSON with no spaces and real UTF-8 characters, as the contract asks."""
+def compact_json_bytes(payload: Any) -> bytes:
+    """JSON as UTF-8 bytes with no spaces and real (unescaped) non-ASCII characters."""
     if orjson is not None:
         try:
-            return orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS, default=str).decode("utf-8")
+            return orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS, default=str)
         except orjson.JSONEncodeError:
             pass  # integers past 64 bits, which a user's plan may carry: the slower path takes them
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
+def compact_json(payload: Any) -> str:
+    """JSON with no spaces and real UTF-8 characters, as the contract asks."""
+    return compact_json_bytes(payload).decode("utf-8")
 
 
 def encode_event(data: Optional[str] = None, *, event: Optional[str] = None,
@@ -49,7 +54,9 @@ def encode_event(data: Optional[str] = None, *, event: Optional[str] = None,
 def encode_payload(sequence: int, payload: dict) -> bytes:
     """A medreg event: `id`, `event` equal to the payload's `type`, one line of compact JSON."""
     # Compact JSON escapes every line break, so the data is always one line: no splitting needed.
-    return f"id: {sequence}\nevent: {payload['type']}\ndata: {compact_json(payload)}\n\n".encode("utf-8")
+    # Built as bytes: the result payloads are 2–20 KB, and a str round trip would copy them twice.
+    head = f"id: {sequence}\nevent: {payload['type']}\ndata: ".encode("utf-8")
+    return head + compact_json_bytes(payload) + b"\n\n"
 
 
 HEARTBEAT: bytes = encode_event(comment="keep-alive")

@@ -1,17 +1,16 @@
 """The one helper that makes a streaming response: headers, heartbeats, bounded writes, cleanup."""
 from __future__ import annotations
 
-import logging
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Optional
 
-from flask import Response, current_app, request, stream_with_context
+from flask import Response, stream_with_context
 
-from medreg.events import Event, Failure
+from medreg.events import Done, Event, Failure
 from medreg.http.sse import HEARTBEAT as HEARTBEAT_FRAME, encode_payload
-from medreg.pipeline.runner import Heartbeat
+from medreg.pipeline.runner import HEARTBEAT, Heartbeat
 
-log = logging.getLogger(__name__)
 
+SSE_CONTENT_TYPE = "text/event-stream; charset=utf-8"
 SSE_HEADERS = {
     "Cache-Control": "no-cache",
     # nginx: do not buffer this response even where proxy_buffering is on.
@@ -30,37 +29,45 @@ def _bound_writes(environ: dict, seconds: float) -> None:
             pass
 
 
-def encode_stream(items: Iterable[Event | Heartbeat]) -> Iterator[bytes]:
-    """Encode events as SSE frames with ids from 1 and heartbeats as comments; closes `items`."""
-    sequence = 0
+StreamEnded = Callable[[int, Optional[str]], None]
+
+
+def encode_stream(items: Iterable[Event | Heartbeat], ended: Optional[StreamEnded] = None) -> Iterator[bytes]:
+    """Encode events as SSE frames with ids from 1 and heartbeats as comments; closes `items`.
+
+    `ended(events, terminal)` is called once at the end with the number of events sent and the
+    terminal event's type or error code (None when the client left first).
+    """
+    sequence, terminal = 0, None
     try:
         for item in items:
-            if isinstance(item, Heartbeat):
+            if item is HEARTBEAT:
                 yield HEARTBEAT_FRAME
                 continue
             sequence += 1
+            if isinstance(item, (Done, Failure)):
+                terminal = item.type if isinstance(item, Done) else item.code
             yield encode_payload(sequence, item.payload())
     finally:
         close = getattr(items, "close", None)
         if close is not None:
             close()
+        if ended is not None:
+            ended(sequence, terminal)
 
 
-def sse_response(items: Iterable[Event | Heartbeat], status: int = 200) -> Response:
+def sse_response(items: Iterable[Event | Heartbeat], *, environ: dict, write_timeout_s: float,
+                 headers: Iterable[tuple[str, str]] = (), ended: Optional[StreamEnded] = None,
+                 status: int = 200) -> Response:
     """A `text/event-stream` response that writes each event as one chunk, in order."""
-    _bound_writes(request.environ, current_app.config["WRITE_TIMEOUT_S"])
-    response = Response(stream_with_context(encode_stream(items)), status=status,
-                        mimetype="text/event-stream")
-    response.headers.update(SSE_HEADERS)
-    return response
+    _bound_writes(environ, write_timeout_s)
+    return Response(stream_with_context(encode_stream(items, ended)), status=status,
+                    headers=[*SSE_HEADERS.items(), *headers], content_type=SSE_CONTENT_TYPE)
 
 
 def sse_error_response(code: str, message: str, status: int, *, retryable: bool = False,
                        fields: dict | None = None, headers: dict | None = None) -> Response:
     """A 4xx/5xx answer whose SSE body holds exactly one `error` event."""
     body = encode_payload(1, Failure(code, message, retryable, fields).payload())
-    response = Response(body, status=status, mimetype="text/event-stream")
-    response.headers.update(SSE_HEADERS)
-    if headers:
-        response.headers.update(headers)
-    return response
+    return Response(body, status=status, content_type=SSE_CONTENT_TYPE,
+                    headers=[*SSE_HEADERS.items(), *(headers or {}).items()])
