@@ -1,6 +1,7 @@
 """Reads and validates a request body, raising medreg errors in the user's language."""
 from __future__ import annotations
 
+import io
 import json
 from typing import Any, Optional
 
@@ -11,6 +12,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from medreg.errors import InvalidJSON, InvalidRequest, MedregError, PayloadTooLarge, UnsupportedMediaType
 from medreg.pipeline import request_language
 from medreg.schemas.requests import REQUEST_SCHEMAS, has_hangul
+
+
+BODY_LANGUAGE = "medreg.body_language"  # environ key: the language a body asked for, once read
 
 
 class BodyError(Exception):
@@ -30,6 +34,9 @@ def header_language(request: Request) -> str:
 
 def guess_language(request: Request) -> str:
     """For errors raised before the body was read: Korean if a small JSON body has Hangul, else the header's."""
+    known = request.environ.get(BODY_LANGUAGE)
+    if known:
+        return known
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     if _is_json(request) and request.content_length is not None and request.content_length <= limit:
         try:
@@ -66,20 +73,40 @@ def _has_lone_surrogate(value: Any) -> bool:
 
 
 def _is_json(request: Request) -> bool:
-    mimetype = request.mimetype or ""
+    mimetype = request.environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
     return mimetype == "application/json" or mimetype.endswith("+json")
+
+
+def _declared_length(request: Request) -> Optional[int]:
+    length = request.environ.get("CONTENT_LENGTH", "")
+    return int(length) if length.isdigit() else None
+
+
+def _raw_body(request: Request, limit: int) -> bytes:
+    """The body's bytes; read straight from the WSGI input when its length is declared."""
+    environ = request.environ
+    length = _declared_length(request)
+    if length is None:  # chunked or absent: werkzeug knows how to read those
+        return request.get_data(cache=True)
+    if length > limit:
+        raise RequestEntityTooLarge()
+    raw = environ["wsgi.input"].read(length) if length else b""
+    # Whoever asks Flask for the body later (an error handler) must still see it.
+    environ["wsgi.input"] = io.BytesIO(raw)
+    return raw
 
 
 def read_body(request: Request, step: str) -> tuple[dict, Optional[str]]:
     """The validated body of a step request and its language, or raise `BodyError`."""
     language: Optional[str] = None  # the body's language once known; None means Accept-Language
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if request.content_length is not None and request.content_length > limit:
+    length = _declared_length(request)
+    if length is not None and length > limit:
         raise BodyError(PayloadTooLarge(), language)
     if not _is_json(request):
         raise BodyError(UnsupportedMediaType(), language)
     try:
-        raw = request.get_data(cache=True)
+        raw = _raw_body(request, limit)
     except RequestEntityTooLarge:
         raise BodyError(PayloadTooLarge(), language) from None
     if len(raw) > limit:
@@ -98,6 +125,8 @@ def read_body(request: Request, step: str) -> tuple[dict, Optional[str]]:
     if not isinstance(payload, dict):
         raise BodyError(InvalidRequest(fields={"_schema": ["The body must be a JSON object."]}), language)
     language = request_language(payload, default=language)
+    if language:
+        request.environ[BODY_LANGUAGE] = language
     try:
         body = REQUEST_SCHEMAS[step].load(payload)
     except ValidationError as exc:
