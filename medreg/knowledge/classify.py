@@ -11,7 +11,7 @@ from medreg.knowledge.eu_block import eu_block
 from medreg.knowledge.matching import Match, MatchIndex, build_device_index
 from medreg.knowledge.rules_kr import item_block, kr_block, kr_none_text
 from medreg.knowledge.store import imported_index
-from medreg.knowledge.text import features, negated_features
+from medreg.knowledge.text import features, lead_sentence, negated_features
 from medreg.knowledge.us import us_block, us_block_from_fda_row
 
 # The text may override these (the maker's choice); other rule inputs only fill gaps or raise a question.
@@ -107,19 +107,32 @@ class _Found:
     primary: Optional[Match]
 
 
+def _after_the_lead(index, concept: str, feats: set[str]) -> frozenset:
+    """Words only met after a lead sentence that itself names a device (else none)."""
+    lead = lead_sentence(concept)
+    if len(lead) == len(concept.strip()):
+        return frozenset()
+    lead_feats = features(lead)
+    named = index.search(lead_feats, limit=1)
+    if not named or named[0].score < conf.MATCH_WEAK:
+        return frozenset()  # the lead is about the company or the setting, not the device
+    return frozenset(feats - lead_feats)
+
+
 def _find(kb, concept: str, context: Optional[str], stated: dict) -> _Found:
     """Rank curated types (then imported entries) and pick the one the answer rests on."""
     state = _state(kb)
     feats, avoid = features(concept), negated_features(concept)
-    curated = state.index.search(feats, avoid=avoid)
+    later = _after_the_lead(state.index, concept, feats)
+    curated = state.index.search(feats, avoid=avoid, later=later)
     if context and (not curated or curated[0].score < conf.MATCH_WEAK):
         # The context only helps when the concept alone is not enough.
-        with_context = state.index.search(feats | features(context), avoid=avoid)
+        with_context = state.index.search(feats | features(context), avoid=avoid, later=later)
         if with_context and (not curated or with_context[0].score > curated[0].score + 0.1):
             curated = with_context
     curated = rerank(curated, stated)
     index = imported_index(kb)
-    imported = index.search(feats, avoid=avoid) if index is not None else []
+    imported = index.search(feats, avoid=avoid, later=later) if index is not None else []
     best_c = curated[0] if curated else None
     best_fda = next((m for m in imported if m.candidate.source == "fda"), None)
     best_mfds = next((m for m in imported if m.candidate.source == "mfds"), None)

@@ -21,6 +21,9 @@ KEYWORD_BONUS = 0.03      # per extra keyword seen, up to two
 DOC_CAP = 0.75            # a candidate found only by scattered words never reaches high confidence
 DOC_TAU = 1.5             # matched IDF mass (over all of a candidate's words) for ~63 % of DOC_CAP
 AVOID_FACTOR = 0.7        # a candidate named by what the concept says it lacks
+# Founders lead with what the device is ("Reusable tissue forceps. Autoclaved in the hospital."):
+# when the lead sentence names a device, words met only after it count for less.
+LATER_FACTOR = 0.6
 CONCEPT_SHARE = 0.2       # how much it matters what share of the concept's known words a candidate explains
 # Korean bigram inside a word (ㄱ) / spanning a space (ㄴ): weaker evidence than an English word.
 _FEATURE_SCALE = {"\u3131": KO_WEIGHT, "\u3134": KO_WEIGHT * 0.3}
@@ -110,16 +113,18 @@ class MatchIndex:
     def __len__(self) -> int:
         return len(self.candidates)
 
-    def search(self, concept_feats: set[str], limit: int = 6, avoid: frozenset | set = frozenset()) -> list[Match]:
+    def search(self, concept_feats: set[str], limit: int = 6, avoid: frozenset | set = frozenset(),
+               later: frozenset | set = frozenset()) -> list[Match]:
         """The best-scoring candidates for a concept's features, best first; candidates named by
-        something the concept says it lacks (`avoid`, e.g. "without antibiotic") are pushed down."""
+        something the concept says it lacks (`avoid`, e.g. "without antibiotic") are pushed down,
+        and words only met after the lead sentence (`later`) weigh LATER_FACTOR of their weight."""
         acc: dict[int, float] = {}
         weights, postings = self.weights, self.postings
         for feat in concept_feats:
             plist = postings.get(feat)
             if plist is None:
                 continue
-            w = weights[feat]
+            w = weights[feat] * LATER_FACTOR if feat in later else weights[feat]
             for pid in plist:
                 acc[pid] = acc.get(pid, 0.0) + w
         best: dict[int, tuple[float, str]] = {}
@@ -138,7 +143,7 @@ class MatchIndex:
             owners = self.doc_postings.get(feat)
             if owners is None:
                 continue
-            w = weights[feat]
+            w = weights[feat] * LATER_FACTOR if feat in later else weights[feat]
             for owner in owners:
                 doc_mass[owner] = doc_mass.get(owner, 0.0) + w
         for owner, mass in doc_mass.items():

@@ -183,6 +183,14 @@ def split_negations(norm: str) -> tuple[str, str]:
     return norm, " ".join(negated)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?\u3002])\s+|\n+")
+
+
+def lead_sentence(text: str) -> str:
+    """The text up to its first sentence break (all of it when there is none)."""
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+
+
 def features(text: str, query: bool = True) -> set[str]:
     """Every matching feature of a text: English stems plus Korean bigrams (query or phrase side)."""
     norm, _ = split_negations(normalise(text))

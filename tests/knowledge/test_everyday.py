@@ -101,3 +101,29 @@ def test_connectivity_words_weigh_less_than_device_nouns() -> None:
     top = index.search(features("bluetooth blood pressure monitor"))[0]
     assert top.candidate.id == "blood pressure monitor"
     assert index.weights["bluetooth"] < index.weights["blood"]
+
+
+@pytest.mark.parametrize("concept, device", [
+    ("Reusable stainless tissue forceps for general surgery. Hospitals autoclave them after each use.",
+     "surgical-forceps-reusable"),
+    ("재사용 스테인리스 조직 겸자예요. 병원에서 오토클레이브로 멸균해서 씁니다.", "surgical-forceps-reusable"),
+    # The lead sentence is about the company, so the device named later is not discounted.
+    ("We are a small team in Seoul. We build a tabletop steam autoclave for dental clinics.", "steam-sterilizer"),
+    ("서울에 있는 스타트업이에요. 치과용 소형 오토클레이브 멸균기를 만들어요.", "steam-sterilizer"),
+])
+def test_the_lead_sentence_names_the_device(concept: str, device: str) -> None:
+    """A device the concept leads with beats one only mentioned after it (how the product is cleaned)."""
+    result = classify(concept)
+    assert result["device"] and result["device"]["id"] == device, (result["device"], result["alternatives"][:2])
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("Tissue forceps. Autoclaved after use.", "Tissue forceps."),
+    ("조직 겸자예요. 오토클레이브로 멸균해요.", "조직 겸자예요."),
+    ("1.4% sodium hyaluronate gel", "1.4% sodium hyaluronate gel"),
+    ("insulin pump\nwith Bluetooth", "insulin pump"),
+])
+def test_lead_sentence(text: str, lead: str) -> None:
+    from medreg.knowledge.text import lead_sentence
+
+    assert lead_sentence(text) == lead
