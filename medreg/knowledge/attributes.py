@@ -33,6 +33,9 @@ _RULES: list[tuple[str, Any, Optional[str], Optional[str]]] = [
      r"배터리|충전식|전기|전자식|전동|센서|전원|레이저|초음파|고주파|자극기|모터"),
     ("wireless", True, r"\b(wireless(ly)?|bluetooth|ble|wi-?fi|wireless|cellular|lte|5g|nfc|phone|app)\b",
      r"무선|블루투스|와이파이|스마트폰|휴대폰|앱\b|앱(으로|과|에|을|와)|어플"),
+    # A wired or cloud link is an attack surface as much as a radio one (IEC 81001-5-1).
+    ("connected", True, r"\b(network(ed)?|lan|ethernet|servers?|cloud|pacs|emr|ehr|hl7|dicom|central (station|monitoring)|remote(ly)? (monitor\w*|access\w*|updat\w*)|telemetry|upload(s|ed|ing)?|export(s|ed|ing)? (to|over))\b",
+     r"네트워크|서버|클라우드|(?<![a-z])pacs(?![a-z])|(?<![a-z])(emr|ehr)(?![a-z])|전자\s*의무\s*기록|중앙\s*(감시|모니터링)|원격\s*(모니터링|감시|전송|관리|업데이트)|업로드|(emr|ehr|pacs|병원\s*시스템|서버)\S{0,2}\s*연동"),
     ("software", True, r"\b(software|app|apps|application|algorithm(s)?|cloud|platform|digital)\b",
      r"소프트웨어|앱|어플|애플리케이션|알고리즘|프로그램|클라우드|플랫폼|디지털"),
     ("software_only", True, r"\b(samd|software as a medical device|standalone software|software[- ]only|(mobile|smartphone|phone|web) app(lication)?( only)?|digital therapeutic(s)?|(software|algorithm|ai) (that|which|to|for)|^(an? |our )?([\w-]+ ){0,3}(software|app|algorithm)\b)",
@@ -47,8 +50,8 @@ _RULES: list[tuple[str, Any, Optional[str], Optional[str]]] = [
      r"소독기|멸균기|기구\s*소독제"),
     ("single_use", True, r"\b(single[- ]use|disposable|one[- ]time use|single[- ]patient use)\b", r"일회용|1회용|일회\s*사용|disposable"),
     ("single_use", False, r"\b(reusable|reprocessed (between|after|for)|resterili[sz]able)\b", r"재사용|환자\s*간\s*재처리"),
-    ("home_use", True, r"\b(home|at[- ]home|in the home|consumers?|lay (users?|persons?|people)|patients themselves|self[- ](use|test(ing)?|monitor(ing)?)|over[- ]the[- ]counter|otc|personal use)\b",
-     r"가정|재택|집에서|일반인|개인용|자가\s*(측정|사용|검사|진단)"),
+    ("home_use", True, r"\b(home|at[- ]home|in the home|consumers?|lay (users?|persons?|people)|patients themselves|self[- ](use|test(ing)?|monitor(ing)?)|over[- ]the[- ]counter|otc|personal use|(daily|everyday) (life|living|activities)|ambulatory)\b",
+     r"가정|재택|집에서|일반인|개인용|자가\s*(측정|사용|검사|진단)|일상\s*생활"),
     ("measuring", True, r"\b(measur(e|es|ing|ement|ements)|quantif(y|ies|ying))\b", r"측정|계측|계량"),
     ("administers_medicine", True, r"\b(deliver(s|ing)? (drugs?|medication|insulin|medicine)|drug delivery|infus(e|es|ion|ing)|inject(s|ion|ing|or)?|administer(s|ing)? (drugs?|medication|medicine))\b",
      r"약물\s*(전달|주입|투여)|주입|투여|주사"),
@@ -68,7 +71,7 @@ _NEG_BEFORE_EN = re.compile(r"\b(no|not|without|never|isn't|doesn't|don't|zero)\
 _NEG_AFTER_KO = re.compile(r"^[^\s.,]{0,3}(\s*[^\s.,]{1,4})?\s*(없|아닌|아님|아니|않|미사용|불필요|제외)")
 _NEG_PREFIX_EN = re.compile(r"non[- ]?$")
 _NEG_PREFIX_KO = re.compile(r"(비|무)$")
-_NEGATABLE = {"wireless", "software", "sterile", "single_use", "home_use", "ai", "active", "software_only",
+_NEGATABLE = {"wireless", "connected", "software", "sterile", "single_use", "home_use", "ai", "active", "software_only",
               "measuring", "administers_medicine", "ionizing_radiation", "life_supporting"}
 
 _COMPILED = [(attr, value, re.compile(en) if en else None, re.compile(ko) if ko else None)

@@ -15,7 +15,7 @@ from medreg.knowledge.text import features, lead_sentence, negated_features
 from medreg.knowledge.us import us_block, us_block_from_fda_row
 
 # The text may override these (the maker's choice); other rule inputs only fill gaps or raise a question.
-TEXT_WINS = {"wireless", "home_use", "software", "ai", "single_use", "sterile", "measuring"}
+TEXT_WINS = {"wireless", "connected", "home_use", "software", "ai", "single_use", "sterile", "measuring"}
 DEFAULTS = {"invasiveness": "non_invasive", "active": False, "software": False, "wireless": False,
             "home_use": False, "sterile": False}
 # Gaps in a curated type that the text may fill.
@@ -64,6 +64,10 @@ def merge_attributes(device_attrs: dict, text: dict, curated: bool) -> tuple[dic
     for key, value in DEFAULTS.items():
         if key not in attrs:
             attrs[key], sources[key] = value, "default"
+    if "firmware" not in attrs and attrs.get("active") and not attrs.get("software") and not attrs.get("ivd"):
+        # Electronic devices nearly always run firmware, which IEC 62304 treats as software: assumed,
+        # and shown as assumed, until the maker says the device has none.
+        attrs["firmware"], sources["firmware"] = True, "default"
     return attrs, sources, conflicts
 
 

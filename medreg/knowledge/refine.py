@@ -99,7 +99,7 @@ class Refiner:
                 if self.old.attributes.get("software_only"):
                     self.refuse(intent.text, "software_only")
                     continue
-                implied.update(ai=False, software_only=False)
+                implied.update(ai=False, software_only=False, firmware=False)
             if intent.key == "ai" and intent.value is True:
                 implied["software"] = True
             current = {k: self.old.attributes.get(k, False if self.old.closed_world else None) for k in implied}

@@ -29,6 +29,11 @@ from medreg.knowledge.classify import merge_attributes
     ("a washer-disinfector for flexible endoscopes", {"disinfects_devices": "invasive"}),
     ("고압증기 멸균기", {"disinfects_devices": "other"}),
     ("contact lens solution", {"disinfects_devices": "lenses"}),
+    ("12-lead ECG cart with network export to the hospital EMR", {"connected": True}),
+    ("판독 결과를 PACS로 전송하고 서버에 저장해요", {"connected": True}),
+    ("standalone unit, no network connection", {"connected": False}),
+    ("a 7-day ECG patch worn during daily life", {"home_use": True}),
+    ("일상생활 하면서 7일 동안 붙이는 심전도 패치", {"home_use": True}),
 ])
 def test_extracts(text: str, expected: dict) -> None:
     got = extract(text).values
@@ -84,3 +89,17 @@ def test_body_contact(text: str, contact: str) -> None:
 def test_energy_delivery_makes_it_active_and_therapeutic(text: str) -> None:
     values = extract(text).values
     assert values.get("active") is True and values.get("active_function") == "therapeutic", values
+
+
+@pytest.mark.parametrize("device_attrs, text, firmware", [
+    ({"active": True}, {}, True),                                   # electronics: firmware assumed
+    ({"active": True, "firmware": False}, {}, False),               # a type that says it has none
+    ({"active": True, "software": True}, {}, None),                 # software already says it
+    ({"active": True, "ivd": True}, {}, None),
+    ({"active": False}, {}, None),
+])
+def test_firmware_is_assumed_for_electronic_devices(device_attrs, text, firmware) -> None:
+    attrs, sources, _ = merge_attributes(device_attrs, text, curated=True)
+    assert attrs.get("firmware") == firmware
+    if firmware and "firmware" not in device_attrs:
+        assert sources["firmware"] == "default"

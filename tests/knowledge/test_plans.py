@@ -236,3 +236,25 @@ def test_undetermined_class_is_flagged_in_class_dependent_plans() -> None:
     assert "Needs review for EU (MDR/IVDR)" in by_id["plan-quality-system"]["rationale"]
     assert "Needs review" not in by_id["plan-electrical-safety"]["rationale"]
     assert not any(a.get("market") == "EU" and a.get("kind") == "audit" for a in by_id["plan-quality-system"]["activities"])
+
+
+def test_firmware_brings_the_software_life_cycle_and_no_software_drops_it() -> None:
+    """An electronic device without stated software still gets IEC 62304 (firmware), said as assumed."""
+    kb = Knowledge(load_data())
+    with_firmware = kb.classify("infrared ear thermometer for parents, battery powered", None, MARKETS, "en")
+    assert with_firmware["attributes"].get("firmware") is True
+    assert with_firmware["attribute_sources"]["firmware"] == "default"
+    plans = kb.plans(with_firmware, None, None, MARKETS, "en")
+    software = [s for p in plans for s in p["standards"] if s["id"] == "IEC 62304"]
+    assert software and "firmware" in software[0]["why"]
+    refined = kb.refine(plans, "no software at all", with_firmware, None, "en")
+    assert "IEC 62304" not in {s["id"] for p in refined["plans"] for s in p["standards"]}
+
+
+def test_a_network_link_brings_security() -> None:
+    """Software sending results over the hospital network needs IEC 81001-5-1 even without radio."""
+    kb = Knowledge(load_data())
+    result = kb.classify("12-lead resting ECG cart with interpretation, exports reports over the hospital network to the EMR",
+                         None, MARKETS, "en")
+    assert result["attributes"].get("connected") is True and not result["attributes"].get("wireless")
+    assert "IEC 81001-5-1" in _standard_ids(kb.plans(result, None, None, MARKETS, "en"))

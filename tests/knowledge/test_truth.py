@@ -14,7 +14,7 @@ PATHWAY_BY_SUBMISSION_TYPE = {"1": {"510(k)", "De Novo"}, "2": {"PMA"}, "4": {"5
 ATTRIBUTE_KEYS = {
     "invasiveness", "duration", "body_contact", "active", "active_function", "energy_hazardous",
     "ionizing_radiation", "monitors_vital", "administers_medicine", "administration_hazardous",
-    "software", "software_only", "software_decision", "ai", "drives_device", "wireless", "home_use",
+    "software", "software_only", "software_decision", "ai", "drives_device", "wireless", "connected", "firmware", "home_use",
     "sterile", "single_use", "measuring", "reusable_surgical", "life_supporting", "channels_blood",
     "connects_to_active", "modifies_blood", "wound_dressing", "central_circulatory_cns",
     "biological_effect", "teeth", "ear_nose_throat_limited", "joint_replacement", "spinal_disc",
