@@ -57,6 +57,10 @@ def merge_attributes(device_attrs: dict, text: dict, curated: bool) -> tuple[dic
             attrs[key], sources[key] = value, "text"
         elif curated and key in CONFLICT_KEYS and attrs.get(key, DEFAULTS.get(key, False)) != value:
             conflicts.append(key)
+    if (text.get("wound_dressing") == "dermis_breach" and attrs.get("body_contact") == "injured_skin"
+            and attrs.get("wound_dressing") not in ("barrier", "mechanical", "dermis_breach")):
+        # A dressing for wounds that breached the dermis (Rule 4, IIb); a plain barrier stays a barrier.
+        attrs["wound_dressing"], sources["wound_dressing"] = "dermis_breach", "text"
     if text.get("single_use") and attrs.get("reusable_surgical"):
         attrs["reusable_surgical"], sources["reusable_surgical"] = False, "text"
     if attrs.get("ai") and not attrs.get("software"):

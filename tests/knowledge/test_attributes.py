@@ -33,6 +33,8 @@ from medreg.knowledge.classify import merge_attributes
     ("판독 결과를 PACS로 전송하고 서버에 저장해요", {"connected": True}),
     ("standalone unit, no network connection", {"connected": False}),
     ("a 7-day ECG patch worn during daily life", {"home_use": True}),
+    ("foam dressing for stage 3-4 pressure ulcers (full-thickness wounds)", {"wound_dressing": "dermis_breach"}),
+    ("욕창 3~4단계 전층 상처용 폼 드레싱", {"wound_dressing": "dermis_breach"}),
     ("일상생활 하면서 7일 동안 붙이는 심전도 패치", {"home_use": True}),
 ])
 def test_extracts(text: str, expected: dict) -> None:
@@ -103,3 +105,14 @@ def test_firmware_is_assumed_for_electronic_devices(device_attrs, text, firmware
     assert attrs.get("firmware") == firmware
     if firmware and "firmware" not in device_attrs:
         assert sources["firmware"] == "default"
+
+
+@pytest.mark.parametrize("device_attrs, expected", [
+    ({"body_contact": "injured_skin"}, "dermis_breach"),                                   # foam, hydrocolloid
+    ({"body_contact": "injured_skin", "wound_dressing": "barrier"}, "barrier"),           # gauze stays rule 4 I
+    ({"body_contact": "intact_skin"}, None),                                                # not a dressing
+])
+def test_deep_wounds_make_a_dressing_rule_4_iib(device_attrs, expected) -> None:
+    text = extract("for full-thickness chronic ulcers").values
+    attrs, _, _ = merge_attributes(device_attrs, text, curated=True)
+    assert attrs.get("wound_dressing") == expected
