@@ -15,6 +15,9 @@ class Medreg:
         self.stream_slots = None
 
 
+SHAREABLE_STATIC = "sse-client.js"
+
+
 class MedregFlask(Flask):
     """Flask, remembering which view and hook functions are plain (not `async def`)."""
 
@@ -26,6 +29,15 @@ class MedregFlask(Flask):
         if wrapped is None:
             wrapped = cache[func] = super().ensure_sync(func)
         return wrapped
+
+    def send_static_file(self, filename: str) -> Any:
+        """A static file; the stream client also to other origins."""
+        response = super().send_static_file(filename)
+        if filename == SHAREABLE_STATIC:
+            # A public ES module other origins (a React dev server) may import: ES modules load
+            # in CORS mode. No credentials are involved.
+            response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
 
 
 def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:

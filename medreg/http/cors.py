@@ -56,7 +56,7 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        if "Origin" not in request.headers:
+        if "HTTP_ORIGIN" not in request.environ:
             return response
         origin = applies()
         if origin:

@@ -63,15 +63,6 @@ def export() -> Response:
     return response
 
 
-def _shareable_client(response: Response) -> Response:
-    # The stream client is a public module other origins (a React dev server) may import;
-    # ES modules load in CORS mode, so it needs this header. No credentials are involved.
-    if request.path == "/static/sse-client.js":
-        response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 def init_app(app: Flask) -> None:
-    """Register the web blueprint on `app`, and let other origins import the stream client."""
+    """Register the web blueprint on `app`."""
     app.register_blueprint(web_bp)
-    app.after_request(_shareable_client)
