@@ -22,6 +22,7 @@ DEFAULTS = {"invasiveness": "non_invasive", "active": False, "software": False, 
 TEXT_FILLS = {"duration", "body_contact", "home_use"}
 # Text attributes that, if they contradict the device type, suggest a different device.
 CONFLICT_KEYS = {"invasiveness", "software_only", "ivd"}
+TIE_GAP = 0.03  # score gap under which two differently classified types are a tie
 _lock = threading.Lock()
 
 
@@ -214,7 +215,11 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     confidence = conf.confidence(signals)
     ambiguous = bool(primary and (primary.score < conf.MATCH_WEAK or
                                   (signals.runner_up_differs and primary.score - signals.runner_up < 0.12)))
-    needs_review = primary is None or confidence < 0.6 or any(b.get("needs_review") for b in result_markets.values())
+    # Two types of different class that the words fit (almost) equally: whichever is shown, a
+    # person must choose; the class is a guess until the question is answered.
+    tied = bool(primary and signals.runner_up_differs and primary.score - signals.runner_up < TIE_GAP)
+    needs_review = (primary is None or tied or confidence < 0.6
+                    or any(b.get("needs_review") for b in result_markets.values()))
     names = [_display_name(m, language) for m in ([primary] if primary else []) + others[:2]
              if m.score >= max(conf.MATCH_NONE * 0.75, best_score - 0.2)]
     eu_assumed = "duration" not in attrs and attrs.get("invasiveness") in ("body_orifice", "surgically_invasive")

@@ -127,3 +127,17 @@ def test_lead_sentence(text: str, lead: str) -> None:
     from medreg.knowledge.text import lead_sentence
 
     assert lead_sentence(text) == lead
+
+
+@pytest.mark.parametrize("concept", ["vascular graft", "인공혈관", "bare-metal stent"])
+def test_a_tie_between_types_of_different_class_needs_review(concept: str) -> None:
+    """Words that fit a central (III) and a peripheral (IIb) type alike: flagged, and the question asks which."""
+    result = classify(concept)
+    assert result["needs_review"] is True and result["confidence"] < 0.8
+    assert result["questions"] and any(alt in result["questions"][0] for alt in
+                                       [a["name"] for a in result["alternatives"][:1]] + ["중심순환계", "Peripheral", "peripheral"])
+
+
+def test_a_clear_match_is_not_flagged() -> None:
+    result = classify("스마트 인슐린 펌프")
+    assert result["needs_review"] is False and result["confidence"] >= 0.8
