@@ -117,6 +117,26 @@ def test_standard_entry_is_well_formed(standard: dict) -> None:
         assert standard.get("edition_note"), "an unverified edition must say why in edition_note"
 
 
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# Rule for *_ko items: every item holds Hangul. An acronym is never left bare; it keeps a Korean
+# gloss ("SBOM(소프트웨어 자재 명세서)"), so a Korean plan never shows an English-only line.
+KO_LISTS = (("tests", "tests_ko"), ("deliverables", "deliverables_ko"))
+
+
+@pytest.mark.parametrize("standard", STANDARDS, ids=_ids(STANDARDS))
+@pytest.mark.parametrize("key,key_ko", KO_LISTS)
+def test_korean_lists_match_the_english_ones(standard: dict, key: str, key_ko: str) -> None:
+    """Each English list has a Korean twin of equal length, every item Korean, standard ids kept."""
+    if not standard.get(key):
+        return
+    korean = standard.get(key_ko)
+    assert isinstance(korean, list) and len(korean) == len(standard[key]), f"{key_ko} missing or wrong length"
+    for english, item in zip(standard[key], korean):
+        assert isinstance(item, str) and HANGUL.search(item), f"{key_ko}: {item!r} has no Hangul"
+        for ref in ID_PATTERN.finditer(english):
+            assert ref.group(0) in item, f"{key_ko}: {item!r} drops {ref.group(0)!r} of {english!r}"
+
+
 @pytest.mark.parametrize("standard", STANDARDS, ids=_ids(STANDARDS))
 def test_triggers_use_the_format_vocabulary(standard: dict) -> None:
     """Particular standards come from device types; horizontal triggers parse."""
