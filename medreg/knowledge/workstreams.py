@@ -194,7 +194,7 @@ SPECS: dict[str, WorkstreamSpec] = {s.id: s for s in (
         ("risk_management", "software"),
         lead=(A("Threat model and security risk assessment", "위협 모델링 및 보안 위험 평가", "Threat model, security risk file", "위협 모델, 보안 위험 파일", 3),
               A("Software bill of materials (SBOM) and vulnerability assessment", "소프트웨어 자재명세서(SBOM) 및 취약점 평가",
-                "SBOM", "SBOM", 2)),
+                "SBOM", "SBOM(소프트웨어 자재 명세서)", 2)),
         close=(A("Security testing, including penetration testing", "침투 시험을 포함한 보안 시험", "Security test report", "보안 시험 보고서", 4, "test"),
                A("Post-market vulnerability monitoring and coordinated disclosure plan", "시판 후 취약점 모니터링 및 공개 절차 계획",
                  "Vulnerability management plan", "취약점 관리 계획서", 1)),
