@@ -258,3 +258,18 @@ def test_a_network_link_brings_security() -> None:
                          None, MARKETS, "en")
     assert result["attributes"].get("connected") is True and not result["attributes"].get("wireless")
     assert "IEC 81001-5-1" in _standard_ids(kb.plans(result, None, None, MARKETS, "en"))
+
+
+@pytest.mark.parametrize("concept", ["스마트 인슐린 펌프", "블루투스 가정용 혈압계", "AI 흉부 X선 판독 소프트웨어",
+                                     "인공 고관절", "멸균 흡수성 봉합사", "치과 임플란트", "임신 진단 키트"])
+def test_korean_plans_speak_korean(concept: str) -> None:
+    """Every activity and deliverable of a Korean plan has Korean words (ids and acronyms may sit beside them)."""
+    import re
+
+    kb = Knowledge(load_data())
+    result = kb.classify(concept, None, MARKETS, "ko")
+    plans = kb.plans(result, result.get("category"), None, MARKETS, "ko")
+    english_only = [text for plan in plans for activity in plan["activities"]
+                    for text in (activity["name"], activity.get("deliverable") or "가")
+                    if not re.search(r"[\uac00-\ud7a3]", text)]
+    assert plans and not english_only, english_only
