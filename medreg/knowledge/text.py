@@ -29,7 +29,7 @@ VARIANTS_EN = {
     "ekg": "ecg", "electrocardiogram": "ecg", "electrocardiograph": "ecg", "electrocardiography": "ecg",
     "eeg": "eeg", "electroencephalograph": "eeg", "electroencephalogram": "eeg",
     "haemodialysis": "hemodialysis", "haemodialyser": "dialyzer", "dialyser": "dialyzer",
-    "anaesthesia": "anesthesia", "anaesthetic": "anesthetic", "orthopaedic": "orthopedic",
+    "anaesthesia": "anesthesia", "anaesthetic": "anesthesia", "orthopaedic": "orthopedic",
     "oesophageal": "esophageal", "catheterisation": "catheterization", "sterilisation": "sterilization",
     "sterilised": "sterilized", "sterilise": "sterilize", "colour": "color", "haemoglobin": "hemoglobin",
     "wifi": "wireless", "wi-fi": "wireless", "bluetooth": "bluetooth", "ble": "bluetooth",
@@ -42,6 +42,15 @@ VARIANTS_EN = {
     "respiratory": "respiration", "deaf": "hearing", "urinary": "urine", "sugar": "glucose",
     "worn": "wearable", "wear": "wearable", "wears": "wearable", "wearing": "wearable",
     "broken": "fracture", "fractured": "fracture",
+    # Word families a suffix rule would get wrong, folded by hand: "ultrasound therapy unit" must
+    # meet "therapeutic ultrasound", "surgeon's gloves" meet "surgical gloves".
+    "therapeutic": "therapy", "therapeutics": "therapy", "surgery": "surgical", "surgeon": "surgical",
+    "surgeons": "surgical",
+    "diagnosis": "diagnostic", "diagnose": "diagnostic", "diagnoses": "diagnostic", "diagnosing": "diagnostic",
+    "implantable": "implant", "anesthetic": "anesthesia", "anaesthetics": "anesthesia", "anesthetics": "anesthesia",
+    "ophthalmology": "ophthalmic", "ophthalmologist": "ophthalmic", "ophthalmologists": "ophthalmic",
+    "cardiology": "cardiac", "cardiologist": "cardiac", "cardiologists": "cardiac",
+    "dentist": "dental", "dentists": "dental", "dentistry": "dental",
 }
 
 

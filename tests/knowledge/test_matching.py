@@ -105,3 +105,11 @@ def test_paraphrase_found_by_pooled_words_but_not_confidently() -> None:
                         ("colonoscope", ["video colonoscope"]))
     match = index.search(features("a capsule with a camera the patient swallows to image the small bowel"))[0]
     assert match.candidate.id == "capsule" and match.score < 0.8
+
+
+@pytest.mark.parametrize("a, b", [("therapeutic", "therapy"), ("surgeon", "surgical"), ("surgery", "surgical"),
+                                  ("diagnosis", "diagnostic"), ("implantable", "implant"), ("dentist", "dental"),
+                                  ("anaesthetic", "anesthesia"), ("ophthalmologist", "ophthalmic")])
+def test_word_families_meet(a: str, b: str) -> None:
+    """Derived words a suffix rule would miss fold onto one form, on both sides of a match."""
+    assert stem_en(a) == stem_en(b)
