@@ -43,7 +43,9 @@ def confidence(s: Signals) -> float:
         value *= 0.72 + 2.0 * max(gap, 0.0)
     value -= 0.12 * s.conflicts
     if s.rival:
-        value -= 0.15
+        # Another type, classed differently, explains words this one cannot ("surgical" next to an
+        # examination glove): worth asking about, never a confident answer.
+        value = min(value - 0.15, HIGH - 0.05)
     spread = market_spread(s.markets)
     if spread >= 1.5:
         value -= 0.15

@@ -144,3 +144,25 @@ def test_development_set_floor(tmp_path) -> None:
     for market, tally in report.tallies.items():
         assert tally.correct >= 0.9 * tally.labelled, (market, tally)
     assert report.confident_wrong == []
+
+
+@pytest.mark.parametrize("signals, confident", [
+    ({"score": 0.96}, True),
+    ({"score": 0.96, "rival": True}, False),   # a differently classed type explains words this one cannot
+    ({"score": 0.96, "runner_up": 0.95, "runner_up_differs": True}, False),
+    ({"score": 0.96, "runner_up": 0.95, "runner_up_differs": False}, True),
+    ({"score": 0.5}, False),
+])
+def test_confidence_signals(signals: dict, confident: bool) -> None:
+    from medreg.knowledge.confidence import HIGH, Signals, confidence
+
+    assert (confidence(Signals(**signals)) >= HIGH) is confident
+
+
+def test_a_rival_that_explains_the_distinguishing_word_keeps_the_answer_unconfident() -> None:
+    """'Sterile surgical latex gloves': whichever glove wins, 'surgical' makes it a question, not a certainty."""
+    from medreg.knowledge import Knowledge
+    from medreg.knowledge.loader import load_data
+
+    result = Knowledge(load_data()).classify("일회용 멸균 수술용 라텍스 장갑, 파우더 프리", None, ALL, "ko")
+    assert result["device"]["id"] == "surgical-glove" or result["confidence"] < 0.8
