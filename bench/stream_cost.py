@@ -72,8 +72,8 @@ def medreg_app():
     return app
 
 
-def stubs(app) -> list[tuple[str, Callable[[], None]]]:
-    """(label, stub) pairs, applied one after another."""
+def stubs(app) -> list[tuple[str, str, Callable[[], None]]]:
+    """(name, label, stub) triples, applied one after another."""
     import medreg.http.api as api
 
     def body() -> None:
@@ -89,8 +89,8 @@ def stubs(app) -> list[tuple[str, Callable[[], None]]]:
     def log() -> None:
         logging.getLogger("medreg").setLevel(logging.WARNING)
 
-    return [("without body parsing and validation", body), ("  and without the greenlet runner", runner),
-            ("  and without the request hooks", hooks), ("  and without the stream log line", log)]
+    return [("body", "without body parsing and validation", body), ("runner", "  and without the greenlet runner", runner),
+            ("hooks", "  and without the request hooks", hooks), ("log", "  and without the stream log line", log)]
 
 
 def main() -> None:
@@ -104,7 +104,7 @@ def main() -> None:
     floor_us = cpu_per_stream(floor, args.streams)
     print(f"{'minimal Flask floor':42s} {floor_us:7.1f} µs")
     print(f"{'medreg, full path':42s} {cpu_per_stream(app, args.streams):7.1f} µs")
-    for label, stub in stubs(app):
+    for _, label, stub in stubs(app):
         stub()
         print(f"{label:42s} {cpu_per_stream(app, args.streams):7.1f} µs")
 

@@ -113,7 +113,8 @@ def throughput(args: argparse.Namespace) -> dict:
     figures = {}
     for label, app_module, env in [
         ("floor", "bench.floor_app:app", {}),
-        ("medreg", "wsgi:app", {"MEDREG_ENGINE": "tests.fakes:InstantEngine", **UNLIMITED}),
+        ("medreg", "bench.stubbed_app:app" if args.stub else "wsgi:app",
+         {"MEDREG_ENGINE": "tests.fakes:InstantEngine", "MEDREG_BENCH_STUB": args.stub, **UNLIMITED}),
     ]:
         server = Gunicorn(env={**env, "MEDREG_ACCESS_LOG": ""}, workers=args.workers, app_module=app_module)
         server.start(Path(tempfile.mkdtemp()))
@@ -124,7 +125,8 @@ def throughput(args: argparse.Namespace) -> dict:
             server.stop()
         figures[label] = max(runs, key=lambda r: r["streams_per_s"]) | {"runs": [r["streams_per_s"] for r in runs]}
     ratio = figures["medreg"]["streams_per_s"] / figures["floor"]["streams_per_s"]
-    return {"figure": "throughput", "clients": args.clients, "workers": args.workers, **figures,
+    return {"figure": "throughput", "clients": args.clients, "workers": args.workers, "stubbed": args.stub or None,
+            **figures,
             "ratio_to_floor": round(ratio, 3)}
 
 
@@ -142,6 +144,7 @@ def main() -> None:
     thr.add_argument("--seconds", type=int, default=10)
     thr.add_argument("--repeat", type=int, default=3)
     thr.add_argument("--workers", type=int, default=1)
+    thr.add_argument("--stub", default="", help="medreg parts to stub out (body,runner,hooks,log): what they cost")
     args = parser.parse_args()
     result = latency(args) if args.figure == "latency" else throughput(args)
     print(json.dumps(result, indent=2))
