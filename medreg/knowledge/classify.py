@@ -22,6 +22,8 @@ DEFAULTS = {"invasiveness": "non_invasive", "active": False, "software": False, 
 TEXT_FILLS = {"duration", "body_contact", "home_use"}
 # Text attributes that, if they contradict the device type, suggest a different device.
 CONFLICT_KEYS = {"invasiveness", "software_only", "ivd"}
+# Flags a type sets to false only when their presence makes it another type (or regulation).
+DECLARED_ABSENT = {"wireless", "software", "sterile"}
 TIE_GAP = 0.03  # score gap under which two differently classified types are a tie
 _lock = threading.Lock()
 
@@ -54,6 +56,10 @@ def merge_attributes(device_attrs: dict, text: dict, curated: bool) -> tuple[dic
     sources = {key: "device_type" for key in device_attrs}
     conflicts: list[str] = []
     for key, value in text.items():
+        if curated and key in DECLARED_ABSENT and value is True and device_attrs.get(key) is False:
+            # The type is the variant without it (an ESD hearing aid has no wireless; the wireless
+            # one is another regulation): take the user's word, and say the type may be wrong.
+            conflicts.append(key)
         if key in TEXT_WINS or (key not in attrs and (not curated or key in TEXT_FILLS)):
             attrs[key], sources[key] = value, "text"
         elif curated and key in CONFLICT_KEYS and attrs.get(key, DEFAULTS.get(key, False)) != value:

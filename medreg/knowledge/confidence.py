@@ -88,6 +88,9 @@ _CONFLICT_LABELS = {
     ("software_only", False): ("hardware", "하드웨어"),
     ("ivd", True): ("in-vitro diagnostic testing of samples", "검체를 사용하는 체외진단"),
     ("ivd", False): ("use on the body", "인체 적용"),
+    ("wireless", True): ("wireless connectivity", "무선 연결"),
+    ("software", True): ("software", "소프트웨어"),
+    ("sterile", True): ("sterile supply", "멸균 공급"),
 }
 
 

@@ -54,12 +54,20 @@ def test_says_nothing_it_was_not_told(text: str, absent: list[str]) -> None:
 
 
 def test_sources_say_text_device_type_or_default() -> None:
-    device = {"active": True, "administers_medicine": True, "wireless": False}
+    device = {"active": True, "administers_medicine": True}
     attrs, sources, conflicts = merge_attributes(device, extract("bluetooth pump used at home").values, curated=True)
     assert attrs["wireless"] is True and sources["wireless"] == "text"        # the maker's choice wins
     assert sources["administers_medicine"] == "device_type"
     assert attrs["sterile"] is False and sources["sterile"] == "default"
     assert conflicts == []
+
+
+def test_a_type_that_is_the_variant_without_it_raises_a_conflict() -> None:
+    """A type saying wireless: false is the non-wireless variant (ESD vs OSM hearing aids): the user's
+    word still wins, and the answer says the type may be the wrong one."""
+    device = {"active": True, "wireless": False}
+    attrs, _, conflicts = merge_attributes(device, extract("bluetooth hearing aid").values, curated=True)
+    assert attrs["wireless"] is True and conflicts == ["wireless"]
 
 
 def test_contradiction_with_the_device_type_is_reported_not_applied() -> None:
