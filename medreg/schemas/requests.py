@@ -166,6 +166,7 @@ class PlanInputSchema(Schema):
         unknown = INCLUDE
 
     id = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    workstream = fields.String(validate=validate.Length(max=50))
     title = fields.String(load_default="")
     standards = fields.List(fields.Nested(_PlanStandardInput), load_default=list)
     activities = fields.List(fields.Nested(_ActivityInput), load_default=list)

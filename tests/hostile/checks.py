@@ -115,5 +115,9 @@ def check_answer(path: str, status: int, content_type: str, body: bytes) -> None
         return
     if path.startswith("/api/stream/"):
         check_stream_answer(step, status, content_type, body)
+    elif step == "export" and status == 200:
+        # The export is a download, not JSON: Markdown or HTML, never a 5xx.
+        assert content_type.split(";")[0] in ("text/markdown", "text/html"), content_type
+        assert body.decode("utf-8")
     else:
         check_json_answer(step, status, content_type, body)

@@ -38,6 +38,7 @@ INVALID = [
     ("refine", {"plan": PLAN, "plans": [PLAN], "feedback": "x"}, "plan"),
     ("refine", {"plan": {"title": "no id"}, "feedback": "x"}, "plan"),
     ("refine", {"plan": PLAN, "feedback": ""}, "feedback"),
+    ("refine", {"plans": [{**PLAN, "workstream": ["software"]}], "feedback": "no wireless"}, "plans"),
 ]
 
 
