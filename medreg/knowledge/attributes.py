@@ -25,7 +25,7 @@ _RULES: list[tuple[str, Any, Optional[str], Optional[str]]] = [
     ("body_contact", "injured_skin", r"\b(wounds?|ulcers?|burns?|broken skin)\b", r"상처|창상|궤양|화상"),
     # Rule 4's IIb indent: wounds that breached the dermis and heal only by secondary intent.
     ("wound_dressing", "dermis_breach", r"\b(full[- ]thickness|stage (3|4|iii|iv)\b|stage 3-4|category (3|4)\b|deep (wounds?|ulcers?)|(severe|third[- ]degree|deep partial[- ]thickness) burns?|chronic (wounds?|ulcers?)|heal(s|ing)? by secondary intent(ion)?|breach(ed|es)? the dermis|(tunnel(l?ing)?|cavity) wounds?)",
-     r"전층|(3|4|3\s*[-~]\s*4)\s*(단계|기)\s*욕창|욕창\s*(3|4|3\s*[-~]\s*4)\s*(단계|기)|깊은\s*(상처|궤양|창상)|만성\s*(상처|궤양|창상)|(3도|중증)\s*화상|2차\s*유합|진피"),
+     r"전층|(3|4|3\s*[-~]\s*4)\s*(단계|기)\s*욕창|욕창\s*(3|4|3\s*[-~]\s*4)\s*(단계|기)|깊은\s*(상처|궤양|창상)|만성\s*(상처|궤양|창상)|(3도|중증)\s*화상|2차\s*유합|진피(층)?(까지|를|가)?\s*(손상|결손|침범|노출)"),
     ("body_contact", "circulating_blood", r"\b(bloodstream|intravascular|intravenous(ly)?|into (a|the) (vein|artery)|blood vessels?)\b",
      r"혈관\s*(내|안)|정맥\s*(내|으로)|동맥\s*(내|으로)|혈류"),
     ("body_contact", "mucosa", r"\b(in the mouth|oral cavity|intraoral|vagina(l)?|nasal cavity|nostrils?|mucosa|mucous membranes?)\b",
@@ -74,7 +74,7 @@ _NEG_BEFORE_EN = re.compile(r"\b(no|not|without|never|isn't|doesn't|don't|zero)\
 _NEG_AFTER_KO = re.compile(r"^[^\s.,]{0,3}(\s*[^\s.,]{1,4})?\s*(없|아닌|아님|아니|않|미사용|불필요|제외)")
 _NEG_PREFIX_EN = re.compile(r"non[- ]?$")
 _NEG_PREFIX_KO = re.compile(r"(비|무)$")
-_NEGATABLE = {"wireless", "connected", "software", "sterile", "single_use", "home_use", "ai", "active", "software_only",
+_NEGATABLE = {"wound_dressing", "wireless", "connected", "software", "sterile", "single_use", "home_use", "ai", "active", "software_only",
               "measuring", "administers_medicine", "ionizing_radiation", "life_supporting"}
 
 _COMPILED = [(attr, value, re.compile(en) if en else None, re.compile(ko) if ko else None)

@@ -35,6 +35,7 @@ from medreg.knowledge.classify import merge_attributes
     ("a 7-day ECG patch worn during daily life", {"home_use": True}),
     ("foam dressing for stage 3-4 pressure ulcers (full-thickness wounds)", {"wound_dressing": "dermis_breach"}),
     ("욕창 3~4단계 전층 상처용 폼 드레싱", {"wound_dressing": "dermis_breach"}),
+    ("진피까지 손상된 깊은 상처용 드레싱", {"wound_dressing": "dermis_breach"}),
     ("일상생활 하면서 7일 동안 붙이는 심전도 패치", {"home_use": True}),
 ])
 def test_extracts(text: str, expected: dict) -> None:
@@ -44,6 +45,8 @@ def test_extracts(text: str, expected: dict) -> None:
 
 
 @pytest.mark.parametrize("text, absent", [
+    ("찰과상이나 가벼운 화상에 붙이는 하이드로겔 패드, 진피까지 안 간 상처용", ["wound_dressing"]),
+    ("hydrogel pad for minor burns, not for full-thickness wounds", ["wound_dressing"]),
     ("a wheelchair", ["wireless", "sterile", "invasiveness", "software"]),
     ("수동 휠체어", ["wireless", "sterile", "invasiveness", "software"]),
     ("고압증기 멸균기", ["sterile"]),          # a steriliser is not itself supplied sterile
