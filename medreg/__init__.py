@@ -21,13 +21,16 @@ SHAREABLE_STATIC = "sse-client.js"
 class MedregFlask(Flask):
     """Flask, remembering which view and hook functions are plain (not `async def`)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync_functions: dict = {}
+
     def ensure_sync(self, func: Any) -> Any:
         """`func` itself when it is synchronous; Flask's async wrapper otherwise."""
         # Flask asks inspect about every hook on every request (seven times a stream here).
-        cache = self.__dict__.setdefault("_sync_functions", {})
-        wrapped = cache.get(func)
+        wrapped = self._sync_functions.get(func)
         if wrapped is None:
-            wrapped = cache[func] = super().ensure_sync(func)
+            wrapped = self._sync_functions[func] = super().ensure_sync(func)
         return wrapped
 
     def send_static_file(self, filename: str) -> Any:

@@ -82,10 +82,9 @@ def _declared_length(request: Request) -> Optional[int]:
     return int(length) if length.isdigit() else None
 
 
-def _raw_body(request: Request, limit: int) -> bytes:
+def _raw_body(request: Request, length: Optional[int], limit: int) -> bytes:
     """The body's bytes; read straight from the WSGI input when its length is declared."""
     environ = request.environ
-    length = _declared_length(request)
     if length is None:  # chunked or absent: werkzeug knows how to read those
         return request.get_data(cache=True)
     if length > limit:
@@ -106,7 +105,7 @@ def read_body(request: Request, step: str) -> tuple[dict, Optional[str]]:
     if not _is_json(request):
         raise BodyError(UnsupportedMediaType(), language)
     try:
-        raw = _raw_body(request, limit)
+        raw = _raw_body(request, length, limit)
     except RequestEntityTooLarge:
         raise BodyError(PayloadTooLarge(), language) from None
     if len(raw) > limit:

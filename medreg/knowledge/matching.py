@@ -120,11 +120,13 @@ class MatchIndex:
         and words only met after the lead sentence (`later`) weigh LATER_FACTOR of their weight."""
         acc: dict[int, float] = {}
         weights, postings = self.weights, self.postings
-        for feat in concept_feats:
+        # This concept's weight for each known word: the index's, cut for words after the lead.
+        concept_weights = {f: weights[f] * LATER_FACTOR if f in later else weights[f]
+                           for f in concept_feats if f in weights}
+        for feat, w in concept_weights.items():
             plist = postings.get(feat)
             if plist is None:
                 continue
-            w = weights[feat] * LATER_FACTOR if feat in later else weights[feat]
             for pid in plist:
                 acc[pid] = acc.get(pid, 0.0) + w
         best: dict[int, tuple[float, str]] = {}
@@ -139,11 +141,10 @@ class MatchIndex:
             if current is None or score > current[0]:
                 best[phrase.owner] = (score, phrase.text)
         doc_mass: dict[int, float] = {}
-        for feat in concept_feats:
+        for feat, w in concept_weights.items():
             owners = self.doc_postings.get(feat)
             if owners is None:
                 continue
-            w = weights[feat] * LATER_FACTOR if feat in later else weights[feat]
             for owner in owners:
                 doc_mass[owner] = doc_mass.get(owner, 0.0) + w
         for owner, mass in doc_mass.items():

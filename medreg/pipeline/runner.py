@@ -99,8 +99,7 @@ class _Producer:
         self.events = events
         self.language = language
         self.consumer = getcurrent()
-        self.greenlet: Optional[greenlet] = None
-        self.started = False
+        self.greenlet: Optional[greenlet] = None  # taken from the pool at the first switch
         self.direct = True          # the consumer is inside greenlet.switch(), waiting for a hand-off
         self.buffer: deque = deque()  # events produced while the consumer waits on the hub instead
         self.waiter: Optional[Waiter] = None
@@ -134,9 +133,8 @@ class _Producer:
             self._hand(_END)
 
     def _switch_in(self) -> object:
-        if self.started:
+        if self.greenlet is not None:
             return self.greenlet.switch()
-        self.started = True
         return _pool().start(self).switch(self)
 
     def next_item(self, wait_s: float) -> object:
@@ -176,7 +174,7 @@ class _Producer:
         if self.timer is not None:
             self.timer.close()
             self.timer = None
-        if not self.started or self.finished:
+        if self.greenlet is None or self.finished:
             return
         if self.direct and self.delivered_terminal:
             # The step has said its last word: let it run to its end (cheaper than a throw).
@@ -188,8 +186,8 @@ class _Producer:
             self.greenlet.throw(_Cancelled)
             return
         done = gevent.event.Event()
-        self.greenlet.parent = get_hub()
-        get_hub().loop.run_callback(self._throw_then, done)
+        self.greenlet.parent = hub = get_hub()
+        hub.loop.run_callback(self._throw_then, done)
         done.wait(timeout=5)
 
     def _throw_then(self, done) -> None:
