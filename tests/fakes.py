@@ -101,6 +101,20 @@ class SlowEngine(InstantEngine):
         return self._slowly(super().standards(request), "standards")
 
 
+class PacedEngine(InstantEngine):
+    """Classify waits on the hub for each gap the concept lists ("gaps 0.3 0.3 3 0.3"), sending a
+    delta after each, then answers: an upstream whose silences a test chooses."""
+
+    engine_id = "paced"
+
+    def classify(self, request: ClassifyInput) -> Iterator[Event]:
+        gaps = [float(word) for word in request.concept.split()[1:]]
+        for n, gap in enumerate(gaps):
+            gevent.sleep(gap)
+            yield Delta(text=f"{n} ")
+        yield from super().classify(request)
+
+
 class ScriptedEngine(Engine):
     """Yields the events (or raises the exception) queued with `enqueue`, recording each call."""
 

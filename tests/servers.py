@@ -114,3 +114,16 @@ class Gunicorn:
     def log_text(self) -> str:
         """What the server printed so far."""
         return self.log_path.read_text(errors="replace") if self.log_path else ""
+
+    def worker_pids(self) -> list[int]:
+        """The worker processes: the master's children (from /proc)."""
+        pid = self.process.pid
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+    def worker_cpu_s(self) -> float:
+        """User + system CPU seconds the workers have used so far (/proc/<pid>/stat fields 14, 15)."""
+        total = 0
+        for pid in self.worker_pids():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")

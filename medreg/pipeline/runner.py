@@ -9,7 +9,6 @@ with a timer that wakes it for heartbeats and at the deadline.
 from __future__ import annotations
 
 import logging
-import time
 import weakref
 from collections import deque
 from typing import Iterator, Optional
@@ -21,6 +20,7 @@ from greenlet import getcurrent, greenlet
 
 from medreg.errors import message_for
 from medreg.events import Done, Event, Failure
+from medreg.pipeline.pacing import Due, Pacer
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class _Producer:
         self.waiter: Optional[Waiter] = None
         self.finished = False
         self.delivered_terminal = False  # the consumer has the step's Done or Failure
-        self.timer = None  # one libev timer per stream, re-armed for each wait
+        self.timer = None  # one libev timer per stream, re-armed with again() for each wait
         self.timer_s = -1.0
 
     def _hand(self, item: object) -> None:
@@ -144,15 +144,20 @@ class _Producer:
         if self.finished:
             return _END
         hub = get_hub()
-        wait_s = max(wait_s, 0.0)
+        # A repeating timer with no interval never fires under again(): keep at least 1 ms.
+        wait_s = max(wait_s, 0.001)
+        # Why again() and not start(): a libev timer keeps its remaining time across stop() and
+        # start(), and once it has fired it starts already expired, so one timer reused that way
+        # fires at once on every later wait and the stream sends keep-alives in a tight loop.
+        # again() re-arms a repeating timer for its whole interval from now, on every wait.
         if self.timer is None or abs(self.timer_s - wait_s) > 0.001:
             if self.timer is not None:
                 self.timer.close()
-            self.timer, self.timer_s = hub.loop.timer(wait_s), wait_s
+            self.timer, self.timer_s = hub.loop.timer(wait_s, wait_s), wait_s
         timer = self.timer
         try:
             if self.direct:
-                timer.start(self.consumer.switch, _WAKE)
+                timer.again(self.consumer.switch, _WAKE)
                 item = self._switch_in()
                 if item is _WAKE:
                     # The producer blocked on I/O and now waits on the hub: from here on it must
@@ -162,7 +167,7 @@ class _Producer:
                 return item
             waiter = Waiter()
             self.waiter = waiter
-            timer.start(waiter.switch, None)
+            timer.again(waiter.switch, None)
             waiter.get()
             self.waiter = None
             return self.buffer.popleft() if self.buffer else _WAKE
@@ -206,17 +211,22 @@ def run_cooperatively(events: Iterator[Event], *, language: str, heartbeat_s: Op
     runs its own `finally` blocks, so engines release upstream streams.
     """
     producer = _Producer(events, language)
-    deadline = time.monotonic() + deadline_s
+    pacer = Pacer(heartbeat_s, deadline_s)
     try:
         while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            wait_s = pacer.next_wait()
+            if wait_s is None:
                 yield Failure("upstream_timeout", message_for("upstream_timeout", language), True)
                 return
-            item = producer.next_item(remaining if heartbeat_s is None else min(heartbeat_s, remaining))
+            item = producer.next_item(wait_s)
             if item is _WAKE:
-                if heartbeat_s is not None and deadline - time.monotonic() > 0:
+                due = pacer.after_silent_wait()
+                if due is Due.DEADLINE:
+                    yield Failure("upstream_timeout", message_for("upstream_timeout", language), True)
+                    return
+                if due is Due.HEARTBEAT:
                     yield HEARTBEAT
+                    pacer.wrote()
                 continue
             if item is _END:
                 yield Failure("internal", message_for("internal", language), True)
@@ -226,6 +236,7 @@ def run_cooperatively(events: Iterator[Event], *, language: str, heartbeat_s: Op
                 yield item
                 return
             yield item
+            pacer.wrote()
     finally:
         producer.stop()
         close = getattr(events, "close", None)
