@@ -41,12 +41,12 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-def one_stream(port: int) -> tuple[float, bool]:
+def one_stream(port: int, request: bytes = REQUEST) -> tuple[float, bool]:
     """Open one stream; return (seconds to the first event, ended with exactly one done)."""
     started = time.monotonic()
     sock = socket.create_connection(("127.0.0.1", port), timeout=60)
     try:
-        sock.sendall(REQUEST)
+        sock.sendall(request)
         received = b""
         first = None
         while True:
