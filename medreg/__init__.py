@@ -1,9 +1,15 @@
 """medreg: a regulatory co-pilot for medical-device makers."""
 from __future__ import annotations
 
+from importlib import metadata
 from typing import Any, Mapping, Optional
 
 from flask import Flask
+
+try:
+    __version__ = metadata.version("medreg")
+except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+    __version__ = "0+unknown"
 
 
 class Medreg:

@@ -10,6 +10,7 @@ from typing import Any, Callable, Optional
 
 import click
 
+from medreg import __version__
 from medreg.cli_output import (Progress, format_classification, format_plans, format_purpose,
                                format_refinement)
 from medreg.client import InProcess, Remote, TransportError
@@ -151,6 +152,7 @@ market_option = click.option("-m", "--market", "markets", multiple=True, type=cl
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="medreg")
 def main() -> None:
     """medreg: classification, intended purpose and standards plans for a medical-device concept."""
 
