@@ -97,8 +97,9 @@ def run(args: argparse.Namespace) -> dict:
             gevent.sleep(1 / args.rate)
         gevent.joinall(arrivals, timeout=60)
         still_open = sum(1 for s in held if not s.sock._closed)
-        pauses = [float(line.split()[1]) for line in server.log_text().splitlines()
-                  if line.startswith("gc-full-ms ")]
+        gc_lines = [line.split() for line in server.log_text().splitlines() if line.startswith("gc-full-ms ")]
+        pauses = [float(words[1]) for words in gc_lines]
+        tracked = max((int(words[5]) for words in gc_lines if len(words) > 5), default=0)
     finally:
         for stream in held:
             stream.sock.close()
@@ -110,7 +111,8 @@ def run(args: argparse.Namespace) -> dict:
             "arrivals": len(results), "arrivals_failed": sum(1 for r in results if not r[1]),
             "ttfe_ms_p50": round(percentile(ttfe, 50), 1), "ttfe_ms_p99": round(percentile(ttfe, 99), 1),
             "gc_freeze": not args.no_freeze, "full_gc_count": len(pauses),
-            "full_gc_ms_max": max(pauses, default=0.0), "full_gc_ms_total": round(sum(pauses), 1)}
+            "full_gc_ms_max": max(pauses, default=0.0), "full_gc_ms_total": round(sum(pauses), 1),
+            "full_gc_tracked_objects_max": tracked}
 
 
 def main() -> None:

@@ -45,6 +45,7 @@ class InstantEngine(Engine):
     """Answers every step at once with a canned result of realistic size (for benchmarks)."""
 
     engine_id = "instant"
+    waits_on_io = False
 
     def classify(self, request: ClassifyInput) -> Iterator[Event]:
         yield Result(canned_classification(request.concept, request.language, self.name))
@@ -71,6 +72,7 @@ class SlowEngine(InstantEngine):
     records in `MEDREG_TEST_RECORD` (a file) when a step starts, finishes and cleans up."""
 
     engine_id = "slow"
+    waits_on_io = True
 
     def __init__(self) -> None:
         self.step_s = float(os.environ.get("MEDREG_TEST_STEP_S", "2"))
@@ -106,6 +108,7 @@ class PacedEngine(InstantEngine):
     delta after each, then answers: an upstream whose silences a test chooses."""
 
     engine_id = "paced"
+    waits_on_io = True
 
     def classify(self, request: ClassifyInput) -> Iterator[Event]:
         gaps = [float(word) for word in request.concept.split()[1:]]

@@ -65,6 +65,9 @@ class Engine(ABC):
     key_env_var: ClassVar[Optional[str]] = None
     streams_text: ClassVar[bool] = False
     keeps_data_local: ClassVar[bool] = True
+    # Waits on the network (can fall silent): the relay runs it in its own greenlet with
+    # heartbeats and the step deadline. An engine that only computes is iterated inline.
+    waits_on_io: ClassVar[bool] = True
 
     @property
     def name(self) -> str:

@@ -23,6 +23,7 @@ class OfflineEngine(Engine):
     needs_key = False
     streams_text = False
     keeps_data_local = True
+    waits_on_io = False
 
     def __init__(self, knowledge: Knowledge | None = None) -> None:
         self.knowledge = knowledge or get_knowledge()

@@ -11,9 +11,8 @@ from medreg.events import Failure, Result
 from medreg.http.bodies import BodyError, read_body
 from medreg.http.limits import client_key
 from medreg.http.logs import REQUEST_ID_HEADER, current_request_id, log_line
-from medreg.http.streaming import sse_error_response, sse_response
+from medreg.http.relay import relay, sse_error_response, sse_response
 from medreg.pipeline import STEPS, build_input, run_step
-from medreg.pipeline.runner import run_cooperatively
 
 api_bp = Blueprint("api", __name__, url_prefix="/api")
 stream_bp = Blueprint("stream", __name__, url_prefix="/api/stream")
@@ -22,8 +21,9 @@ stream_log = logging.getLogger("medreg.stream")
 
 def _events(step: str, step_input, app: Flask, request_id: str, *, heartbeats: bool):
     config = app.config
-    return run_cooperatively(
-        run_step(step, app.extensions["medreg"].engine, step_input, request_id),
+    engine = app.extensions["medreg"].engine
+    return relay(
+        run_step(step, engine, step_input, request_id), waits_on_io=engine.waits_on_io,
         language=step_input.language,
         heartbeat_s=config["HEARTBEAT_S"] if heartbeats else None,
         deadline_s=min(config["STEP_DEADLINE_S"], config["MAX_STREAM_S"]),

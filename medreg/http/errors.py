@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 from medreg.errors import (MedregError, MethodNotAllowed, NotFound, PayloadTooLarge, InvalidJSON,
                            MedregError as Internal, message_for)
 from medreg.http.bodies import guess_language
-from medreg.http.streaming import sse_error_response
+from medreg.http.relay import sse_error_response
 
 log = logging.getLogger(__name__)
 

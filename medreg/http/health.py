@@ -6,7 +6,6 @@ import gc
 from flask import Blueprint, current_app, jsonify
 from greenlet import greenlet
 
-from medreg.pipeline.runner import parked_producers
 
 health_bp = Blueprint("health", __name__)
 
@@ -28,12 +27,8 @@ def healthz():
     medreg = current_app.extensions["medreg"]
     body = {"status": "ok", "engine": medreg.engine.name}
     if current_app.config.get("STATS"):
-        parked = parked_producers()
-        # Live ones only (a dead one holds no stack, it waits for the collector); parked producers
-        # wait for the next step, bounded by the pool's cap: not a leak either.
-        live = sum(1 for obj in gc.get_objects() if isinstance(obj, greenlet) and not obj.dead)
-        body["greenlets"] = live - parked
-        body["parked_producers"] = parked
+        # Live ones only: a dead one holds no stack, it waits for the collector.
+        body["greenlets"] = sum(1 for obj in gc.get_objects() if isinstance(obj, greenlet) and not obj.dead)
         body["rss_kb"] = _rss_kb()
         body["open_streams"] = medreg.stream_slots.total
     return jsonify(body)

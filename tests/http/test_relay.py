@@ -1,12 +1,13 @@
-"""The pacer with a fake clock: when a heartbeat is owed and when the deadline falls."""
+"""The stream relay: the pacer with a fake clock (when a heartbeat is owed, when the deadline falls),
+then the relay itself on the real hub (inline and greenlet forms, heartbeats, cancellation)."""
 from __future__ import annotations
 
 import gevent
 import pytest
 
 from medreg.events import Delta, Done, Result
-from medreg.pipeline.pacing import Due, Pacer
-from medreg.pipeline.runner import HEARTBEAT, run_cooperatively
+from medreg.events import Status
+from medreg.http.relay import HEARTBEAT, Due, Pacer, relay
 
 
 class FakeClock:
@@ -108,6 +109,75 @@ def paced_step(gaps: list[float]):
 ])
 def test_the_relay_sends_one_heartbeat_per_interval_of_silence(gaps, heartbeats: int) -> None:
     """In process on the real hub: heartbeats count silences, not the waits they were cut into."""
-    items = list(run_cooperatively(paced_step(gaps), language="en", heartbeat_s=0.2, deadline_s=30))
+    items = list(relayed(paced_step(gaps), heartbeat_s=0.2))
     assert sum(1 for item in items if item is HEARTBEAT) == heartbeats
     assert items[-1].type == "done"
+
+
+def relayed(events, heartbeat_s=None, deadline_s=30.0, waits_on_io=True):
+    """The relay as the stream endpoints call it."""
+    return relay(events, waits_on_io=waits_on_io, language="en", heartbeat_s=heartbeat_s, deadline_s=deadline_s)
+
+
+def types(items) -> list[str]:
+    return ["heartbeat" if item is HEARTBEAT else item.type for item in items]
+
+
+def recorded_step(record: list, pause_s: float = 0.0):
+    """A status, an optional wait on the hub, a result and done; records its cleanup."""
+    try:
+        yield Status("working", "started", 0.0)
+        if pause_s:
+            gevent.sleep(pause_s)
+        yield Result({})
+        yield Done(0)
+    finally:
+        record.append("cleanup")
+
+
+def test_a_computing_engine_is_iterated_inline() -> None:
+    """No greenlet, no heartbeat: the relay hands back the step's own generator."""
+    events = recorded_step([])
+    assert relayed(events, heartbeat_s=0.01, waits_on_io=False) is events
+
+
+def test_a_waiting_step_gets_heartbeats_then_its_events_in_order() -> None:
+    """A step that waits on the hub: heartbeats during the silence, then its events, then cleanup."""
+    record: list = []
+    items = types(relayed(recorded_step(record, 0.25), heartbeat_s=0.05))
+    assert items[0] == "status" and items[-2:] == ["result", "done"] and "heartbeat" in items
+    assert record == ["cleanup"]
+
+
+def test_a_client_leaving_during_a_wait_ends_the_step_where_it_waits() -> None:
+    """Closing the relay while the step waits on the hub runs the step's cleanup at once."""
+    record: list = []
+    stream = relayed(recorded_step(record, 30), heartbeat_s=0.05)
+    assert next(stream).type == "status"
+    assert next(stream) is HEARTBEAT
+    stream.close()
+    assert record == ["cleanup"]
+
+
+def test_the_deadline_ends_a_silent_step_with_one_error() -> None:
+    """A step silent past the deadline: one `upstream_timeout` error, then nothing, and cleanup."""
+    record: list = []
+    items = list(relayed(recorded_step(record, 30), deadline_s=0.1))
+    assert types(items) == ["status", "error"] and items[-1].code == "upstream_timeout"
+    assert record == ["cleanup"]
+
+
+def test_a_step_that_raises_ends_with_one_internal_error() -> None:
+    """A bug in a step still ends the stream with exactly one error event."""
+    def broken():
+        yield Status("working", "started", 0.0)
+        raise RuntimeError("bug")
+    assert types(relayed(broken())) == ["status", "error"]
+
+
+def test_a_step_that_ends_without_a_terminal_event_gets_one() -> None:
+    """A generator that stops without done or error: the relay adds one internal error."""
+    def unfinished():
+        yield Status("working", "started", 0.0)
+    items = list(relayed(unfinished()))
+    assert types(items) == ["status", "error"] and items[-1].code == "internal"
