@@ -52,3 +52,11 @@ def post_worker_init(worker):
                 sys.stderr.write(f"gc-full-ms {ms:.1f} collected {info['collected']} tracked {tracked}\n")
 
         gc.callbacks.append(log_full_collections)
+
+
+def worker_exit(server, worker):
+    """Close the engine (its upstream connection pool) when a worker stops."""
+    app = getattr(worker, "wsgi", None)
+    medreg = getattr(app, "extensions", {}).get("medreg") if app is not None else None
+    if medreg is not None:
+        medreg.engine.close()

@@ -79,6 +79,9 @@ class SlowEngine(InstantEngine):
         record = os.environ.get("MEDREG_TEST_RECORD")
         self.record = Path(record) if record else None
 
+    def close(self) -> None:
+        self._note("engine closed")
+
     def _note(self, text: str) -> None:
         if self.record is not None:
             with self.record.open("a", encoding="utf-8") as handle:

@@ -166,3 +166,13 @@ def test_sighup_reload_drops_no_stream(slow_gunicorn) -> None:
         assert outcome.get("status") == 200, outcome
         assert outcome["events"][-1] == "done" and outcome["events"].count("done") == 1, outcome
     assert server.process.poll() is None  # the master lives on
+
+
+def test_a_stopping_worker_closes_its_engine(server_logs, tmp_path) -> None:
+    """SIGTERM: gunicorn's worker_exit hook calls the engine's close() (upstream pools released)."""
+    record = tmp_path / "record.txt"
+    server = Gunicorn(env={"MEDREG_ENGINE": SLOW, "MEDREG_TEST_RECORD": str(record)}).start(server_logs)
+    assert requests.get(f"{server.url}/healthz", timeout=5).status_code == 200
+    assert "engine closed" not in record_entries(record)
+    server.stop()
+    assert "engine closed" in record_entries(record)
