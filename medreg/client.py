@@ -1,99 +1,15 @@
-"""Python side of the stream clients: an incremental SSE parser and two transports (the app
-in-process, or a medreg server over HTTP). The CLI reads every step through these."""
+"""Python side of the stream clients: two transports (the app in-process, or a medreg server over
+HTTP), read with the one SSE parser in `medreg.http.sse`. The CLI reads every step through these."""
 from __future__ import annotations
 
-import codecs
 import json
 import os
-import re
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
-_LINE_END = re.compile(r"\r\n|\r|\n")
-
-
-@dataclass(frozen=True)
-class SSEEvent:
-    """One dispatched event: its type, last id, and data (parsed JSON when it is JSON)."""
-
-    event: str
-    id: str
-    data: Any
-    raw: str
-
-
-class SSEParser:
-    """WHATWG event-stream parsing over byte chunks split anywhere (mid-line, mid-character)."""
-
-    def __init__(self) -> None:
-        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        self._buffer = ""
-        self._pending_cr = False
-        self.last_id = ""
-        self.retry_ms: Optional[int] = None
-        self._data: list[str] = []
-        self._type = ""
-
-    def feed(self, chunk: bytes | str) -> list[SSEEvent]:
-        """Parse a chunk; return the events it completed."""
-        text = chunk if isinstance(chunk, str) else self._decoder.decode(chunk)
-        if not text:
-            return []  # the decoder is holding part of a multi-byte character
-        if self._pending_cr and text.startswith("\n"):
-            text = text[1:]
-        self._buffer += text
-        # A CR at the very end may be the first half of a CRLF split across chunks.
-        self._pending_cr = self._buffer.endswith("\r")
-        lines = _LINE_END.split(self._buffer)
-        self._buffer = lines.pop()
-        events: list[SSEEvent] = []
-        for line in lines:
-            event = self._line(line)
-            if event is not None:
-                events.append(event)
-        return events
-
-    def _line(self, line: str) -> Optional[SSEEvent]:
-        if line == "":
-            return self._dispatch()
-        if line.startswith(":"):
-            return None
-        name, _, value = line.partition(":")
-        if value.startswith(" "):
-            value = value[1:]
-        if name == "data":
-            self._data.append(value)
-        elif name == "event":
-            self._type = value
-        elif name == "id" and "\0" not in value:
-            self.last_id = value
-        elif name == "retry" and value.isdigit():
-            self.retry_ms = int(value)
-        return None
-
-    def _dispatch(self) -> Optional[SSEEvent]:
-        if not self._data:
-            self._type = ""
-            return None
-        raw = "\n".join(self._data)
-        kind = self._type or "message"
-        self._data, self._type = [], ""
-        try:
-            data = json.loads(raw)
-        except ValueError:
-            data = raw
-        return SSEEvent(kind, self.last_id, data, raw)
-
-
-def parse_stream(chunks: Iterable[bytes]) -> Iterator[SSEEvent]:
-    """Events from an iterable of byte chunks."""
-    parser = SSEParser()
-    for chunk in chunks:
-        yield from parser.feed(chunk)
-
+from medreg.http.sse import SSEEvent, SSEParser, parse_stream
 
 class TransportError(Exception):
     """The server could not be reached or did not answer with an event stream."""

@@ -1,25 +1,16 @@
-"""A small, strict reader of SSE bytes for tests."""
+"""Strict readings of whole SSE bodies for tests, over medreg's own parser (medreg.http.sse)."""
 from __future__ import annotations
 
-import json
+from medreg.http.sse import SSEParser
 
 
 def parse_frames(raw: bytes) -> list[dict]:
-    """Split a complete SSE body into frames: {"id", "event", "data" (parsed JSON) | "comment"}."""
-    text = raw.decode("utf-8")
-    assert text == "" or text.endswith("\n\n"), "stream must end on a frame boundary"
-    frames = []
-    for block in text.split("\n\n")[:-1]:
-        frame: dict = {}
-        for line in block.split("\n"):
-            field, _, value = line.partition(": ")
-            if line.startswith(":"):
-                frame["comment"] = line[1:].strip()
-            elif field == "data":
-                frame["data"] = json.loads(value)
-            else:
-                frame[field] = value
-        frames.append(frame)
+    """A complete SSE body as frames in order: {"id", "event", "data" (parsed JSON)} or {"comment"}."""
+    assert raw == b"" or raw.endswith(b"\n\n"), "stream must end on a frame boundary"
+    frames: list[dict] = []
+    parser = SSEParser(on_comment=lambda text: frames.append({"comment": text}))
+    for event in parser.feed(raw):
+        frames.append({"id": event.id, "event": event.event, "data": event.data})
     return frames
 
 

@@ -1,9 +1,12 @@
-"""A pure Server-Sent Events encoder (WHATWG wire format); knows nothing of Flask."""
+"""Server-Sent Events, both ways (WHATWG wire format): the encoder the server writes with and the
+incremental parser the Python clients and the tests read with. Knows nothing of Flask."""
 from __future__ import annotations
 
+import codecs
 import json
 import re
-from typing import Any, Optional
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 try:  # orjson is several times faster on the 2–20 KB results every stream carries
     import orjson
@@ -60,3 +63,86 @@ def encode_payload(sequence: int, payload: dict) -> bytes:
 
 
 HEARTBEAT: bytes = encode_event(comment="keep-alive")
+
+
+@dataclass(frozen=True)
+class SSEEvent:
+    """One dispatched event: its type, last id, and data (parsed JSON when it is JSON)."""
+
+    event: str
+    id: str
+    data: Any
+    raw: str
+
+
+class SSEParser:
+    """WHATWG event-stream parsing over byte chunks split anywhere (mid-line, mid-character)."""
+
+    def __init__(self, on_comment: Optional[Callable[[str], None]] = None) -> None:
+        self.on_comment = on_comment  # comments (heartbeats) are not events; tests count them
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._buffer = ""
+        self._pending_cr = False
+        self.last_id = ""
+        self.retry_ms: Optional[int] = None
+        self._data: list[str] = []
+        self._type = ""
+
+    def feed(self, chunk: bytes | str) -> list[SSEEvent]:
+        """Parse a chunk; return the events it completed."""
+        text = chunk if isinstance(chunk, str) else self._decoder.decode(chunk)
+        if not text:
+            return []  # the decoder is holding part of a multi-byte character
+        if self._pending_cr and text.startswith("\n"):
+            text = text[1:]
+        self._buffer += text
+        # A CR at the very end may be the first half of a CRLF split across chunks.
+        self._pending_cr = self._buffer.endswith("\r")
+        lines = _LINE_BREAKS.split(self._buffer)
+        self._buffer = lines.pop()
+        events: list[SSEEvent] = []
+        for line in lines:
+            event = self._line(line)
+            if event is not None:
+                events.append(event)
+        return events
+
+    def _line(self, line: str) -> Optional[SSEEvent]:
+        if line == "":
+            return self._dispatch()
+        if line.startswith(":"):
+            if self.on_comment is not None:
+                self.on_comment(line[1:].strip())
+            return None
+        name, _, value = line.partition(":")
+        if value.startswith(" "):
+            value = value[1:]
+        if name == "data":
+            self._data.append(value)
+        elif name == "event":
+            self._type = value
+        elif name == "id" and "\0" not in value:
+            self.last_id = value
+        elif name == "retry" and value.isdigit():
+            self.retry_ms = int(value)
+        return None
+
+    def _dispatch(self) -> Optional[SSEEvent]:
+        if not self._data:
+            self._type = ""
+            return None
+        raw = "\n".join(self._data)
+        kind = self._type or "message"
+        self._data, self._type = [], ""
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            data = raw
+        return SSEEvent(kind, self.last_id, data, raw)
+
+
+def parse_stream(chunks: Iterable[bytes]) -> Iterator[SSEEvent]:
+    """Events from an iterable of byte chunks."""
+    parser = SSEParser()
+    for chunk in chunks:
+        yield from parser.feed(chunk)
