@@ -6,6 +6,8 @@ from typing import Any, Mapping, Optional
 
 from flask import Flask
 
+from medreg.markets import MARKETS
+
 try:
     __version__ = metadata.version("medreg")
 except metadata.PackageNotFoundError:  # run from a source tree that was never installed
@@ -87,7 +89,7 @@ def _prepare_knowledge(app: Flask) -> None:
 
     knowledge = get_knowledge()
     configure(knowledge, app)
-    knowledge.classify("warm-up", None, ("US", "EU", "KR"), "en")
+    knowledge.classify("warm-up", None, MARKETS, "en")
 
 
 def _register_optional(app: Flask) -> None:

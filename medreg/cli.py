@@ -15,8 +15,9 @@ from medreg.cli_output import (Progress, format_classification, format_plans, fo
                                format_refinement)
 from medreg.client import InProcess, Remote, TransportError
 from medreg.export import dossier_language, to_html, to_markdown
+from medreg.language import language_of
+from medreg.markets import MARKETS
 
-MARKETS = ("US", "EU", "KR")
 STEP_TITLES = {
     "classify": {"ko": "분류", "en": "Classify"},
     "purpose": {"ko": "사용 목적", "en": "Intended purpose"},
@@ -78,8 +79,7 @@ class Session:
 
 
 def _guess_lang(body: dict) -> str:
-    text = json.dumps(body, ensure_ascii=False)[:2000]
-    return "ko" if any("\uac00" <= ch <= "\ud7a3" for ch in text) else "en"
+    return language_of(json.dumps(body, ensure_ascii=False)[:2000])
 
 
 def common(func: Callable) -> Callable:

@@ -7,7 +7,7 @@ from typing import ClassVar, Iterator, Optional
 
 from medreg.events import Event
 
-MARKETS: tuple[str, ...] = ("US", "EU", "KR")
+from medreg.markets import MARKETS
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,6 @@ def join(items: list[str], language: str) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-MARKET_NAMES: dict[str, Text] = {
-    "US": {"en": "US (FDA)", "ko": "미국(FDA)"},
-    "EU": {"en": "EU (MDR/IVDR)", "ko": "유럽(MDR/IVDR)"},
-    "KR": {"en": "Korea (MFDS)", "ko": "한국(식약처)"},
-}
 
 # Why an attribute triggers a standard, in plain words.
 ATTRIBUTE_LABELS: dict[str, Text] = {

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence
 
-from medreg.knowledge.phrases import MARKET_NAMES, WHY, attribute_phrase, tr
+from medreg.knowledge.phrases import WHY, attribute_phrase, tr
 from medreg.knowledge.schedule import plan_duration
 from medreg.knowledge.triggers import Outcome, TriggerContext, evaluate, market_conditions
 from medreg.knowledge.workstreams import SPECS, WORKSTREAMS, Facts, spec
 
-MARKETS: tuple[str, ...] = ("US", "EU", "KR")
+from medreg.markets import MARKET_NAMES, MARKETS
 # Workstreams whose standards are tested in laboratories, side by side.
 TEST_WORKSTREAMS = frozenset({"electrical_safety", "emc", "biocompatibility", "sterilisation_packaging", "particular"})
 # The standard a process workstream's own activities already implement.

@@ -12,6 +12,7 @@ from typing import Optional
 from medreg.knowledge.concept_words import ConceptWords, read_concept
 from medreg.knowledge.phrases import join, tr
 from medreg.knowledge.plans import clean_classification
+from medreg.markets import MARKETS
 from medreg.knowledge.purpose_texts import (
     COMPONENTS_BY_ATTRIBUTE, DEFAULT_ENVIRONMENT, DEFAULT_USERS, FUNCTIONS, GAPS, LAY_USERS,
     MECHANISMS, TEMPLATES, flags, function_key, with_ro,
@@ -28,10 +29,7 @@ def _quote(text: str) -> str:
 def _classification(kb, concept: str, classification: Optional[dict], context: Optional[str],
                     language: str) -> dict:
     if not classification:
-        try:
-            classification = kb.classify(concept, context, ("US", "EU", "KR"), language)
-        except ImportError:   # the classifier module is not installed: describe from the words alone
-            classification = {}
+        classification = kb.classify(concept, context, MARKETS, language)
     return clean_classification(classification)
 
 

@@ -13,7 +13,8 @@ from typing import Optional
 from medreg.knowledge.feedback import (
     AttributeIntent, DeadlineIntent, MarketIntent, StandardIntent, Unsupported, parse_feedback,
 )
-from medreg.knowledge.phrases import MARKET_NAMES, attribute_phrase, join, tr
+from medreg.knowledge.phrases import attribute_phrase, join, tr
+from medreg.markets import MARKET_NAMES
 from medreg.knowledge.plans import (
     MARKETS, Selected, clean_classification, listed_outcome, plan_id, standard_activity, standard_entry, trigger_context,
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Optional
 
-from medreg.knowledge.phrases import MARKET_NAMES, tr
+from medreg.knowledge.phrases import tr
+from medreg.markets import MARKET_NAMES
 from medreg.knowledge.plans import ALWAYS, MARKETS, build_plans, plan_id
 from medreg.knowledge.schedule import plan_duration, round_weeks
 from medreg.knowledge.triggers import referenced_attributes

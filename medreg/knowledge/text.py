@@ -13,7 +13,6 @@ from functools import lru_cache
 
 HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
 LATIN_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 # Words that carry no device meaning in a founder's description.
 STOPWORDS_EN = frozenset("""
@@ -73,11 +72,6 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "").lower()
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
     return re.sub(r"\s+", " ", text).strip()
-
-
-def has_hangul(text: str) -> bool:
-    """True when the text holds at least one Hangul syllable."""
-    return bool(HANGUL.search(text or ""))
 
 
 @lru_cache(maxsize=8192)

@@ -7,14 +7,10 @@ from typing import Any
 from marshmallow import (EXCLUDE, INCLUDE, Schema, ValidationError, fields,
                          validate, validates_schema)
 
-MARKET_CHOICES = ("US", "EU", "KR")
+from medreg.language import has_hangul  # noqa: F401  (bodies.py and the pipeline import it from here)
+from medreg.markets import MARKETS as MARKET_CHOICES
+
 LANGUAGES = ("ko", "en")
-HANGUL = re.compile(r"[\u3131-\u318e\uac00-\ud7a3]")
-
-
-def has_hangul(text: Any) -> bool:
-    """True when `text` is a string with at least one Hangul character."""
-    return isinstance(text, str) and bool(HANGUL.search(text))
 
 
 class TrimmedString(fields.String):

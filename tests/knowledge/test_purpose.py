@@ -111,15 +111,6 @@ def test_classification_absent_calls_classify() -> None:
     assert "체외용 인슐린 주입기" in purpose["intended_purpose"]
 
 
-def test_classifier_missing_degrades_to_needs_review() -> None:
-    """If the classifier cannot be imported, the purpose still answers, flagged for review."""
-    fake = RecordingKnowledge(None, ImportError("no classify module"))
-    from medreg.knowledge.purpose import build_purpose
-
-    purpose = build_purpose(fake, PUMP_EN, None, None, "en")
-    assert purpose["needs_review"] is True and purpose["engine"] == "offline"
-
-
 def test_long_concepts_are_quoted_briefly() -> None:
     """The quoted concept is cut so the purpose stays readable."""
     purpose = make_kb().purpose("insulin pump " * 400, classification_for("insulin-pump-external"), None, "en")
