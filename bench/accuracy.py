@@ -5,7 +5,7 @@
     python bench/accuracy.py bench/data/holdout.jsonl --with-imports ../shared/data
 
 Per market: correct / labelled, wrong (a class given that differs), review (no class given);
-wrong answers given with confidence >= 0.8; and, when medreg.knowledge.plans exists, the recall
+wrong answers given with confidence >= 0.8; and, when medreg.knowledge.plans.build exists, the recall
 of the must-apply standards over the plans built from each classification.
 """
 from __future__ import annotations
@@ -21,8 +21,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from medreg.knowledge import Knowledge  # noqa: E402
-from medreg.knowledge.importers import import_fda, import_mfds  # noqa: E402
-from medreg.knowledge.loader import load_data  # noqa: E402
+from medreg.knowledge.catalogue.importers import import_fda, import_mfds  # noqa: E402
+from medreg.knowledge.catalogue.loader import load_data  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 MARKETS = ("US", "EU", "KR")
@@ -147,7 +147,7 @@ def print_report(path: Path, report: Report, elapsed: float, show_misses: bool) 
         for sid, count in sorted(report.std_missing.items(), key=lambda kv: -kv[1])[:8]:
             print(f"    missing {sid}: {count}")
     else:
-        print("  must-apply standards recall: n/a (medreg.knowledge.plans not available)")
+        print("  must-apply standards recall: n/a (medreg.knowledge.plans.build not available)")
     if show_misses:
         for concept, device, confidence, problems in report.misses:
             print(f"  MISS {concept!r} → {device} ({confidence}): {'; '.join(problems)}")

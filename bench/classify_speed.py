@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from medreg.knowledge import Knowledge  # noqa: E402
-from medreg.knowledge.importers import import_fda, import_mfds  # noqa: E402
-from medreg.knowledge.loader import load_data  # noqa: E402
+from medreg.knowledge.catalogue.importers import import_fda, import_mfds  # noqa: E402
+from medreg.knowledge.catalogue.loader import load_data  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 MARKETS = ("US", "EU", "KR")

@@ -85,7 +85,7 @@ def _prepare_knowledge(app: Flask) -> None:
     # Load the knowledge base and build its indexes now, in each worker before it serves:
     # done lazily, the first request would block that worker's hub for up to a second.
     from medreg.knowledge import get_knowledge
-    from medreg.knowledge.store import configure
+    from medreg.knowledge.catalogue.store import configure
 
     knowledge = get_knowledge()
     configure(knowledge, app)
@@ -101,7 +101,7 @@ def _register_optional(app: Flask) -> None:
     if web is not None:
         web.init_app(app)
     try:
-        from medreg.knowledge.commands import kb_cli
+        from medreg.knowledge.catalogue.commands import kb_cli
     except ImportError:
         kb_cli = None
     if kb_cli is not None:

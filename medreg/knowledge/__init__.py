@@ -1,10 +1,25 @@
-"""The curated regulatory knowledge base and the offline reasoning over it."""
+"""The curated regulatory knowledge base and the offline reasoning over it.
+
+One `Knowledge` object per process (`get_knowledge()`), passed to every part that reads it:
+- `catalogue/`       the data files (loader), imported official lists (importers, store), `flask kb`
+- `classification/`  matching a concept to device types, its attributes, the US/EU/KR rules, confidence
+- `purpose/`         the intended purpose from the device type and the concept's own words
+- `plans/`           workstreams, the standards they apply, schedule, the plan texts
+- `refine/`          plans revised from the user's feedback
+- `words/`           text normalisation and bilingual phrases shared by all of the above
+"""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Optional, Sequence
 
-from medreg.knowledge.loader import KnowledgeData, load_data
+from medreg.knowledge.catalogue.loader import KnowledgeData, load_data
+from medreg.knowledge.classification.classify import classify_concept
+from medreg.knowledge.classification.matching import MatchIndex, build_device_index
+from medreg.knowledge.plans.build import build_plans
+from medreg.knowledge.purpose.build import build_purpose
+from medreg.knowledge.refine.revise import refine_plans
 
 _lock = threading.Lock()
 _instance: Optional["Knowledge"] = None
@@ -15,31 +30,36 @@ class Knowledge:
 
     def __init__(self, data: KnowledgeData) -> None:
         self.data = data
+        self.kb_store_dir: Optional[Path] = None  # where `flask kb import-*` keep official entries
+        self.imported_cache = None                 # catalogue.store's index over those entries
+        self._index_lock = threading.Lock()
+        self._device_index: Optional[MatchIndex] = None
+        self._indexed_devices = -1
+
+    def device_index(self) -> MatchIndex:
+        """The match index over the curated device types (rebuilt only if the set changes)."""
+        if self._indexed_devices != len(self.data.devices):
+            with self._index_lock:
+                self._device_index = build_device_index(self.data.devices)
+                self._indexed_devices = len(self.data.devices)
+        return self._device_index
 
     def classify(self, concept: str, context: Optional[str], markets: Sequence[str], language: str) -> dict:
         """A Classification (see CONTRACT.md) for a free-text concept."""
-        from medreg.knowledge.classify import classify_concept
-
         return classify_concept(self, concept, context, tuple(markets), language)
 
     def purpose(self, concept: str, classification: Optional[dict], context: Optional[str], language: str) -> dict:
         """A Purpose built from the device type and the concept's own words."""
-        from medreg.knowledge.purpose import build_purpose
-
         return build_purpose(self, concept, classification, context, language)
 
     def plans(self, classification: dict, category: Optional[dict], purpose: Optional[dict],
               markets: Sequence[str], language: str) -> list[dict]:
         """The regulatory plans, one per workstream, in dependency order."""
-        from medreg.knowledge.plans import build_plans
-
         return build_plans(self, classification, category, purpose, tuple(markets), language)
 
     def refine(self, plans: list[dict], feedback: str, classification: Optional[dict],
                purpose: Optional[dict], language: str) -> dict:
         """`{"plans": [...], "changes": [...], "not_applied": [...]}` from the user's feedback."""
-        from medreg.knowledge.refine import refine_plans
-
         return refine_plans(self, plans, feedback, classification, purpose, language)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 
 from medreg.knowledge import Knowledge
-from medreg.knowledge.loader import KnowledgeData
+from medreg.knowledge.catalogue.loader import KnowledgeData
 
 DEVICES = [
     {"id": "insulin-pump", "name": "External insulin infusion pump", "name_ko": "체외용 인슐린 주입기",

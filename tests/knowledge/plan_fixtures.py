@@ -4,7 +4,7 @@ from __future__ import annotations
 import copy
 
 from medreg.knowledge import Knowledge
-from medreg.knowledge.loader import KnowledgeData
+from medreg.knowledge.catalogue.loader import KnowledgeData
 
 ACTIVE_HW = {"all": [{"attr": "active", "eq": True}, {"not": {"attr": "software_only", "eq": True}},
                      {"not": {"attr": "ivd", "eq": True}}]}

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from medreg.knowledge.attributes import extract
-from medreg.knowledge.classify import merge_attributes
+from medreg.knowledge.classification.attributes import extract
+from medreg.knowledge.classification.classify import merge_attributes
 
 
 @pytest.mark.parametrize("text, expected", [

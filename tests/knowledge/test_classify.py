@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from medreg.knowledge.classify import classify_concept
+from medreg.knowledge.classification.classify import classify_concept
 from tests.knowledge.classify_fixtures import make_kb
 
 ALL = ("US", "EU", "KR")
@@ -118,7 +118,7 @@ def test_a_rival_type_with_another_class_lowers_confidence(tmp_path) -> None:
 
 
 def test_no_mdr_class_is_derived_for_an_ivd(tmp_path) -> None:
-    from medreg.knowledge.eu_block import eu_block
+    from medreg.knowledge.classification.eu_block import eu_block
 
     block = eu_block(None, {"ivd": True}, {}, "en", lambda _: None, derived=True)
     assert block["class"] is None and block["regulation"] == "IVDR" and block["needs_review"]
@@ -130,7 +130,7 @@ def test_development_set_floor(tmp_path) -> None:
     from pathlib import Path
 
     from medreg.knowledge import Knowledge
-    from medreg.knowledge.loader import load_data
+    from medreg.knowledge.catalogue.loader import load_data
 
     bench = Path(__file__).resolve().parents[2] / "bench"
     sys.path.insert(0, str(bench))
@@ -154,7 +154,7 @@ def test_development_set_floor(tmp_path) -> None:
     ({"score": 0.5}, False),
 ])
 def test_confidence_signals(signals: dict, confident: bool) -> None:
-    from medreg.knowledge.confidence import HIGH, Signals, confidence
+    from medreg.knowledge.classification.confidence import HIGH, Signals, confidence
 
     assert (confidence(Signals(**signals)) >= HIGH) is confident
 
@@ -162,7 +162,7 @@ def test_confidence_signals(signals: dict, confident: bool) -> None:
 def test_a_rival_that_explains_the_distinguishing_word_keeps_the_answer_unconfident() -> None:
     """'Sterile surgical latex gloves': whichever glove wins, 'surgical' makes it a question, not a certainty."""
     from medreg.knowledge import Knowledge
-    from medreg.knowledge.loader import load_data
+    from medreg.knowledge.catalogue.loader import load_data
 
     result = Knowledge(load_data()).classify("일회용 멸균 수술용 라텍스 장갑, 파우더 프리", None, ALL, "ko")
     assert result["device"]["id"] == "surgical-glove" or result["confidence"] < 0.8

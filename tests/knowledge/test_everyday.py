@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from medreg.knowledge import Knowledge
-from medreg.knowledge.loader import load_data
-from medreg.knowledge.matching import Candidate, MatchIndex
-from medreg.knowledge.text import features
+from medreg.knowledge.catalogue.loader import load_data
+from medreg.knowledge.classification.matching import Candidate, MatchIndex
+from medreg.knowledge.words.text import features
 
 KB = Knowledge(load_data())
 MARKETS = ("US", "EU", "KR")
@@ -124,7 +124,7 @@ def test_the_lead_sentence_names_the_device(concept: str, device: str) -> None:
     ("insulin pump\nwith Bluetooth", "insulin pump"),
 ])
 def test_lead_sentence(text: str, lead: str) -> None:
-    from medreg.knowledge.text import lead_sentence
+    from medreg.knowledge.words.text import lead_sentence
 
     assert lead_sentence(text) == lead
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from medreg.knowledge.feedback import (
+from medreg.knowledge.refine.feedback import (
     AttributeIntent, DeadlineIntent, MarketIntent, StandardIntent, Unsupported, parse_feedback,
 )
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from medreg.knowledge.classify import classify_concept
-from medreg.knowledge.commands import kb_cli
-from medreg.knowledge.importers import ImportFormatError, ImportReport, import_fda, import_mfds, parse_fda, parse_mfds
-from medreg.knowledge.store import FDA_FILE, MFDS_FILE, read_entries, store_dir
+from medreg.knowledge.classification.classify import classify_concept
+from medreg.knowledge.catalogue.commands import kb_cli
+from medreg.knowledge.catalogue.importers import ImportFormatError, ImportReport, import_fda, import_mfds, parse_fda, parse_mfds
+from medreg.knowledge.catalogue.store import FDA_FILE, MFDS_FILE, read_entries, store_dir
 from tests.knowledge.classify_fixtures import make_kb
 from tests.shared_data import fda_product_codes, mfds_items, require_shared_data
 
@@ -120,7 +120,7 @@ def test_store_location_from_environment(monkeypatch, tmp_path) -> None:
 
 
 def test_configure_points_the_knowledge_base_at_the_app_store(app, tmp_path) -> None:
-    from medreg.knowledge.store import configure
+    from medreg.knowledge.catalogue.store import configure
 
     kb = make_kb()
     assert configure(kb, app) == tmp_path / "store" == kb.kb_store_dir

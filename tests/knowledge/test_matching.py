@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from medreg.knowledge.matching import build_device_index
-from medreg.knowledge.text import features, stem_en
+from medreg.knowledge.classification.matching import build_device_index
+from medreg.knowledge.words.text import features, stem_en
 from tests.knowledge.classify_fixtures import DEVICES
 
 INDEX = build_device_index({d["id"]: d for d in DEVICES})
@@ -61,7 +61,7 @@ def test_stemmer(word: str, stem: str) -> None:
 
 def test_every_curated_name_and_synonym_finds_its_own_device_type() -> None:
     """Over the real knowledge base: a type's own names retrieve it (or tie with a type sharing the name)."""
-    from medreg.knowledge.loader import load_data
+    from medreg.knowledge.catalogue.loader import load_data
 
     devices = load_data().devices
     if not devices:
@@ -86,7 +86,7 @@ def _tiny_index(*devices: tuple[str, list[str]]):
 @pytest.mark.parametrize("text", ["PMMA bone cement without antibiotic", "antibiotic-free bone cement",
                                   "bone cement, no antibiotic", "항생제가 없는 골 시멘트"])
 def test_what_the_concept_says_it_lacks_pushes_a_candidate_down(text: str) -> None:
-    from medreg.knowledge.text import negated_features
+    from medreg.knowledge.words.text import negated_features
 
     index = _tiny_index(("cement-plain", ["PMMA bone cement", "골 시멘트"]),
                         ("cement-antibiotic", ["antibiotic bone cement", "항생제 골 시멘트"]))

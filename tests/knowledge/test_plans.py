@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from medreg.knowledge.loader import load_data
+from medreg.knowledge.catalogue.loader import load_data
 from medreg.knowledge import Knowledge
-from medreg.knowledge.schedule import critical_path, plan_duration
+from medreg.knowledge.plans.schedule import critical_path, plan_duration
 from tests.knowledge.plan_fixtures import classification_for, make_kb
 
 MARKETS = ("US", "EU", "KR")

@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from medreg.knowledge.concept_words import read_concept
-from medreg.knowledge.loader import load_data
+from medreg.knowledge.words.concept_words import read_concept
+from medreg.knowledge.catalogue.loader import load_data
 from medreg.knowledge import Knowledge
-from medreg.knowledge.purpose_texts import with_ro
+from medreg.knowledge.purpose.texts import with_ro
 from tests.knowledge.plan_fixtures import classification_for, make_kb
 
 FIELDS = {"intended_purpose": str, "indications": list, "contraindications": list, "target_population": str,
@@ -104,7 +104,7 @@ def test_unknown_device_needs_review_without_claims() -> None:
 def test_classification_absent_calls_classify() -> None:
     """Without a classification, purpose asks kb.classify for all three markets in the language."""
     fake = RecordingKnowledge(classification_for("insulin-pump-external", "ko"))
-    from medreg.knowledge.purpose import build_purpose
+    from medreg.knowledge.purpose.build import build_purpose
 
     purpose = build_purpose(fake, PUMP_KO, None, "ctx", "ko")
     assert fake.calls == [(PUMP_KO, "ctx", ("US", "EU", "KR"), "ko")]

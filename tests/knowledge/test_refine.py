@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from medreg.knowledge.schedule import critical_path
+from medreg.knowledge.plans.schedule import critical_path
 from tests.knowledge.plan_fixtures import classification_for, make_kb
 
 MARKETS = ("US", "EU", "KR")
@@ -254,7 +254,7 @@ def test_foreign_plans_are_handled(kb) -> None:
 # ---- end to end on the real knowledge base ---------------------------------------------------
 
 from medreg.knowledge import Knowledge  # noqa: E402
-from medreg.knowledge.loader import load_data  # noqa: E402
+from medreg.knowledge.catalogue.loader import load_data  # noqa: E402
 
 REAL = load_data()
 

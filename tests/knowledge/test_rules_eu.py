@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from medreg.knowledge.loader import load_data
-from medreg.knowledge.rules_eu import classify_mdr
+from medreg.knowledge.catalogue.loader import load_data
+from medreg.knowledge.classification.rules_eu import classify_mdr
 
 DATA = load_data()
 

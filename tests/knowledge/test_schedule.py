@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from medreg.knowledge.schedule import compress, critical_path, kind_of, plan_duration, round_weeks
+from medreg.knowledge.plans.schedule import compress, critical_path, kind_of, plan_duration, round_weeks
 
 
 def _plan(pid, weeks, deps=(), kind="document"):
@@ -76,6 +76,6 @@ def test_compress_keeps_foreign_estimate_offsets() -> None:
                                           (10 ** 400, 0.0), (2 ** 70, 520.0), (5000, 520.0)])
 def test_weeks_of_foreign_values(value, weeks) -> None:
     """Bad or huge week counts from plans made elsewhere never raise."""
-    from medreg.knowledge.schedule import weeks_of
+    from medreg.knowledge.plans.schedule import weeks_of
 
     assert weeks_of(value) == weeks

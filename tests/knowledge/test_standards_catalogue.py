@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from medreg.knowledge.loader import load_data
-from medreg.knowledge.triggers import TriggerContext, evaluate
+from medreg.knowledge.catalogue.loader import load_data
+from medreg.knowledge.plans.triggers import TriggerContext, evaluate
 from tests.knowledge.test_truth import ATTRIBUTE_KEYS
 from tests.shared_data import REPO_ROOT, fda_product_codes, mfds_items, require_shared_data
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from medreg.knowledge.triggers import TriggerContext, evaluate, market_conditions, referenced_attributes
+from medreg.knowledge.plans.triggers import TriggerContext, evaluate, market_conditions, referenced_attributes
 
 PUMP = TriggerContext(attributes={"active": True, "software": True, "wireless": True, "body_contact": "intact_skin"},
                       category="drug_delivery", device="insulin-pump-external", markets=("US", "KR"))

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from medreg.knowledge.loader import load_data
+from medreg.knowledge.catalogue.loader import load_data
 from tests.shared_data import fda_product_codes, mfds_items
 
 DATA = load_data()

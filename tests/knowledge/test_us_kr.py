@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from medreg.knowledge.rules_kr import derive_grade, kr_block, pathway
-from medreg.knowledge.us import us_block, us_block_from_fda_row
+from medreg.knowledge.classification.rules_kr import derive_grade, kr_block, pathway
+from medreg.knowledge.classification.us import us_block, us_block_from_fda_row
 from tests.knowledge.classify_fixtures import DEVICES
 
 BY_ID = {d["id"]: d for d in DEVICES}

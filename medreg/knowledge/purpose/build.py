@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Optional
 
-from medreg.knowledge.concept_words import ConceptWords, read_concept
-from medreg.knowledge.phrases import join, tr
-from medreg.knowledge.plans import clean_classification
+from medreg.knowledge.words.concept_words import ConceptWords, read_concept
+from medreg.knowledge.words.phrases import join, tr
+from medreg.knowledge.plans.build import clean_classification
 from medreg.markets import MARKETS
-from medreg.knowledge.purpose_texts import (
+from medreg.knowledge.purpose.texts import (
     COMPONENTS_BY_ATTRIBUTE, DEFAULT_ENVIRONMENT, DEFAULT_USERS, FUNCTIONS, GAPS, LAY_USERS,
     MECHANISMS, TEMPLATES, flags, function_key, with_ro,
 )

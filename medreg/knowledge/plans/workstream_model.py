@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from medreg.knowledge.phrases import Text
+from medreg.knowledge.words.phrases import Text
 
 WORKSTREAMS: tuple[str, ...] = (
     "risk_management", "quality_system", "usability", "software", "electrical_safety", "emc",

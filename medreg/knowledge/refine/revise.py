@@ -10,20 +10,20 @@ import copy
 from dataclasses import replace
 from typing import Optional
 
-from medreg.knowledge.feedback import (
+from medreg.knowledge.refine.feedback import (
     AttributeIntent, DeadlineIntent, MarketIntent, StandardIntent, Unsupported, parse_feedback,
 )
-from medreg.knowledge.phrases import attribute_phrase, join, tr
+from medreg.knowledge.words.phrases import attribute_phrase, join, tr
 from medreg.markets import MARKET_NAMES
-from medreg.knowledge.plans import (
+from medreg.knowledge.plans.build import (
     MARKETS, Selected, clean_classification, listed_outcome, plan_id, standard_activity, standard_entry, trigger_context,
 )
-from medreg.knowledge.refine_texts import NOT_APPLIED, REASONS
-from medreg.knowledge.refine_deadline import apply_deadline
-from medreg.knowledge.refine_plan_level import apply_plan_level
-from medreg.knowledge.schedule import plan_duration, plan_weeks
-from medreg.knowledge.triggers import Outcome, TriggerContext, evaluate, referenced_attributes
-from medreg.knowledge.workstreams import spec
+from medreg.knowledge.refine.texts import NOT_APPLIED, REASONS
+from medreg.knowledge.refine.deadline import apply_deadline
+from medreg.knowledge.refine.plan_level import apply_plan_level
+from medreg.knowledge.plans.schedule import plan_duration, plan_weeks
+from medreg.knowledge.plans.triggers import Outcome, TriggerContext, evaluate, referenced_attributes
+from medreg.knowledge.plans.workstreams import spec
 
 MANDATORY = frozenset({"ISO 14971", "ISO 13485", "IEC 62366-1"})
 

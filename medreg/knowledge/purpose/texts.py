@@ -3,7 +3,7 @@
 the statements of what the manufacturer must establish."""
 from __future__ import annotations
 
-from medreg.knowledge.phrases import Text
+from medreg.knowledge.words.phrases import Text
 
 
 def flags(attrs: dict) -> dict:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import copy
 from typing import Optional
 
-from medreg.knowledge.phrases import tr
+from medreg.knowledge.words.phrases import tr
 from medreg.markets import MARKET_NAMES
-from medreg.knowledge.plans import ALWAYS, MARKETS, build_plans, plan_id
-from medreg.knowledge.schedule import plan_duration, round_weeks
-from medreg.knowledge.triggers import referenced_attributes
-from medreg.knowledge.workstreams import SPECS, spec
+from medreg.knowledge.plans.build import ALWAYS, MARKETS, build_plans, plan_id
+from medreg.knowledge.plans.schedule import plan_duration, round_weeks
+from medreg.knowledge.plans.triggers import referenced_attributes
+from medreg.knowledge.plans.workstreams import SPECS, spec
 
 
 def _summary(plan: dict) -> dict:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from medreg.knowledge.text import normalise
+from medreg.knowledge.words.text import normalise
 
 # (attribute, value, English pattern, Korean pattern). Patterns run on normalised text.
 # The Korean side has no word boundaries on purpose: particles attach to the noun.

@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from medreg.knowledge.store import FDA_FILE, MFDS_FILE, read_entries, write_entries
+from medreg.knowledge.catalogue.store import FDA_FILE, MFDS_FILE, read_entries, write_entries
 
 FDA_REQUIRED = ("PRODUCTCODE", "DEVICENAME", "DEVICECLASS", "REGULATIONNUMBER", "SUBMISSION_TYPE_ID")
 MFDS_REQUIRED = ("item_code", "grade", "name_ko")

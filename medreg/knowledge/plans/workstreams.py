@@ -6,7 +6,7 @@ ones we are sure of; where a requirement depends on the case the text says "conf
 """
 from __future__ import annotations
 
-from medreg.knowledge.workstream_model import (
+from medreg.knowledge.plans.workstream_model import (
     WORKSTREAMS, A, Facts, WorkstreamSpec, eu_clinical_investigation, eu_nb_full, eu_nb_limited, eu_self_declared,
     has, is_ivd, kr_grade_known_low, kr_high_grade, us_510k, us_de_novo, us_premarket_clinical,
 )

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from medreg.knowledge.text import features, negated_features, stem_en
+from medreg.knowledge.words.text import features, negated_features, stem_en
 
 KO_WEIGHT = 0.8           # a Korean bigram is a little weaker evidence than a whole English word
 TAU = 0.6                 # matched (scaled) IDF mass at which the evidence damping reaches ~63 %

@@ -1,7 +1,7 @@
 """Korean and English reasons for the changes refine makes and for what it could not apply."""
 from __future__ import annotations
 
-from medreg.knowledge.phrases import Text
+from medreg.knowledge.words.phrases import Text
 
 REASONS: dict[str, Text] = {
     "market_removed": {"en": "Market {market} removed by your feedback (“{text}”).",

@@ -7,8 +7,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from medreg.knowledge.importers import ImportFormatError, ImportReport, import_fda, import_mfds
-from medreg.knowledge.store import FDA_FILE, MFDS_FILE, read_entries, store_dir
+from medreg.knowledge.catalogue.importers import ImportFormatError, ImportReport, import_fda, import_mfds
+from medreg.knowledge.catalogue.store import FDA_FILE, MFDS_FILE, read_entries, store_dir
 
 kb_cli = AppGroup("kb", help="Manage the local store of imported official entries.")
 

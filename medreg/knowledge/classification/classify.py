@@ -1,18 +1,17 @@
 """The offline classification: match the concept, merge attributes, apply each market's rules."""
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Optional
 
-from medreg.knowledge import confidence as conf
-from medreg.knowledge.attributes import extract
-from medreg.knowledge.eu_block import eu_block
-from medreg.knowledge.matching import Match, MatchIndex, build_device_index
-from medreg.knowledge.rules_kr import item_block, kr_block, kr_none_text
-from medreg.knowledge.store import imported_index
-from medreg.knowledge.text import features, lead_sentence, negated_features
-from medreg.knowledge.us import us_block, us_block_from_fda_row
+from medreg.knowledge.classification import confidence as conf
+from medreg.knowledge.classification.attributes import extract
+from medreg.knowledge.classification.eu_block import eu_block
+from medreg.knowledge.classification.matching import Match, MatchIndex
+from medreg.knowledge.classification.rules_kr import item_block, kr_block, kr_none_text
+from medreg.knowledge.catalogue.store import imported_index
+from medreg.knowledge.words.text import features, lead_sentence, negated_features
+from medreg.knowledge.classification.us import us_block, us_block_from_fda_row
 
 # The text may override these (the maker's choice); other rule inputs only fill gaps or raise a question.
 TEXT_WINS = {"wireless", "connected", "home_use", "software", "ai", "single_use", "sterile", "measuring"}
@@ -25,25 +24,6 @@ CONFLICT_KEYS = {"invasiveness", "software_only", "ivd"}
 # Flags a type sets to false only when their presence makes it another type (or regulation).
 DECLARED_ABSENT = {"wireless", "software", "sterile"}
 TIE_GAP = 0.03  # score gap under which two differently classified types are a tie
-_lock = threading.Lock()
-
-
-@dataclass
-class _State:
-    index: MatchIndex
-    device_count: int
-
-
-def _state(kb) -> _State:
-    """Indexes built once per Knowledge object (rebuilt only if the device set changes)."""
-    state = getattr(kb, "_classify_state", None)
-    if state is None or state.device_count != len(kb.data.devices):
-        with _lock:
-            state = _State(build_device_index(kb.data.devices), len(kb.data.devices))
-            kb._classify_state = state
-    return state
-
-
 def merge_attributes(device_attrs: dict, text: dict, curated: bool) -> tuple[dict, dict, list[str]]:
     """Device-type attributes overlaid with the text's; returns attributes, sources, conflicts.
 
@@ -136,13 +116,13 @@ def _after_the_lead(index, concept: str, feats: set[str]) -> frozenset:
 
 def _find(kb, concept: str, context: Optional[str], stated: dict) -> _Found:
     """Rank curated types (then imported entries) and pick the one the answer rests on."""
-    state = _state(kb)
+    index = kb.device_index()
     feats, avoid = features(concept), negated_features(concept)
-    later = _after_the_lead(state.index, concept, feats)
-    curated = state.index.search(feats, avoid=avoid, later=later)
+    later = _after_the_lead(index, concept, feats)
+    curated = index.search(feats, avoid=avoid, later=later)
     if context and (not curated or curated[0].score < conf.MATCH_WEAK):
         # The context only helps when the concept alone is not enough.
-        with_context = state.index.search(feats | features(context), avoid=avoid, later=later)
+        with_context = index.search(feats | features(context), avoid=avoid, later=later)
         if with_context and (not curated or with_context[0].score > curated[0].score + 0.1):
             curated = with_context
     curated = rerank(curated, stated)

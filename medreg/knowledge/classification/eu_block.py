@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
-from medreg.knowledge.rules_eu import EuResult, base_class, classify_mdr
+from medreg.knowledge.classification.rules_eu import EuResult, base_class, classify_mdr
 
 _PATHWAY = {
     "I": ("Self-declaration: technical documentation (Annexes II–III) and EU declaration of conformity; no notified body",

@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence
 
-from medreg.knowledge.phrases import WHY, attribute_phrase, tr
-from medreg.knowledge.schedule import plan_duration
-from medreg.knowledge.triggers import Outcome, TriggerContext, evaluate, market_conditions
-from medreg.knowledge.workstreams import SPECS, WORKSTREAMS, Facts, spec
+from medreg.knowledge.words.phrases import WHY, attribute_phrase, tr
+from medreg.knowledge.plans.schedule import plan_duration
+from medreg.knowledge.plans.triggers import Outcome, TriggerContext, evaluate, market_conditions
+from medreg.knowledge.plans.workstreams import SPECS, WORKSTREAMS, Facts, spec
 
 from medreg.markets import MARKET_NAMES, MARKETS
 # Workstreams whose standards are tested in laboratories, side by side.

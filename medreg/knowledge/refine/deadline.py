@@ -1,10 +1,10 @@
 """Deadline feedback: compress the critical path as far as honest, or say it cannot be met."""
 from __future__ import annotations
 
-from medreg.knowledge.feedback import DeadlineIntent
-from medreg.knowledge.refine_texts import NOTES
-from medreg.knowledge.phrases import tr
-from medreg.knowledge.schedule import compress, weeks_of
+from medreg.knowledge.refine.feedback import DeadlineIntent
+from medreg.knowledge.refine.texts import NOTES
+from medreg.knowledge.words.phrases import tr
+from medreg.knowledge.plans.schedule import compress, weeks_of
 
 
 def _fmt(weeks: float) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from medreg.knowledge.matching import Candidate, MatchIndex
+from medreg.knowledge.classification.matching import Candidate, MatchIndex
 
 FDA_FILE = "fda-product-codes.json"
 MFDS_FILE = "mfds-items.json"
@@ -104,8 +104,8 @@ def _stamp(directory: Path) -> tuple:
 
 def imported_index(kb, directory: Optional[Path] = None) -> Optional[MatchIndex]:
     """The index over imported entries for this knowledge base, or None when nothing is imported."""
-    directory = directory or getattr(kb, "kb_store_dir", None) or store_dir()
-    cached: Optional[_Cached] = getattr(kb, "_imported_cache", None)
+    directory = directory or kb.kb_store_dir or store_dir()
+    cached: Optional[_Cached] = kb.imported_cache
     now = time.monotonic()
     if cached and cached.directory == directory and now - cached.checked < RECHECK_S:
         return cached.index
@@ -116,5 +116,5 @@ def imported_index(kb, directory: Optional[Path] = None) -> Optional[MatchIndex]
     with _lock:
         fda, mfds = read_entries(directory, FDA_FILE), read_entries(directory, MFDS_FILE)
         index = build_imported_index(fda, mfds) if (fda or mfds) else None
-        kb._imported_cache = _Cached(directory, stamp, now, index)
+        kb.imported_cache = _Cached(directory, stamp, now, index)
     return index
