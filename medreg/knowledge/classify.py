@@ -9,6 +9,8 @@ from medreg.knowledge import confidence as conf
 from medreg.knowledge.attributes import extract
 from medreg.knowledge.eu_block import eu_block
 from medreg.knowledge.matching import Match, MatchIndex, build_device_index
+from medreg.knowledge.qualification import qualify
+from medreg.knowledge.qualification_apply import apply_qualification
 from medreg.knowledge.rules_kr import item_block, kr_block, kr_none_text
 from medreg.knowledge.store import imported_index
 from medreg.knowledge.text import features, lead_sentence, negated_features
@@ -236,7 +238,9 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
                                assumed_duration=eu_assumed)
     alternatives = [_brief(m) for m in others[:4]]
     alternatives += [_brief(m) for m in found.imported[:3] if not primary or m.candidate.id != primary.candidate.id]
-    return {
+    # Qualification first in meaning (is it a device at all?), applied last so it can overrule the classes.
+    qualification = qualify(concept, language, markets, context, match=_brief(primary) if primary else None)
+    return apply_qualification({
         "concept": concept, "language": language,
         "device": _brief(primary) if primary else None,
         "alternatives": alternatives,
@@ -245,7 +249,7 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         "markets": result_markets,
         "confidence": confidence, "needs_review": needs_review, "questions": questions,
         "engine": "offline",
-    }
+    }, qualification)
 
 
 def _rival(primary: Optional[Match], device: Optional[dict], others: list[Match]) -> bool:
