@@ -239,7 +239,8 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     alternatives = [_brief(m) for m in others[:4]]
     alternatives += [_brief(m) for m in found.imported[:3] if not primary or m.candidate.id != primary.candidate.id]
     # Qualification first in meaning (is it a device at all?), applied last so it can overrule the classes.
-    qualification = qualify(concept, language, markets, context, match=_brief(primary) if primary else None)
+    best = primary or (found.curated[0] if found.curated else None)   # a near miss is evidence too
+    qualification = qualify(concept, language, markets, context, match=_brief(best) if best else None)
     return apply_qualification({
         "concept": concept, "language": language,
         "device": _brief(primary) if primary else None,

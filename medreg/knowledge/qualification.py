@@ -18,6 +18,8 @@ from typing import Optional, Sequence
 STATUSES = ("device", "not_device", "needs_review")
 MATCH_STRONG = 0.62   # conf.MATCH_WEAK: a curated type matched this well is evidence of a device
 MATCH_ANY = 0.55      # conf.MATCH_NONE: below, nothing matched
+MATCH_NEAR = 0.4      # a near miss, evidence of a device only beside words about the body or care
+DECISIVE_LEAD = 60    # characters from the start within which a decisive cue names the product
 EN_WINDOW = 10        # words after "no"/"not"/"without" that a disclaimer covers
 KO_WINDOW = 30        # characters before 없/아님/않 that a disclaimer covers
 _BOUNDARY = re.compile(r"[.;:!?\n]|\bbut\b|\bhowever\b|하지만|그러나|다만|,\s*(?=(?:it|we|this|that|which|and it|also|plus|so)\b)")
@@ -87,6 +89,7 @@ class _Data:
     ignore: Optional[re.Pattern]
     context: re.Pattern
     scope: re.Pattern
+    disclaim: re.Pattern
     neg_en: re.Pattern
     neg_ko: re.Pattern
     groups: list[tuple[dict, re.Pattern]]
@@ -103,7 +106,8 @@ def data() -> _Data:
                         + rf"(?!\s+(?:{not_after})\b)", re.I)
     neg_ko = re.compile("|".join(r"\s*".join(map(re.escape, w)) for w in neg["ko"]))
     return _Data(raw, _compile(raw["medical_cues"]), _compile(raw["device_cues"]), _compile(raw["ignore_cues"]),
-                 _compile(raw["context_cues"]), _compile(raw["scope_words"]), neg_en, neg_ko,
+                 _compile(raw["context_cues"]), _compile(raw["scope_words"]),
+                 _compile(raw["disclaim_words"]), neg_en, neg_ko,
                  [(g, _compile(g["cues"])) for g in raw["device_groups"]],
                  [(g, _compile(g["cues"])) for g in raw["exclusions"]])
 
@@ -192,8 +196,10 @@ def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "
     claims = _hits(d.medical, text, spans, ignored)
     device_words = _hits(d.device, text, spans, ignored)
     groups = [g for g, p in d.groups if p.search(text)]
-    exclusions = [(g, _hits(p, text)) for g, p in d.exclusions]
-    exclusions = [(g, hits) for g, hits in exclusions if hits]
+    exclusions = [(g, _hits(p, text), p.search(text)) for g, p in d.exclusions]
+    # A decisive cue (earbuds, work gloves) names the product only when it leads the text.
+    exclusions = [(dict(g, decisive=bool(g.get("decisive") and first.start() < DECISIVE_LEAD)), hits)
+                  for g, hits, first in exclusions if hits]
     score = float((match or {}).get("score") or 0.0)
     name = (match or {}).get("name_ko" if lang == "ko" else "name") or (match or {}).get("name") or ""
     dual_use = (match or {}).get("id") in d.raw["dual_use_types"]
@@ -201,8 +207,10 @@ def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "
     question, confidence = None, 0.85
     cds = next((g for g, _ in exclusions if g["kind"] == "cds"), None)
     plain = [(g, hits) for g, hits in exclusions if g["kind"] == "not_device"]
-    admin_only = bool(plain) and all(g["id"] == "admin_software" for g, _ in plain)
+    admin_only = bool(plain) and all(g["category"] == "admin_software" for g, _ in plain)
 
+    # A disclaimer counts when it disclaims a medical purpose ("no medical claims"), not a feature ("no Wi-Fi").
+    disclaimed = any(d.disclaim.search(text, a, b) for a, b in spans)
     if groups:
         group = groups[0]
         result = _from_group(group, markets, lang, d, "device")
@@ -217,16 +225,18 @@ def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "
             question = _tr(Q["sunglasses"], lang)
     elif claims or (device_words and not admin_only):
         cue = (claims or device_words)[0]
-        reason = _tr(R["medical_claim"], lang, cue=cue)
-        result = _all("device", reason, markets, d)
+        result = _all("device", _tr(R["medical_claim"], lang, cue=cue), markets, d)
         basis, cues = "medical_claim", (claims + device_words)[:4]
         if cds is not None:
             result = _from_group(cds, markets, lang, d, "device")
             basis, question = "cds", _tr(Q["cds"], lang)
-    elif plain or spans:
+    elif score >= MATCH_STRONG and not dual_use and not disclaimed and not any(g.get("decisive") for g, _ in plain):
+        # A curated device type matched well: a wellness or admin word beside it is a feature, not the purpose.
+        result, basis, cues = _all("device", _tr(R["device_type"], lang, name=name), markets, d), "device_type", []
+    elif plain or disclaimed:
         group, hits = plain[0] if plain else (None, [])
         cues = hits[:4]
-        if score >= MATCH_STRONG and not dual_use:
+        if score >= MATCH_STRONG and not dual_use and not (group or {}).get("decisive"):
             what = group["reason"][lang].split(":")[0] if group else _tr(R["disclaimed"], lang)
             reason = _tr(R["wellness_but_device_type"], lang, what=what, name=name)
             result = _all("needs_review", reason, markets, d)
@@ -234,14 +244,14 @@ def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "
         elif group is not None:
             result = _from_group(group, markets, lang, d, "not_device")
             basis = group["category"]
-            confidence = 0.9 if spans else 0.8
+            confidence = 0.9 if disclaimed else 0.8
         else:
             result = _all("not_device", _tr(R["disclaimed"], lang), markets, d)
             basis, confidence = "disclaimed", 0.75
     elif cds is not None:
         result, basis, cues = _from_group(cds, markets, lang, d, "device"), "cds", []
         question = _tr(Q["cds"], lang)
-    elif score >= MATCH_ANY:
+    elif score >= MATCH_ANY or (score >= MATCH_NEAR and _hits(d.context, text)):
         strong = score >= MATCH_STRONG
         reason = _tr(R["device_type" if strong else "device_type_weak"], lang, name=name)
         result, basis, cues = _all("device", reason, markets, d), "device_type", []
