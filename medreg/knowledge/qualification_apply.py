@@ -25,8 +25,7 @@ def _market_block(block: dict, mq: dict, language: str) -> dict:
         block.update({"pathway": pathway_text(mq["reason"], language),
                       "rationale": mq["reason"] + (f". {other}" if other else ""),
                       "citations": list(mq["citations"]), "needs_review": False, "derived": False})
-        if mq.get("verified") is False:
-            block["verified"] = False
+        block["verified"] = mq.get("verified", True) is not False
     elif status == "needs_review":
         block["needs_review"] = True
     block["qualification"] = status
