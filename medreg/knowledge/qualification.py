@@ -198,7 +198,8 @@ def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "
     groups = [g for g, p in d.groups if p.search(text)]
     exclusions = [(g, _hits(p, text), p.search(text)) for g, p in d.exclusions]
     # A decisive cue (earbuds, work gloves) names the product only when it leads the text.
-    exclusions = [(dict(g, decisive=bool(g.get("decisive") and first.start() < DECISIVE_LEAD)), hits)
+    exclusions = [(dict(g, decisive=bool((g.get("decisive") or g.get("leads_over_match"))
+                                         and first.start() < DECISIVE_LEAD)), hits)
                   for g, hits, first in exclusions if hits]
     score = float((match or {}).get("score") or 0.0)
     name = (match or {}).get("name_ko" if lang == "ko" else "name") or (match or {}).get("name") or ""
@@ -207,7 +208,6 @@ def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "
     question, confidence = None, 0.85
     cds = next((g for g, _ in exclusions if g["kind"] == "cds"), None)
     plain = [(g, hits) for g, hits in exclusions if g["kind"] == "not_device"]
-    admin_only = bool(plain) and all(g["category"] == "admin_software" for g, _ in plain)
 
     # A disclaimer counts when it disclaims a medical purpose ("no medical claims"), not a feature ("no Wi-Fi").
     disclaimed = any(d.disclaim.search(text, a, b) for a, b in spans)
@@ -223,7 +223,7 @@ def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "
             question = _tr(Q["claim"], lang)
         if group["id"] == "sunglasses" and not re.search(r"sun|선글라스|자외선", text, re.I):
             question = _tr(Q["sunglasses"], lang)
-    elif claims or (device_words and not admin_only):
+    elif claims or device_words:
         cue = (claims or device_words)[0]
         result = _all("device", _tr(R["medical_claim"], lang, cue=cue), markets, d)
         basis, cues = "medical_claim", (claims + device_words)[:4]
