@@ -69,16 +69,38 @@ class Qualification:
 def _cue_regex(cue: str) -> str:
     if cue.isascii():
         parts = [re.escape(w).replace(r"\*", "[a-z0-9'-]*") for w in re.split(r"[\s-]+", cue.lower())]
-        return r"(?<![a-z0-9])" + r"[\s-]*".join(parts) + r"(?![a-z0-9])"
+        return r"[\s-]*".join(parts) + r"(?![a-z0-9])"
     return r"\s*".join(re.escape(ch) for ch in cue.replace(" ", ""))   # Korean spacing varies
 
 
+def _alternation(cues: dict) -> str:
+    """English cues at a word start, Korean ones at a syllable: each check made once, not once per cue."""
+    words = sorted((c for lang in ("en", "ko") for c in cues.get(lang, [])), key=len, reverse=True)
+    ascii_words = "|".join(_cue_regex(c) for c in words if c.isascii())   # the longest phrase wins
+    hangul = "|".join(_cue_regex(c) for c in words if not c.isascii())
+    parts = ([rf"(?<![a-z0-9])(?:{ascii_words})"] if ascii_words else []) + \
+        ([rf"(?=[\uac00-\ud7a3])(?:{hangul})"] if hangul else [])
+    return "|".join(parts)
+
+
 def _compile(cues: dict) -> Optional[re.Pattern]:
-    words = [c for lang in ("en", "ko") for c in cues.get(lang, [])]
-    if not words:
-        return None
-    words.sort(key=len, reverse=True)   # the longest phrase wins at a position
-    return re.compile("|".join(f"(?:{_cue_regex(c)})" for c in words), re.I)
+    alternation = _alternation(cues)
+    return re.compile(alternation, re.I) if alternation else None
+
+
+def _compile_groups(groups: list[dict]) -> re.Pattern:
+    """One pattern for all groups (one pass over the text); the named group says whose cue matched."""
+    return re.compile("|".join(f"(?P<g{i}>{_alternation(g['cues'])})" for i, g in enumerate(groups)), re.I)
+
+
+def _group_hits(groups: list[dict], pattern: re.Pattern, text: str) -> list[tuple[dict, list[str], int]]:
+    """(group, cue phrases, first position) for each group with a cue in the text, in data order."""
+    found: dict[int, tuple[list[str], int]] = {}
+    for m in pattern.finditer(text):
+        index = int(m.lastgroup[1:])
+        hits, first = found.setdefault(index, ([], m.start()))
+        hits.append(re.sub(r"\s+", " ", m.group(0).strip()))
+    return [(groups[i], *found[i]) for i in sorted(found)]
 
 
 @dataclass
@@ -92,8 +114,8 @@ class _Data:
     disclaim: re.Pattern
     neg_en: re.Pattern
     neg_ko: re.Pattern
-    groups: list[tuple[dict, re.Pattern]]
-    exclusions: list[tuple[dict, re.Pattern]]
+    groups: re.Pattern
+    exclusions: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -108,8 +130,7 @@ def data() -> _Data:
     return _Data(raw, _compile(raw["medical_cues"]), _compile(raw["device_cues"]), _compile(raw["ignore_cues"]),
                  _compile(raw["context_cues"]), _compile(raw["scope_words"]),
                  _compile(raw["disclaim_words"]), neg_en, neg_ko,
-                 [(g, _compile(g["cues"])) for g in raw["device_groups"]],
-                 [(g, _compile(g["cues"])) for g in raw["exclusions"]])
+                 _compile_groups(raw["device_groups"]), _compile_groups(raw["exclusions"]))
 
 
 def _disclaimers(text: str, d: _Data) -> list[tuple[int, int]]:
@@ -195,12 +216,12 @@ def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "
     ignored = [m.span() for m in d.ignore.finditer(text)] if d.ignore else []
     claims = _hits(d.medical, text, spans, ignored)
     device_words = _hits(d.device, text, spans, ignored)
-    groups = [g for g, p in d.groups if p.search(text)]
-    exclusions = [(g, _hits(p, text), p.search(text)) for g, p in d.exclusions]
+    groups = [g for g, _, _ in _group_hits(d.raw["device_groups"], d.groups, text)]
+    exclusions = _group_hits(d.raw["exclusions"], d.exclusions, text)
     # A decisive cue (earbuds, work gloves) names the product only when it leads the text.
     exclusions = [(dict(g, decisive=bool((g.get("decisive") or g.get("leads_over_match"))
-                                         and first.start() < DECISIVE_LEAD)), hits)
-                  for g, hits, first in exclusions if hits]
+                                         and first < DECISIVE_LEAD)), hits)
+                  for g, hits, first in exclusions]
     score = float((match or {}).get("score") or 0.0)
     name = (match or {}).get("name_ko" if lang == "ko" else "name") or (match or {}).get("name") or ""
     dual_use = (match or {}).get("id") in d.raw["dual_use_types"]

@@ -143,5 +143,6 @@ def test_every_cited_text_exists_and_unverified_is_marked() -> None:
     for group in raw["device_groups"] + raw["exclusions"]:
         for spec in group["markets"].values():
             assert all(t in raw["texts"] for t in spec["texts"]), group["id"]
-    q = classify("수술용 마스크", "ko")["qualification"]
-    assert q["markets"]["KR"].get("verified") is False   # 약사법 제2조 제7호 is marked unverified
+    q = classify("냉동지방분해 바디컨투어링 장비", "ko")["qualification"]
+    assert q["markets"]["KR"].get("verified") is False   # the KR answer for fat-reduction equipment is unverified
+    assert "verified" not in q["markets"]["EU"]
