@@ -9,6 +9,7 @@ from medreg.knowledge.qualification import Qualification, data, pathway_text, qu
 # Market keys that only a device has: emptied where the product is not a device there.
 _NULLED = ("class", "product_code", "regulation", "grade", "item_code", "item_name", "derived_class")
 _EMPTIED = ("product_codes", "rules", "item_codes", "criteria")
+STATED_MATCH = 0.7   # the match score assumed for a device type an engine names without one
 
 
 def _market_block(block: dict, mq: dict, language: str) -> dict:
@@ -74,6 +75,9 @@ def qualify_classification(classification: dict, concept: str, language: str,
                            markets: Sequence[str] = ("US", "EU", "KR"), context: Optional[str] = None) -> dict:
     """One call for any engine: qualify the concept (using the classification's device match) and apply it."""
     device = classification.get("device") if isinstance(classification.get("device"), dict) else None
+    if device is not None and not isinstance(device.get("score"), (int, float)):
+        # An engine that names a device type without a match score vouches for it as a strong match.
+        device = dict(device, score=STATED_MATCH)
     q = qualify(concept, language, markets, context, match=device)
     return apply_qualification(classification, q)
 

@@ -146,3 +146,19 @@ def test_every_cited_text_exists_and_unverified_is_marked() -> None:
     q = classify("냉동지방분해 바디컨투어링 장비", "ko")["qualification"]
     assert q["markets"]["KR"].get("verified") is False   # the KR answer for fat-reduction equipment is unverified
     assert "verified" not in q["markets"]["EU"]
+
+
+def test_another_engines_classification_is_qualified_in_one_call() -> None:
+    """qualify_classification: what the Anthropic engine calls on its own classification."""
+    from medreg.knowledge.qualification_apply import qualify_classification
+
+    base = classify("wireless noise-cancelling earbuds for music", "en")
+    foreign = {k: v for k, v in base.items() if k != "qualification"}
+    foreign.update(engine="anthropic:test", device=None,
+                   markets={m: dict(b, **{"class": "II"}) for m, b in base["markets"].items()})
+    out = qualify_classification(foreign, foreign["concept"], "en", ALL)
+    assert out["qualification"]["status"] == "not_device"
+    assert all(b["class"] is None for b in out["markets"].values()) and out["engine"] == "anthropic:test"
+    pacer = classify("Implantable cardiac pacemaker", "en")
+    named = dict(pacer, device={"id": "pacemaker-implantable", "name": "Pacemaker"})   # no score
+    assert qualify_classification(named, "Implantable cardiac pacemaker", "en")["qualification"]["status"] == "device"
