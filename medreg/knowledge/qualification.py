@@ -117,6 +117,14 @@ def _by_group(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
 
 def _by_claim(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
     """A medical claim or device word: a device (CDS: per market, with the four-criteria question)."""
+    wellness = next((g for g, _ in e.plain if g["id"] == "wellness"), None)
+    if not e.claims and e.disclaimed and wellness is not None:
+        # A device word with a disclaimer in a wellness setting ("SpO2 for climbers, not for medical use"):
+        # MFDS calls some of these wellness products, FDA may not; a person decides, never a silent not_device.
+        reason = _tr(d.raw["reasons"]["wellness_but_device_type"], e.lang,
+                     what=wellness["reason"][e.lang].split(":")[0], name=e.device_words[0])
+        return (_all("needs_review", reason, markets, d), "device_word_framed_as_wellness", e.device_words[:4],
+                _tr(d.raw["questions"]["claim"], e.lang), 0.5)
     if e.cds is not None:
         return (_from_group(e.cds, markets, e.lang, d, "device"), "cds", (e.claims + e.device_words)[:4],
                 _tr(d.raw["questions"]["cds"], e.lang), 0.85)

@@ -97,7 +97,9 @@ def _disclaimers(text: str, d: CueData) -> list[tuple[int, int]]:
     for m in d.neg_ko.finditer(text):
         if not re.search(r"[\uac00-\ud7a3]", m.group(0)):
             continue
-        start = max([b + 1 for b in bounds if b < m.start()] + [0, m.start() - KO_WINDOW])
+        # Korean clauses also end at a comma ("등산용 산소포화도 측정기, 의료용 아님" disclaims only its clause).
+        start = max([b + 1 for b in bounds if b < m.start()] + [text.rfind(",", 0, m.start()) + 1,
+                                                                 m.start() - KO_WINDOW])
         if d.scope.search(text, start, m.start()):
             spans.append((start, m.end()))
     return spans

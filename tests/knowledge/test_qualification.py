@@ -32,6 +32,8 @@ NOT_DEVICES = [
     ("노이즈캔슬링 무선 이어폰", "ko", "audio"),
     ("work gloves for construction sites", "en", "ppe"),
     ("미세먼지 차단용 KF94 보건용 마스크", "ko", "ppe"),
+    ("tattoo ink in twelve colours", "en", "cosmetic"),
+    ("응급처치 방법 안내 앱", "ko", "wellness"),
 ]
 
 DEVICES = [
@@ -111,6 +113,21 @@ def test_disclaimer_negates_only_its_own_clause() -> None:
     assert qualify("sleep tracking band, not intended to diagnose, treat, cure or prevent any disease", "en").status \
         == "not_device"
     assert qualify("부정맥을 놓치지 않도록 알려주는 밴드", "ko").status == "device"
+
+
+@pytest.mark.parametrize("concept, language", [
+    ("fingertip SpO2 sensor for mountain climbers, not for medical use", "en"),
+    ("등산용 산소포화도 측정기, 의료용 아님", "ko"),
+])
+def test_device_word_in_a_wellness_setting_is_reviewed_not_dropped(concept: str, language: str) -> None:
+    """MFDS calls sports SpO2 meters wellness, FDA may not: needs_review with the claim question, never not_device."""
+    q = qualify(concept, language)
+    assert q.status == "needs_review" and q.question
+
+
+def test_korean_disclaimer_stops_at_the_comma() -> None:
+    """'심방세동 감지 스마트워치, 의료용 인증은 아직 없음': the AF claim is outside the disclaimer."""
+    assert qualify("심방세동 감지 스마트워치, 의료용 인증은 아직 없음", "ko").status == "device"
 
 
 def test_per_market_answers_can_differ() -> None:
