@@ -62,8 +62,13 @@ def apply_qualification(classification: dict, q: Union[Qualification, dict]) -> 
         c["needs_review"] = True
         c["confidence"] = round(min(float(c.get("confidence") or 0.0), confidence, 0.5), 2)
         c["questions"] = _first(qd.get("question") or claim_question, questions)
-    elif qd.get("question"):
-        c["questions"] = _first(qd["question"], questions)
+    else:
+        if qd.get("question"):
+            c["questions"] = _first(qd["question"], questions)
+        if any(isinstance(b, dict) and b.get("needs_review") for b in markets.values()):
+            # A market left undecided (US clinical decision support) keeps the whole answer under review.
+            c["needs_review"] = True
+            c["confidence"] = round(min(float(c.get("confidence") or 0.0), 0.7), 2)
     return c
 
 
