@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import qualification  # noqa: E402  (bench/qualification.py, beside this file)
 from medreg.knowledge import Knowledge  # noqa: E402
 from medreg.knowledge.catalogue.importers import import_fda, import_mfds  # noqa: E402
 from medreg.knowledge.catalogue.loader import load_data  # noqa: E402
@@ -171,7 +173,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"(with every FDA product code and MFDS item from {args.with_imports} imported)")
     for path in args.files:
         start = time.perf_counter()
-        report = evaluate(kb, load_rows(path))
+        rows = load_rows(path)
+        if qualification.is_qualification_file(rows):   # qualification rows: is it a device at all
+            qualification.print_report(path, qualification.evaluate(kb, rows), time.perf_counter() - start)
+            continue
+        report = evaluate(kb, rows)
         print_report(path, report, time.perf_counter() - start, args.show_misses)
     return 0
 

@@ -14,9 +14,11 @@ from medreg import __version__
 from medreg.cli_output import (Progress, format_classification, format_plans, format_purpose,
                                format_refinement)
 from medreg.client import InProcess, Remote, TransportError
+from medreg.errors import message_for
 from medreg.export import dossier_language, to_html, to_markdown
 from medreg.language import language_of
 from medreg.markets import MARKETS
+from medreg.knowledge.qualification_apply import is_not_a_device
 
 STEP_TITLES = {
     "classify": {"ko": "분류", "en": "Classify"},
@@ -249,6 +251,13 @@ def run(session: Session, concept: str, context: Optional[str], markets: tuple, 
     lang = dossier_language(classification, session.lang)
     dossier: dict = {"concept": concept, "context": context, "language": lang, "markets": list(markets or MARKETS),
                      "classification": classification, "purpose": None, "plans": [], "refinements": []}
+    if is_not_a_device(classification):
+        # Not a medical device (or nothing recognisable): no purpose, no device plan, as the web app does.
+        if export_path:
+            render = to_html if export_path.lower().endswith((".html", ".htm")) else to_markdown
+            Path(export_path).write_text(render(dossier, lang), encoding="utf-8")
+        session.emit(dossier, format_classification(classification, lang) + "\n\n" + message_for("not_a_device", lang))
+        return
     dossier["purpose"] = session.run_step("purpose", {"concept": concept, "classification": classification,
                                                       **({"context": context} if context else {})})
     plans = session.run_step("standards", {"classification": classification, "category": classification.get("category"),

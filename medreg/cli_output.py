@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 from typing import Any, TextIO
 
-from medreg.export import LABELS, PURPOSE_FIELDS, standard_label, weeks_text
+from medreg.export import LABELS, PURPOSE_FIELDS, qualification_rows, standard_label, weeks_text
 
 
 class Progress:
@@ -84,6 +84,8 @@ def format_classification(c: dict, lang: str) -> str:
     out = [f"{L['classification']}: {c.get('concept', '')} → {name} ({_v(category)})",
            f"  {L['confidence']}: {round(float(c.get('confidence') or 0) * 100)}%"
            + (f"  [{L['needs_review']}]" if c.get("needs_review") else "") + f"   {L['engine']}: {_v(c.get('engine'))}"]
+    for label, text in qualification_rows(c, lang):
+        out.append(f"  {label}: {text}")
     for code, m in (c.get("markets") or {}).items():
         flags = " [" + L["needs_review"] + "]" if m.get("needs_review") else ""
         flags += " [" + L["unverified"] + "]" if m.get("verified") is False else ""

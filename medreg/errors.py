@@ -42,6 +42,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The step took too long and was stopped. Try again.",
         "ko": "처리 시간이 너무 길어 중단했습니다. 다시 시도하세요.",
     },
+    "not_a_device": {
+        "en": "This product is not regulated as a medical device in the markets asked about (see the classification's"
+              " qualification), so there is no device plan to make. If it claims to detect, treat or prevent a disease,"
+              " say so and classify it again.",
+        "ko": "이 제품은 요청한 시장에서 의료기기로 규제되지 않으므로(분류 결과의 qualification 참조) 의료기기 인허가"
+              " 계획을 만들 수 없습니다. 질병의 진단·치료·예방을 표방한다면 그 내용을 적어 다시 분류하세요.",
+    },
     "internal": {
         "en": "Something went wrong on our side. Nothing was saved; try again.",
         "ko": "서버 내부 오류가 발생했습니다. 저장된 것은 없으니 다시 시도하세요.",
@@ -107,6 +114,12 @@ class UnsupportedMediaType(MedregError):
 
 class Unauthorized(MedregError):
     code, status = "unauthorized", 401
+
+
+class NotADevice(MedregError):
+    """The classification says the product is not a medical device: no device plan exists for it."""
+
+    code, status = "not_a_device", 422
 
 
 class RateLimited(MedregError):

@@ -49,6 +49,10 @@ LABELS: dict[str, dict[str, str]] = {
     "not_applied": {"ko": "반영하지 못한 요청", "en": "Not applied"},
     "engine": {"ko": "엔진", "en": "Engine"},
     "none": {"ko": "없음", "en": "none"},
+    "qualification": {"ko": "의료기기 해당 여부", "en": "Is it a medical device?"},
+    "q_device": {"ko": "의료기기", "en": "medical device"},
+    "q_not_device": {"ko": "의료기기 아님", "en": "not a medical device"},
+    "q_needs_review": {"ko": "판단 보류 (검토 필요)", "en": "needs review"},
     "disclaimer": {
         "ko": "이 보고서는 의사결정을 돕기 위한 초안입니다. 제출 전 규제 전문가가 근거 조문과 등급을 확인해야 합니다.",
         "en": "This report is a draft to support decisions. A regulatory professional must check the cited provisions and classes before any submission.",
@@ -127,6 +131,22 @@ def _market_facts(market: dict, lang: str) -> list[tuple[str, str]]:
     return rows
 
 
+def qualification_rows(classification: dict, lang: str) -> list[tuple[str, str]]:
+    """(label, text) rows of the qualification: overall, then each market with its reason and citations."""
+    q = classification.get("qualification")
+    if not isinstance(q, dict) or q.get("status") not in ("device", "not_device", "needs_review"):
+        return []
+    status = lambda s: LABELS.get(f"q_{s}", {}).get(lang, str(s))  # noqa: E731
+    rows = [(LABELS["qualification"][lang], f"{status(q['status'])}: {_value(q.get('reason'))}")]
+    for code, m in (q.get("markets") or {}).items():
+        if isinstance(m, dict):
+            cites = "; ".join(map(str, m.get("citations") or []))
+            rows.append((code, f"{status(m.get('status'))}: {_value(m.get('reason'))}" + (f" ({cites})" if cites else "")))
+    if q.get("question"):
+        rows.append((LABELS["questions"][lang], str(q["question"])))
+    return rows
+
+
 def standard_label(standard: dict) -> str:
     """"ISO 14971:2019" whether the edition repeats the id or gives only the year."""
     sid, edition = str(standard.get("id") or ""), str(standard.get("edition") or "")
@@ -171,6 +191,9 @@ def to_markdown(dossier: dict, language: Optional[str] = None) -> str:
                 f"- **{L['confidence']}:** {round(float(c.get('confidence') or 0) * 100)}%"
                 + (f" ({L['needs_review']})" if c.get("needs_review") else ""),
                 f"- **{L['engine']}:** {_value(c.get('engine'))}", ""]
+        rows = qualification_rows(c, lang)
+        if rows:
+            out += [f"### {L['qualification']}", ""] + [f"- **{_md_cell(k)}:** {_md_cell(v)}" for k, v in rows] + [""]
         for code, market in (c.get("markets") or {}).items():
             out += [f"### {code}", "", f"| {L['market']} | {code} |", "|---|---|"]
             out += [f"| {_md_cell(k)} | {_md_cell(v)} |" for k, v in _market_facts(market, lang)]
@@ -268,6 +291,10 @@ def to_html(dossier: dict, language: Optional[str] = None) -> str:
                 f"<tr><th>{_e(L['category'])}</th><td>{_e(category)}</td></tr>",
                 f"<tr><th>{_e(L['confidence'])}</th><td>{round(float(c.get('confidence') or 0) * 100)}%{review}</td></tr>",
                 f"<tr><th>{_e(L['engine'])}</th><td>{_e(c.get('engine'))}</td></tr></table>"]
+        rows = qualification_rows(c, lang)
+        if rows:
+            out.append(f"<h3>{_e(L['qualification'])}</h3><table class=\"kv\">")
+            out += [f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows] + ["</table>"]
         for code, market in (c.get("markets") or {}).items():
             out.append(f'<h3>{_e(code)}</h3><table class="kv">')
             out += [f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in _market_facts(market, lang)]

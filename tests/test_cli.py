@@ -229,3 +229,16 @@ def test_run_against_a_live_server(live_server, tmp_path):
     assert [line.strip() for line in result.stderr.splitlines() if line.strip().startswith("▶")] == \
         ["▶ 분류", "▶ 사용 목적", "▶ 규격 계획", "▶ 계획 수정"]
     assert out.read_text(encoding="utf-8").startswith("# 규제 검토 보고서: 스마트 인슐린 펌프")
+
+
+def test_run_stops_after_classify_for_a_non_device(monkeypatch):
+    """`medreg run` on a wellness app prints the qualification and the not_a_device message, and no plans."""
+    monkeypatch.setenv("MEDREG_ENGINE", "offline")
+    monkeypatch.delenv("MEDREG_URL", raising=False)
+    result = CliRunner().invoke(main, ["run", "meditation app for stress relief, no medical claims", "--json", "-q"])
+    assert result.exit_code == 0, result.output
+    dossier = json.loads(result.stdout)
+    assert dossier["classification"]["qualification"]["status"] == "not_device"
+    assert dossier["plans"] == [] and dossier["purpose"] is None
+    text = CliRunner().invoke(main, ["run", "meditation app for stress relief, no medical claims", "-q"]).stdout
+    assert "Is it a medical device?: not a medical device" in text and "no device plan" in text

@@ -184,3 +184,18 @@ def test_refinement_headings_name_the_plan():
 @pytest.mark.parametrize("weeks, ko, en", [(11.0, "11주", "11 weeks"), (2.5, "2.5주", "2.5 weeks"), (None, "—", "—")])
 def test_weeks_read_naturally(weeks, ko, en):
     assert weeks_text(weeks, "ko") == ko and weeks_text(weeks, "en") == en
+
+
+@pytest.mark.parametrize("concept, language, heading, status", [
+    ("meditation app for stress relief, no medical claims", "en", "Is it a medical device?", "not a medical device"),
+    ("명상 음악을 틀어주고 스트레스 관리 팁을 알려주는 웰니스 앱", "ko", "의료기기 해당 여부", "의료기기 아님"),
+])
+def test_the_dossier_shows_the_qualification(concept: str, language: str, heading: str, status: str) -> None:
+    """Markdown and HTML both carry the qualification, per market, with its citations."""
+    from medreg.knowledge import get_knowledge
+
+    c = get_knowledge().classify(concept, None, ("US", "EU", "KR"), language)
+    for render in (to_markdown, to_html):
+        text = render({"concept": concept, "classification": c}, language)
+        assert heading in text and status in text
+        assert "520(o)(1)(B)" in text and "의료기기법 제2조 제1항" in text

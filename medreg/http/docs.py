@@ -27,6 +27,9 @@ ERROR_CODES = {
     "502": "upstream_error", "503": "upstream_unavailable", "504": "upstream_timeout",
     "500": "internal",
 }
+# Codes an endpoint may add to the generic ones.
+NOTES = {"422": "; on standards and refine also `not_a_device` (the classification's qualification says the "
+                "product is not a medical device, so there is no device plan)"}
 STREAM_DESCRIPTION = (
     "Server-Sent Events. Each event: `id: <n from 1>`, `event: <type>`, `data: <one line of JSON "
     "whose type equals the event name>`. Events: status (first, at once), delta (optional model "
@@ -51,7 +54,7 @@ def build_spec() -> dict:
     spec.components.schema("Error", schema=ErrorSchema)
     for name, schema in event_schemas.EVENT_SCHEMAS.items():
         spec.components.schema(f"{name.capitalize()}Event", schema=schema)
-    errors = {code: {"description": f"`{name}`", "content": {"application/json": {"schema": "Error"}}}
+    errors = {code: {"description": f"`{name}`" + NOTES.get(code, ""), "content": {"application/json": {"schema": "Error"}}}
               for code, name in ERROR_CODES.items()}
     event_refs = [{"$ref": f"#/components/schemas/{n.capitalize()}Event"} for n in event_schemas.EVENT_SCHEMAS]
     for step in STEPS:

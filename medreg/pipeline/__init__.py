@@ -9,6 +9,7 @@ from medreg.engines.base import (MARKETS, ClassifyInput, Engine, PurposeInput, R
                                  StandardsInput)
 from medreg.errors import MedregError, message_for
 from medreg.events import Done, Event, Failure, Result, Status
+from medreg.knowledge.qualification_apply import refuse_if_not_a_device
 from medreg.schemas.requests import has_hangul
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,9 @@ def run_step(step: str, engine: Engine, request, request_id: str | None = None) 
                  request_id=request_id)
     result: Result | None = None
     try:
+        if step in ("standards", "refine"):
+            # A non-device has no device plan, whichever engine would write it (422 not_a_device).
+            refuse_if_not_a_device(getattr(request, "classification", None))
         for event in getattr(engine, step)(request):
             if isinstance(event, Result):
                 result = Result(_shape_result(step, request, event.data))

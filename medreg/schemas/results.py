@@ -43,6 +43,37 @@ class MarketsSchema(Schema):
     KR = fields.Nested(MarketSchema)
 
 
+QUALIFICATION_STATUSES = ["device", "not_device", "needs_review"]
+
+
+class MarketQualificationSchema(_Open):
+    status = fields.String(required=True, validate=validate.OneOf(QUALIFICATION_STATUSES))
+    reason = fields.String(required=True)
+    citations = fields.List(fields.String(), required=True)
+    verified = fields.Boolean()
+    other_regime = fields.String(metadata={"description": "the regime that applies instead (cosmetics, PPE, radio …)"})
+
+
+class QualificationMarketsSchema(Schema):
+    US = fields.Nested(MarketQualificationSchema)
+    EU = fields.Nested(MarketQualificationSchema)
+    KR = fields.Nested(MarketQualificationSchema)
+
+
+class QualificationSchema(_Open):
+    """Is it a medical device at all: `device` when any requested market regulates it as one, `not_device`
+    when none does, else `needs_review` (with the deciding `question`)."""
+
+    status = fields.String(required=True, validate=validate.OneOf(QUALIFICATION_STATUSES))
+    reason = fields.String(required=True)
+    citations = fields.List(fields.String(), required=True)
+    markets = fields.Nested(QualificationMarketsSchema, required=True)
+    basis = fields.String(metadata={"description": "what decided it: medical_claim, device_type, wellness, "
+                                                   "admin_software, cosmetic, audio, ppe, annex_xvi, cds, unclear …"})
+    question = fields.String(metadata={"description": "the question whose answer decides a needs_review"})
+    cues = fields.List(fields.String(), metadata={"description": "the words in the concept that decided it"})
+
+
 class ClassificationSchema(_Open):
     concept = fields.String(required=True)
     language = fields.String(required=True, validate=validate.OneOf(["ko", "en"]))
@@ -56,6 +87,7 @@ class ClassificationSchema(_Open):
     needs_review = fields.Boolean()
     questions = fields.List(fields.String(), required=True)
     engine = fields.String(required=True)
+    qualification = fields.Nested(QualificationSchema)
 
 
 class PurposeSchema(_Open):

@@ -160,6 +160,13 @@ function drawAll() {
   $('export').hidden = !d.classification;
 }
 
+/** Whether the classification says there is no medical device to plan for (the server answers not_a_device). */
+function notADevice(c) {
+  const status = c?.qualification?.status;
+  if (status === 'not_device') return true;
+  return status === 'needs_review' && !c.device && !Object.values(c.markets || {}).some((m) => m?.class);
+}
+
 async function analyse(event) {
   event.preventDefault();
   if (state.busy) return;
@@ -183,6 +190,7 @@ async function analyse(event) {
     if (!classification) return;
     state.dossier.classification = classification;
     drawAll();
+    if (notADevice(classification)) { setStatus(t('notADevice'), 1); return; }   // no device, no device plan
     const purpose = await runStep('purpose', { concept, classification, context: context || undefined, language: lang });
     if (!purpose) return;
     state.dossier.purpose = purpose;

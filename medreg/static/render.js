@@ -52,12 +52,30 @@ function marketCard(code, market) {
   );
 }
 
+const Q_KIND = { device: 'ok', not_device: 'info', needs_review: 'warn' };
+
+/** Is it a medical device at all: the overall answer, then each market's with its citations. */
+function qualificationBlock(q) {
+  if (!q || !q.status) return null;
+  const status = (s) => t(`q_${s}`) || s;
+  return h('section', { class: `qualification q-${q.status}`, 'aria-label': t('qualification') },
+    h('h4', {}, `${t('qualification')}: `, badge(status(q.status), Q_KIND[q.status] || 'warn')),
+    h('p', { class: 'rationale' }, q.reason || ''),
+    h('ul', {}, Object.entries(q.markets || {}).map(([code, m]) => h('li', {},
+      h('strong', {}, `${code}: ${status(m.status)}`), ` — ${m.reason || ''}`,
+      m.citations?.length ? h('span', { class: 'muted' }, ` (${m.citations.join('; ')})`) : null,
+      m.other_regime ? h('div', { class: 'muted' }, m.other_regime) : null))),
+    q.question ? h('p', { role: 'note' }, h('strong', {}, `${t('questions')}: `), q.question) : null,
+  );
+}
+
 /** The classification section's content. */
 export function renderClassification(c) {
   const device = c.device ? `${c.device.name_ko && c.language === 'ko' ? c.device.name_ko : c.device.name}` : '—';
   const pct = Math.round((c.confidence ?? 0) * 100);
   const attrs = Object.entries(c.attributes || {}).filter(([, v]) => v !== null && v !== undefined);
   return h('div', {},
+    qualificationBlock(c.qualification),
     h('dl', { class: 'summary' },
       h('dt', {}, t('device')), h('dd', {}, device),
       h('dt', {}, t('category')), h('dd', {}, c.category?.label || c.category?.code || '—'),

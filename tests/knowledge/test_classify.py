@@ -46,13 +46,20 @@ def test_sterile_text_turns_class_i_into_is(kb) -> None:
     assert r["markets"]["EU"]["class"] == "Is"
 
 
-@pytest.mark.parametrize("concept, language", [("a blockchain ledger for shipping", "en"), ("회계 장부 프로그램", "ko")])
+@pytest.mark.parametrize("concept, language", [("a blockchain ledger for shipping", "en"), ("블록체인 배송 장부", "ko")])
 def test_no_match_gives_no_class_and_asks(kb, concept: str, language: str) -> None:
     r = classify_concept(kb, concept, None, ALL, language)
     assert r["device"] is None and r["needs_review"] is True and r["confidence"] < 0.3
     assert all(block["class"] is None for block in r["markets"].values())
     assert "513(g)" in r["markets"]["US"]["rationale"]
     assert r["questions"]
+
+
+def test_accounting_software_is_not_a_device(kb) -> None:
+    """Administrative software (FD&C Act 520(o)(1)(A)): qualified not_device, so no class and no 513(g) advice."""
+    r = classify_concept(kb, "회계 장부 프로그램", None, ALL, "ko")
+    assert r["qualification"]["status"] == "not_device" and r["needs_review"] is False
+    assert all(block["class"] is None for block in r["markets"].values())
 
 
 def test_questions_follow_the_request_language(kb) -> None:

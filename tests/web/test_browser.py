@@ -325,3 +325,20 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, *args) -> None:
         pass
+
+
+@pytest.mark.parametrize("locale, concept, shown, notice", [
+    ("ko-KR", "명상 음악을 틀어주고 스트레스 관리 팁을 알려주는 웰니스 앱", "의료기기 아님", "규격 계획을 만들지 않았습니다"),
+    ("en-US", "meditation app for stress relief and better mood, no medical claims", "Not a medical device",
+     "no standards plan"),
+])
+def test_a_non_device_shows_its_qualification_and_no_plans(live_server, open_page, locale, concept, shown, notice):
+    """A wellness app: the qualification is shown (both languages), and no plans, Gantt chart or 'done'."""
+    page = open_page(live_server, locale=locale)
+    _start(page, concept)
+    page.wait_for_selector("#classification:not([hidden]) .qualification")
+    _wait_until_idle(page)
+    assert shown in page.locator("#classification .qualification").inner_text()
+    assert notice in page.locator("#status-text").inner_text()
+    assert page.locator("#plans").is_hidden() and page.locator("#timeline").is_hidden()
+    assert page.locator("#classification .class-value").all_inner_texts() == ["—", "—", "—"]

@@ -12,6 +12,8 @@ from medreg.knowledge.classification.rules_kr import item_block, kr_block, kr_no
 from medreg.knowledge.catalogue.store import imported_index
 from medreg.knowledge.words.text import features, lead_sentence, negated_features
 from medreg.knowledge.classification.us import us_block, us_block_from_fda_row
+from medreg.knowledge.qualification import qualify
+from medreg.knowledge.qualification_apply import apply_qualification
 
 # The text may override these (the maker's choice); other rule inputs only fill gaps or raise a question.
 TEXT_WINS = {"wireless", "connected", "home_use", "software", "ai", "single_use", "sterile", "measuring"}
@@ -216,7 +218,10 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
                                assumed_duration=eu_assumed)
     alternatives = [_brief(m) for m in others[:4]]
     alternatives += [_brief(m) for m in found.imported[:3] if not primary or m.candidate.id != primary.candidate.id]
-    return {
+    # Qualification first in meaning (is it a device at all?), applied last so it can overrule the classes.
+    best = primary or (found.curated[0] if found.curated else None)   # a near miss is evidence too
+    qualification = qualify(concept, language, markets, context, match=_brief(best) if best else None)
+    return apply_qualification({
         "concept": concept, "language": language,
         "device": _brief(primary) if primary else None,
         "alternatives": alternatives,
@@ -225,7 +230,7 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         "markets": result_markets,
         "confidence": confidence, "needs_review": needs_review, "questions": questions,
         "engine": "offline",
-    }
+    }, qualification)
 
 
 def _rival(primary: Optional[Match], device: Optional[dict], others: list[Match]) -> bool:

@@ -1,0 +1,213 @@
+"""Qualification: is the concept a medical device at all, per market, before any class is given.
+
+The deciding texts are FD&C Act 201(h) and 520(o) with FDA's general-wellness policy (US), MDR
+Article 2(1), Article 1(2)/Annex XVI and MDCG 2019-11 (EU), 의료기기법 제2조 and MFDS's wellness
+criteria (KR); cues and texts live in data/qualification.json. The costly error is calling a real
+device `not_device`, so a medical claim or device word outside a disclaimer always wins, and a
+strong match to a curated device type never becomes `not_device` on wellness framing alone.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional, Sequence
+
+from medreg.knowledge.qualification_cues import CueData, Evidence, data, evidence, hits
+
+STATUSES = ("device", "not_device", "needs_review")
+MATCH_STRONG = 0.62   # conf.MATCH_WEAK: a curated type matched this well is evidence of a device
+MATCH_ANY = 0.55      # conf.MATCH_NONE: below, nothing matched
+MATCH_NEAR = 0.4      # a near miss, evidence of a device only beside words about the body or care
+
+
+@dataclass
+class MarketQualification:
+    """One market's answer: device, not_device or needs_review, why, and the texts that decide it."""
+
+    status: str
+    reason: str
+    citations: list[str] = field(default_factory=list)
+    verified: bool = True
+    other_regime: Optional[str] = None
+
+
+@dataclass
+class Qualification:
+    """Whether the concept is a medical device, overall and per market."""
+
+    status: str
+    reason: str
+    citations: list[str]
+    markets: dict[str, MarketQualification]
+    basis: str                      # what decided it: medical_claim, device_type, wellness, cosmetic, nonsense …
+    question: Optional[str] = None  # the question that decides a needs_review
+    cues: list[str] = field(default_factory=list)
+    confidence: float = 0.5
+
+    def to_dict(self) -> dict:
+        """The `qualification` object of a Classification."""
+        markets = {}
+        for code, m in self.markets.items():
+            block = {"status": m.status, "reason": m.reason, "citations": list(m.citations)}
+            if not m.verified:
+                block["verified"] = False
+            if m.other_regime:
+                block["other_regime"] = m.other_regime
+            markets[code] = block
+        out = {"status": self.status, "reason": self.reason, "citations": list(self.citations),
+               "markets": markets, "basis": self.basis, "cues": list(self.cues)}
+        if self.question:
+            out["question"] = self.question
+        return out
+
+
+def _texts(ids: Sequence[str], d: CueData) -> tuple[list[str], bool]:
+    texts = [d.raw["texts"][i] for i in ids]
+    return [t["cite"] for t in texts], all(t.get("verified", True) for t in texts)
+
+
+def _tr(entry: dict, lang: str, **kw) -> str:
+    return (entry.get(lang) or entry["en"]).format(**kw)
+
+
+def _market(code: str, status: str, reason: str, ids: Sequence[str], d: CueData, verified: bool = True,
+            other: Optional[str] = None) -> MarketQualification:
+    deciding = list(ids) or d.raw["deciding_texts"][code]
+    cites, ok = _texts(deciding, d)
+    return MarketQualification(status, reason, cites, ok and verified, other)
+
+
+def _from_group(group: dict, markets: Sequence[str], lang: str, d: CueData, default: str) -> dict:
+    reason = _tr(group["reason"], lang)
+    other = _tr(group["other"], lang) if group.get("other") else None
+    out = {}
+    for code in markets:
+        spec = group["markets"].get(code) or {"status": default, "texts": []}
+        out[code] = _market(code, spec["status"], reason, spec["texts"], d, spec.get("verified", True),
+                            other if spec["status"] == "not_device" else None)
+    return out
+
+
+def _all(status: str, reason: str, markets: Sequence[str], d: CueData) -> dict:
+    return {code: _market(code, status, reason, [], d) for code in markets}
+
+
+def _top(markets: dict) -> str:
+    statuses = [m.status for m in markets.values()]
+    if "device" in statuses:
+        return "device"
+    return "not_device" if statuses and all(s == "not_device" for s in statuses) else "needs_review"
+
+
+_Decision = tuple  # (markets, basis, cues, question, confidence)
+
+
+def _by_group(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
+    """A product group decides per market; a medical claim still makes it a device everywhere."""
+    R, Q, group = d.raw["reasons"], d.raw["questions"], e.groups[0]
+    result = _from_group(group, markets, e.lang, d, "device")
+    for code, m in result.items():
+        if e.claims and m.status != "device":
+            result[code] = _market(code, "device", _tr(R["medical_claim"], e.lang, cue=e.claims[0]), [], d)
+    question = _tr(Q["claim"], e.lang) if any(m.status == "needs_review" for m in result.values()) else None
+    if group["id"] == "sunglasses" and not re.search(r"sun|선글라스|자외선", e.text, re.I):
+        question = _tr(Q["sunglasses"], e.lang)
+    return result, group["category"], e.claims[:3], question, 0.85
+
+
+def _by_claim(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
+    """A medical claim or device word: a device (CDS: per market, with the four-criteria question)."""
+    wellness = next((g for g, _ in e.plain if g["id"] == "wellness"), None)
+    if not e.claims and e.disclaimed and wellness is not None:
+        # A device word with a disclaimer in a wellness setting ("SpO2 for climbers, not for medical use"):
+        # MFDS calls some of these wellness products, FDA may not; a person decides, never a silent not_device.
+        reason = _tr(d.raw["reasons"]["wellness_but_device_type"], e.lang,
+                     what=wellness["reason"][e.lang].split(":")[0], name=e.device_words[0])
+        return (_all("needs_review", reason, markets, d), "device_word_framed_as_wellness", e.device_words[:4],
+                _tr(d.raw["questions"]["claim"], e.lang), 0.5)
+    if e.cds is not None:
+        return (_from_group(e.cds, markets, e.lang, d, "device"), "cds", (e.claims + e.device_words)[:4],
+                _tr(d.raw["questions"]["cds"], e.lang), 0.85)
+    reason = _tr(d.raw["reasons"]["medical_claim"], e.lang, cue=(e.claims or e.device_words)[0])
+    return _all("device", reason, markets, d), "medical_claim", (e.claims + e.device_words)[:4], None, 0.85
+
+
+def _by_exclusion(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
+    """Wellness, admin, cosmetic … or a disclaimer: not a device, unless a device type matched well."""
+    R, Q = d.raw["reasons"], d.raw["questions"]
+    group, hits = e.plain[0] if e.plain else (None, [])
+    if e.score >= MATCH_STRONG and not e.dual_use and not (group or {}).get("decisive"):
+        what = group["reason"][e.lang].split(":")[0] if group else _tr(R["disclaimed"], e.lang)
+        reason = _tr(R["wellness_but_device_type"], e.lang, what=what, name=e.name)
+        return (_all("needs_review", reason, markets, d), "device_type_framed_as_wellness", hits[:4],
+                _tr(Q["claim"], e.lang), 0.5)
+    if group is not None:
+        return (_from_group(group, markets, e.lang, d, "not_device"), group["category"], hits[:4], None,
+                0.9 if e.disclaimed else 0.8)
+    return _all("not_device", _tr(R["disclaimed"], e.lang), markets, d), "disclaimed", [], None, 0.75
+
+
+def _by_match(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
+    """No cue either way: the device-type match decides, else it is unclear what the product is."""
+    R = d.raw["reasons"]
+    context = hits(d.context, e.text)
+    if e.score >= MATCH_ANY or (e.score >= MATCH_NEAR and context):
+        strong = e.score >= MATCH_STRONG
+        reason = _tr(R["device_type" if strong else "device_type_weak"], e.lang, name=e.name)
+        return _all("device", reason, markets, d), "device_type", [], None, 0.9 if strong else 0.6
+    reason = _tr(R["unclear_medical" if context else "unclear"], e.lang)
+    return (_all("needs_review", reason, markets, d), "unclear", context[:3],
+            _tr(d.raw["questions"]["what"], e.lang), 0.3)
+
+
+def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "KR"),
+            context: Optional[str] = None, match: Optional[dict] = None) -> Qualification:
+    """Decide per market whether the concept is a medical device; `match` is the classify step's best device type
+    (`{"id", "name", "name_ko", "score", "source"}`), if any."""
+    d = data()
+    lang = "ko" if language == "ko" else "en"
+    markets = tuple(markets) or ("US", "EU", "KR")
+    e = evidence(concept, context, match, lang, d)
+    strong_match = (e.score >= MATCH_STRONG and not e.dual_use and not e.disclaimed
+                    and not any(g.get("decisive") for g, _ in e.plain))
+    if e.groups:
+        decision = _by_group(e, markets, d)
+    elif e.claims or e.device_words:     # a medical claim beats any consumer framing
+        decision = _by_claim(e, markets, d)
+    elif strong_match:                   # a wellness or admin word beside a device type is a feature
+        decision = (_all("device", _tr(d.raw["reasons"]["device_type"], lang, name=e.name), markets, d),
+                    "device_type", [], None, 0.85)
+    elif e.plain or e.disclaimed:
+        decision = _by_exclusion(e, markets, d)
+    elif e.cds is not None:
+        decision = _by_claim(e, markets, d)
+    else:
+        decision = _by_match(e, markets, d)
+    result, basis, cues, question, confidence = decision
+    status = _top(result)
+    if status == "needs_review" and question is None:
+        question = _tr(d.raw["questions"]["claim"], lang)
+    return Qualification(status, _summary(status, result, lang, d), _union(result), result, basis,
+                         question, cues, confidence)
+
+
+def _summary(status: str, markets: dict, lang: str, d: CueData) -> str:
+    """The top-level reason: the deciding market reason, then which markets regulate it."""
+    R = d.raw["reasons"]
+    reasons = list(dict.fromkeys(m.reason for m in markets.values()))
+    if status == "device":
+        which = ", ".join(c for c, m in markets.items() if m.status == "device")
+        head = next(m.reason for m in markets.values() if m.status == "device")
+        return f"{head}; {_tr(R['top_device'], lang, markets=which)}"
+    if status == "not_device":
+        return "; ".join(reasons)
+    return f"{reasons[0]}; {_tr(R['top_review'], lang)}"
+
+
+def _union(markets: dict) -> list[str]:
+    return list(dict.fromkeys(c for m in markets.values() for c in m.citations))
+
+
+def pathway_text(reason: str, language: str) -> str:
+    """The pathway of a market where the product is not a device, e.g. "Not regulated as a medical device (…)"."""
+    return _tr(data().raw["pathway"], "ko" if language == "ko" else "en", why=reason)

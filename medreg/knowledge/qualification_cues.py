@@ -1,0 +1,156 @@
+"""Reading a concept for qualification: cue phrases (en/ko) from data/qualification.json, disclaimers and
+their scope, and the evidence the decision in qualification.py rests on."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Optional, Sequence
+
+DECISIVE_LEAD = 60    # characters from the start within which a decisive cue names the product
+EN_WINDOW = 10        # words after "no"/"not"/"without" that a disclaimer covers
+KO_WINDOW = 30        # characters before 없/아님/않 that a disclaimer covers
+_BOUNDARY = re.compile(r"[.;:!?\n]|\bbut\b|\bhowever\b|하지만|그러나|다만|,\s*(?=(?:it|we|this|that|which|and it|also|plus|so)\b)")
+
+
+def _cue_regex(cue: str) -> str:
+    if cue.isascii():
+        parts = [re.escape(w).replace(r"\*", "[a-z0-9'-]*") for w in re.split(r"[\s-]+", cue.lower())]
+        return r"[\s-]*".join(parts) + r"(?![a-z0-9])"
+    return r"\s*".join(re.escape(ch) for ch in cue.replace(" ", ""))   # Korean spacing varies
+
+
+def _alternation(cues: dict) -> str:
+    """English cues at a word start, Korean ones at a syllable: each check made once, not once per cue."""
+    words = sorted((c for lang in ("en", "ko") for c in cues.get(lang, [])), key=len, reverse=True)
+    ascii_words = "|".join(_cue_regex(c) for c in words if c.isascii())   # the longest phrase wins
+    hangul = "|".join(_cue_regex(c) for c in words if not c.isascii())
+    parts = ([rf"(?<![a-z0-9])(?:{ascii_words})"] if ascii_words else []) + \
+        ([rf"(?=[\uac00-\ud7a3])(?:{hangul})"] if hangul else [])
+    return "|".join(parts)
+
+
+def _compile(cues: dict) -> Optional[re.Pattern]:
+    alternation = _alternation(cues)
+    return re.compile(alternation, re.I) if alternation else None
+
+
+def _compile_groups(groups: list[dict]) -> re.Pattern:
+    """One pattern for all groups (one pass over the text); the named group says whose cue matched."""
+    return re.compile("|".join(f"(?P<g{i}>{_alternation(g['cues'])})" for i, g in enumerate(groups)), re.I)
+
+
+def _group_hits(groups: list[dict], pattern: re.Pattern, text: str) -> list[tuple[dict, list[str], int]]:
+    """(group, cue phrases, first position) for each group with a cue in the text, in data order."""
+    found: dict[int, tuple[list[str], int]] = {}
+    for m in pattern.finditer(text):
+        index = int(m.lastgroup[1:])
+        phrases, _first = found.setdefault(index, ([], m.start()))
+        phrases.append(re.sub(r"\s+", " ", m.group(0).strip()))
+    return [(groups[i], *found[i]) for i in sorted(found)]
+
+
+@dataclass
+class CueData:
+    """The data file and its compiled cue patterns."""
+
+    raw: dict
+    medical: re.Pattern
+    device: re.Pattern
+    ignore: Optional[re.Pattern]
+    context: re.Pattern
+    scope: re.Pattern
+    disclaim: re.Pattern
+    neg_en: re.Pattern
+    neg_ko: re.Pattern
+    groups: re.Pattern
+    exclusions: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def data() -> CueData:
+    """The qualification knowledge, read once."""
+    raw = json.loads(resources.files("medreg.knowledge").joinpath("data/qualification.json").read_text("utf-8"))
+    neg = raw["negation"]
+    not_after = "|".join(neg["en_not_after"])
+    neg_en = re.compile(r"(?<![a-z0-9'])(?:" + "|".join(re.escape(w) for w in neg["en"]) + r")(?![a-z0-9'])"
+                        + rf"(?!\s+(?:{not_after})\b)", re.I)
+    neg_ko = re.compile("|".join(r"\s*".join(map(re.escape, w)) for w in neg["ko"]))
+    return CueData(raw, _compile(raw["medical_cues"]), _compile(raw["device_cues"]), _compile(raw["ignore_cues"]),
+                   _compile(raw["context_cues"]), _compile(raw["scope_words"]), _compile(raw["disclaim_words"]),
+                   neg_en, neg_ko, _compile_groups(raw["device_groups"]), _compile_groups(raw["exclusions"]))
+
+
+def _disclaimers(text: str, d: CueData) -> list[tuple[int, int]]:
+    """Spans where the maker disclaims a medical purpose ("no medical claims", "질병 치료 효과는 주장하지 않음")."""
+    bounds = [m.start() for m in _BOUNDARY.finditer(text)] + [len(text)]
+    spans = []
+    for m in d.neg_en.finditer(text):
+        end = next(b for b in bounds if b >= m.end())
+        words = list(re.finditer(r"\S+", text[m.end():end]))
+        limit = 1 if m.group(0).lower() == "non" else EN_WINDOW
+        stop = m.end() + (words[min(limit, len(words)) - 1].end() if words else 0)
+        if d.scope.search(text, m.end(), stop) or d.scope.search(text, m.start(), m.end() + 1):
+            spans.append((m.start(), stop))
+    for m in d.neg_ko.finditer(text):
+        if not re.search(r"[\uac00-\ud7a3]", m.group(0)):
+            continue
+        # Korean clauses also end at a comma ("등산용 산소포화도 측정기, 의료용 아님" disclaims only its clause).
+        start = max([b + 1 for b in bounds if b < m.start()] + [text.rfind(",", 0, m.start()) + 1,
+                                                                 m.start() - KO_WINDOW])
+        if d.scope.search(text, start, m.start()):
+            spans.append((start, m.end()))
+    return spans
+
+
+def hits(pattern: Optional[re.Pattern], text: str, spans: Sequence[tuple[int, int]] = (),
+         ignored: Sequence[tuple[int, int]] = ()) -> list[str]:
+    """Cue phrases found outside the given spans, in order of appearance."""
+    if pattern is None:
+        return []
+    out = []
+    for m in pattern.finditer(text):
+        inside = any(a <= m.start() < b for a, b in list(spans) + list(ignored))
+        if not inside and m.group(0).strip():
+            out.append(re.sub(r"\s+", " ", m.group(0).strip()))
+    return out
+
+
+@dataclass
+class Evidence:
+    """What the text and the match say, before any decision."""
+
+    text: str
+    lang: str
+    claims: list[str]          # medical claims outside disclaimers ("atrial fibrillation", "당뇨")
+    device_words: list[str]    # words only devices carry ("catheter", "심전도")
+    groups: list[dict]         # product groups with per-market answers (Annex XVI, contact lenses …)
+    plain: list[tuple[dict, list[str]]]   # exclusions: wellness, admin, cosmetic, audio, PPE, consumer goods
+    cds: Optional[dict]
+    disclaimed: bool           # the maker disclaims a medical purpose ("no medical claims")
+    score: float
+    name: str
+    dual_use: bool             # the matched type is a device only with a medical claim (massagers)
+
+
+def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: str, d: CueData) -> Evidence:
+    """Scan the concept (and context) for claims, device words, groups, exclusions and disclaimers."""
+    text = concept + ("\n" + context if context else "")
+    spans = _disclaimers(text, d)
+    ignored = [m.span() for m in d.ignore.finditer(text)] if d.ignore else []
+    exclusions = [(dict(g, decisive=bool((g.get("decisive") or g.get("leads_over_match"))
+                                         and first < DECISIVE_LEAD)), cues)   # a product name leads the text
+                  for g, cues, first in _group_hits(d.raw["exclusions"], d.exclusions, text)]
+    match = match or {}
+    return Evidence(
+        text, lang, hits(d.medical, text, spans, ignored), hits(d.device, text, spans, ignored),
+        [g for g, _, _ in _group_hits(d.raw["device_groups"], d.groups, text)],
+        [(g, cues) for g, cues in exclusions if g["kind"] == "not_device"],
+        next((g for g, _ in exclusions if g["kind"] == "cds"), None),
+        # A disclaimer counts when it disclaims a medical purpose ("no medical claims"), not a feature ("no Wi-Fi").
+        any(d.disclaim.search(text, a, b) for a, b in spans),
+        float(match.get("score") or 0.0),
+        match.get("name_ko" if lang == "ko" else "name") or match.get("name") or "",
+        match.get("id") in d.raw["dual_use_types"])

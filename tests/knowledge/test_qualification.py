@@ -1,0 +1,181 @@
+"""Qualification: is it a medical device at all, per market (ko + en tables), and what it does to a classification."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+from medreg.errors import NotADevice
+from medreg.knowledge import get_knowledge
+from medreg.knowledge.qualification import qualify
+from medreg.knowledge.qualification_apply import is_not_a_device, refuse_if_not_a_device
+
+ALL = ("US", "EU", "KR")
+
+
+def classify(concept: str, language: str, markets=ALL) -> dict:
+    return get_knowledge().classify(concept, None, markets, language)
+
+
+NOT_DEVICES = [
+    ("fitness band that counts steps and calories, no medical claims", "en", "wellness"),
+    ("guided meditation app to relax and unwind; no claims about anxiety disorders or any disease", "en", "wellness"),
+    ("명상 음악을 틀어주고 스트레스 관리 팁을 알려주는 웰니스 앱", "ko", "wellness"),
+    ("심박수랑 걸음수 보여주는 손목 스마트밴드에요. 의료용 주장은 전혀 없고 운동용입니다.", "ko", "wellness"),
+    ("home massage chair for relaxation after work, no therapeutic or pain-relief claims", "en", "wellness"),
+    ("병원 진료예약 관리 프로그램", "ko", "admin_software"),
+    ("billing and insurance claims software for clinics", "en", "admin_software"),
+    ("moisturizing face cream for daily skincare", "en", "cosmetic"),
+    ("수분크림이랑 토너 세트, 데일리 스킨케어용 화장품", "ko", "cosmetic"),
+    ("wireless noise-cancelling earbuds for music", "en", "audio"),
+    ("노이즈캔슬링 무선 이어폰", "ko", "audio"),
+    ("work gloves for construction sites", "en", "ppe"),
+    ("미세먼지 차단용 KF94 보건용 마스크", "ko", "ppe"),
+    ("tattoo ink in twelve colours", "en", "cosmetic"),
+    ("응급처치 방법 안내 앱", "ko", "wellness"),
+]
+
+DEVICES = [
+    ("smartwatch app that records an ECG and notifies possible atrial fibrillation", "en"),
+    ("손목 스마트워치 심전도 앱, 심방세동 가능성 알림", "ko"),
+    ("insulin bolus dose calculator app for type 1 diabetes", "en"),
+    ("당뇨 환자용 인슐린 용량 계산 앱", "ko"),
+    ("home sleep test that diagnoses obstructive sleep apnea", "en"),
+    ("불면증 치료용 처방 디지털치료기기 앱", "ko"),
+    ("fitness ring that also screens for sleep apnea", "en"),
+    ("운동용 밴드인데 부정맥 감지 기능도 있어요", "ko"),
+    ("Implantable cardiac pacemaker", "en"),
+    ("인공 고관절", "ko"),
+    ("pocket fetal doppler for expecting moms at home, with a speaker and headphones", "en"),
+    ("구강 스캐너예요. 치과에서 입안을 3D로 스캔해서 기공소로 보내요. 진단 기능은 없어요", "ko"),
+]
+
+ANNEX_XVI = [
+    ("coloured contact lenses with no vision correction", "en"),
+    ("도수 없는 컬러렌즈(서클렌즈), 미용 목적", "ko"),
+    ("hyaluronic acid dermal filler for lips", "en"),
+    ("입술 볼륨용 히알루론산 필러", "ko"),
+    ("at-home IPL hair removal handset", "en"),
+    ("냉동지방분해 바디컨투어링 장비", "ko"),
+]
+
+NONSENSE = [("asdf", "en"), ("recommend a lunch menu", "en"), ("a purple banana that sings", "en"),
+            ("점심 메뉴 추천해줘", "ko"), ("오늘 날씨 어때?", "ko")]
+
+
+@pytest.mark.parametrize("concept, language, basis", NOT_DEVICES)
+def test_not_devices_have_no_class_and_say_why(concept: str, language: str, basis: str) -> None:
+    """not_device: null classes, a pathway saying it is not regulated, the deciding reason, one claim question."""
+    c = classify(concept, language)
+    q = c["qualification"]
+    assert q["status"] == "not_device" and q["basis"] == basis
+    assert c["device"] is None
+    for code, block in c["markets"].items():
+        assert block["class"] is None and not block.get("product_codes") and not block.get("item_code")
+        assert block["pathway"].startswith("의료기기로 규제되지 않음" if language == "ko" else "Not regulated as a medical device")
+        assert q["markets"][code]["status"] == "not_device" and q["markets"][code]["citations"]
+        assert q["markets"][code]["reason"] in block["rationale"]
+    assert len(c["questions"]) == 1
+
+
+@pytest.mark.parametrize("concept, language", DEVICES + ANNEX_XVI)
+def test_medical_claims_and_device_types_stay_devices(concept: str, language: str) -> None:
+    """A medical claim or a curated device type keeps a device a device, however consumer it looks."""
+    q = classify(concept, language)["qualification"]
+    assert q["status"] == "device", q
+    assert all(m["status"] != "not_device" for m in q["markets"].values())
+
+
+@pytest.mark.parametrize("concept, language", ANNEX_XVI)
+def test_annex_xvi_products_cite_the_annex(concept: str, language: str) -> None:
+    """Products without a medical purpose that the MDR still covers cite Annex XVI for the EU."""
+    q = classify(concept, language)["qualification"]
+    assert q["basis"] == "annex_xvi"
+    assert any("Annex XVI" in cite for cite in q["markets"]["EU"]["citations"])
+
+
+@pytest.mark.parametrize("concept, language", NONSENSE)
+def test_nonsense_gets_no_class_and_no_plans(concept: str, language: str) -> None:
+    """Non-product input: never a device, never a class, and standards refuse it."""
+    c = classify(concept, language)
+    assert c["qualification"]["status"] in ("needs_review", "not_device")
+    assert all(b["class"] is None and "derived_class" not in b for b in c["markets"].values())
+    assert c["questions"] and c["questions"][0] == c["qualification"].get("question", c["questions"][0])
+    assert is_not_a_device(c)
+    with pytest.raises(NotADevice):
+        refuse_if_not_a_device(c)
+
+
+def test_disclaimer_negates_only_its_own_clause() -> None:
+    """'no medical claims, but it detects AFib' is a device; 'not intended to diagnose or treat any disease' is not."""
+    assert qualify("sleep tracker, no medical claims, but it detects afib", "en").status == "device"
+    assert qualify("sleep tracking band, not intended to diagnose, treat, cure or prevent any disease", "en").status \
+        == "not_device"
+    assert qualify("부정맥을 놓치지 않도록 알려주는 밴드", "ko").status == "device"
+
+
+@pytest.mark.parametrize("concept, language", [
+    ("fingertip SpO2 sensor for mountain climbers, not for medical use", "en"),
+    ("등산용 산소포화도 측정기, 의료용 아님", "ko"),
+])
+def test_device_word_in_a_wellness_setting_is_reviewed_not_dropped(concept: str, language: str) -> None:
+    """MFDS calls sports SpO2 meters wellness, FDA may not: needs_review with the claim question, never not_device."""
+    q = qualify(concept, language)
+    assert q.status == "needs_review" and q.question
+
+
+def test_korean_disclaimer_stops_at_the_comma() -> None:
+    """'심방세동 감지 스마트워치, 의료용 인증은 아직 없음': the AF claim is outside the disclaimer."""
+    assert qualify("심방세동 감지 스마트워치, 의료용 인증은 아직 없음", "ko").status == "device"
+
+
+def test_per_market_answers_can_differ() -> None:
+    """A surgical mask is a device in the US and EU but a quasi-drug in Korea; top level is device."""
+    c = classify("수술용 마스크 (덴탈마스크)", "ko")
+    q = c["qualification"]
+    assert q["status"] == "device"
+    assert q["markets"]["KR"]["status"] == "not_device" and c["markets"]["KR"]["class"] is None
+    assert c["markets"]["US"]["class"] is not None
+
+
+def test_top_level_follows_the_requested_markets() -> None:
+    """Only the markets asked about decide the top level."""
+    q = qualify("sunglasses with UV400 lenses", "en", ("EU", "KR"))
+    assert q.status == "not_device" and set(q.markets) == {"EU", "KR"}
+    assert qualify("sunglasses with UV400 lenses", "en").status == "device"   # US 21 CFR 886.5850
+
+
+def test_cds_asks_the_four_criteria_question() -> None:
+    """CDS: a device in the EU; in the US it depends on section 520(o)(1)(E), so the question is asked."""
+    c = classify("clinical decision support software that recommends antibiotics to physicians", "en")
+    assert c["qualification"]["status"] == "device"
+    assert c["qualification"]["markets"]["US"]["status"] == "needs_review"
+    assert "520(o)(1)(E)" in c["questions"][0]
+
+
+def test_every_cited_text_exists_and_unverified_is_marked() -> None:
+    """Groups only cite texts the data file defines; unverified texts make the market unverified."""
+    raw = json.loads(resources.files("medreg.knowledge").joinpath("data/qualification.json").read_text("utf-8"))
+    for group in raw["device_groups"] + raw["exclusions"]:
+        for spec in group["markets"].values():
+            assert all(t in raw["texts"] for t in spec["texts"]), group["id"]
+    q = classify("냉동지방분해 바디컨투어링 장비", "ko")["qualification"]
+    assert q["markets"]["KR"].get("verified") is False   # the KR answer for fat-reduction equipment is unverified
+    assert "verified" not in q["markets"]["EU"]
+
+
+def test_another_engines_classification_is_qualified_in_one_call() -> None:
+    """qualify_classification: what the Anthropic engine calls on its own classification."""
+    from medreg.knowledge.qualification_apply import qualify_classification
+
+    base = classify("wireless noise-cancelling earbuds for music", "en")
+    foreign = {k: v for k, v in base.items() if k != "qualification"}
+    foreign.update(engine="anthropic:test", device=None,
+                   markets={m: dict(b, **{"class": "II"}) for m, b in base["markets"].items()})
+    out = qualify_classification(foreign, foreign["concept"], "en", ALL)
+    assert out["qualification"]["status"] == "not_device"
+    assert all(b["class"] is None for b in out["markets"].values()) and out["engine"] == "anthropic:test"
+    pacer = classify("Implantable cardiac pacemaker", "en")
+    named = dict(pacer, device={"id": "pacemaker-implantable", "name": "Pacemaker"})   # no score
+    assert qualify_classification(named, "Implantable cardiac pacemaker", "en")["qualification"]["status"] == "device"
