@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from medreg.knowledge import Knowledge  # noqa: E402
-from medreg.knowledge.loader import load_data  # noqa: E402
+from medreg.knowledge.catalogue.loader import load_data  # noqa: E402
 
 MARKETS = ("US", "EU", "KR")
 

@@ -18,7 +18,7 @@ from medreg.errors import message_for
 from medreg.export import dossier_language, to_html, to_markdown
 from medreg.language import language_of
 from medreg.markets import MARKETS
-from medreg.knowledge.qualification_apply import is_not_a_device
+from medreg.knowledge.qualification.apply import is_not_a_device
 
 STEP_TITLES = {
     "classify": {"ko": "분류", "en": "Classify"},

@@ -9,7 +9,7 @@ from medreg.engines.base import (MARKETS, ClassifyInput, Engine, PurposeInput, R
                                  StandardsInput)
 from medreg.errors import MedregError, message_for
 from medreg.events import Done, Event, Failure, Result, Status
-from medreg.knowledge.qualification_apply import refuse_if_not_a_device
+from medreg.knowledge.qualification.apply import refuse_if_not_a_device
 from medreg.schemas.requests import has_hangul
 
 log = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ import pytest
 
 from medreg.errors import NotADevice
 from medreg.knowledge import get_knowledge
-from medreg.knowledge.qualification import qualify
-from medreg.knowledge.qualification_apply import is_not_a_device, refuse_if_not_a_device
+from medreg.knowledge.qualification.qualify import qualify
+from medreg.knowledge.qualification.apply import is_not_a_device, refuse_if_not_a_device
 
 ALL = ("US", "EU", "KR")
 
@@ -167,7 +167,7 @@ def test_every_cited_text_exists_and_unverified_is_marked() -> None:
 
 def test_another_engines_classification_is_qualified_in_one_call() -> None:
     """qualify_classification: what the Anthropic engine calls on its own classification."""
-    from medreg.knowledge.qualification_apply import qualify_classification
+    from medreg.knowledge.qualification.apply import qualify_classification
 
     base = classify("wireless noise-cancelling earbuds for music", "en")
     foreign = {k: v for k, v in base.items() if k != "qualification"}

@@ -12,8 +12,8 @@ from medreg.knowledge.classification.rules_kr import item_block, kr_block, kr_no
 from medreg.knowledge.catalogue.store import imported_index
 from medreg.knowledge.words.text import features, lead_sentence, negated_features
 from medreg.knowledge.classification.us import us_block, us_block_from_fda_row
-from medreg.knowledge.qualification import qualify
-from medreg.knowledge.qualification_apply import apply_qualification
+from medreg.knowledge.qualification.qualify import qualify
+from medreg.knowledge.qualification.apply import apply_qualification
 
 # The text may override these (the maker's choice); other rule inputs only fill gaps or raise a question.
 TEXT_WINS = {"wireless", "connected", "home_use", "software", "ai", "single_use", "sterile", "measuring"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Optional, Sequence, Union
 
 from medreg.errors import NotADevice
-from medreg.knowledge.qualification import Qualification, data, pathway_text, qualify
+from medreg.knowledge.qualification.qualify import Qualification, data, pathway_text, qualify
 
 # Market keys that only a device has: emptied where the product is not a device there.
 _NULLED = ("class", "product_code", "regulation", "grade", "item_code", "item_name", "derived_class")

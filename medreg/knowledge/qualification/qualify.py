@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from medreg.knowledge.qualification_cues import CueData, Evidence, data, evidence, hits
+from medreg.knowledge.qualification.cues import CueData, Evidence, data, evidence, hits
 
 STATUSES = ("device", "not_device", "needs_review")
 MATCH_STRONG = 0.62   # conf.MATCH_WEAK: a curated type matched this well is evidence of a device
