@@ -1,0 +1,43 @@
+"""Fixtures for the round-trip tests: a real gunicorn without a rate limit, and every bench concept
+taken through the web app's flow over it (JSON and streams), with the engine's in-process answers."""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from medreg.engines.offline import OfflineEngine
+from tests.http.roundtrip import Flow, Served, bench_concepts, expected, run_flow
+from tests.servers import Gunicorn
+
+# A thousand concepts, four steps each, twice: no rate limit, and no access log line per request.
+ROUNDTRIP_ENV = {"MEDREG_ENGINE": "offline", "MEDREG_RATE_LIMIT": "off", "MEDREG_LOG_LEVEL": "WARNING",
+                 "MEDREG_MAX_STREAMS_PER_CLIENT": "100"}
+KINDS = ("json", "stream")
+
+
+@pytest.fixture(scope="session")
+def roundtrip_url(server_logs):
+    """A session-wide real gunicorn (gevent worker, offline engine) for thousands of requests."""
+    server = Gunicorn(env=ROUNDTRIP_ENV, workers=1).start(server_logs)
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def offline_engine() -> OfflineEngine:
+    """The offline engine, in this process."""
+    return OfflineEngine()
+
+
+@pytest.fixture(scope="session")
+def bench_flows(roundtrip_url, offline_engine) -> dict[str, list[tuple[Flow, dict]]]:
+    """By kind (json, stream): every bench concept's flow over HTTP, with the engine's answers in process."""
+    served, concepts = Served(roundtrip_url), bench_concepts()
+    flows: dict[str, list[tuple[Flow, dict]]] = {}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for kind in KINDS:
+            jobs = [pool.submit(run_flow, served, kind, concept, language, index)
+                    for index, (concept, language) in enumerate(concepts)]
+            flows[kind] = [(flow, expected(offline_engine, flow)) for flow in (job.result() for job in jobs)]
+    return flows
