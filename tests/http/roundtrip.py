@@ -3,6 +3,7 @@ engine in process, for the round-trip tests."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ import requests
 
 from medreg.engines.base import MARKETS, Engine, PurposeInput, RefineInput, StandardsInput
 from medreg.events import Failure, Result
+from medreg.knowledge.phrases import MARKET_NAMES, tr
 from medreg.pipeline import run_step
 from tests.sse_parse import events_of
 
@@ -29,7 +31,9 @@ ISSUE_CONCEPTS: tuple[tuple[str, str], ...] = (
     ("home oxygen concentrator", "en"), ("copper intrauterine device (IUD)", "en"),
     ("deep brain stimulation (DBS) system", "en"),
 )
-UNDETERMINED = ("class is not determined", "등급이 결정되지 않아")
+# The sentence a plan carries for the markets whose class it did not know (knowledge/plans.py).
+UNDETERMINED = {"en": re.compile(r"Needs review for ([^:]*): the class is not determined"),
+                "ko": re.compile(r"([^.:]*) 검토 필요: 등급이 결정되지 않아")}
 
 
 def bench_concepts() -> list[tuple[str, str]]:
@@ -144,6 +148,18 @@ def expected(engine: Engine, flow: Flow) -> dict[str, Optional[dict]]:
 def plan_text(plans: list[dict]) -> str:
     """Everything a user reads in the plans, as one string."""
     return json.dumps(plans, ensure_ascii=False)
+
+
+def undetermined_markets(plans: list[dict], language: str) -> set[str]:
+    """The markets the plans say have no class yet ("Needs review for …: the class is not determined")."""
+    text = plan_text(plans)
+    named = " ".join(match.group(1) for pattern in UNDETERMINED.values() for match in pattern.finditer(text))
+    return {market for market, name in MARKET_NAMES.items() if tr(name, language) in named}
+
+
+def classified_markets(classification: dict) -> set[str]:
+    """The markets classify gave a class."""
+    return {market for market, block in classification["markets"].items() if block.get("class")}
 
 
 def activity_names(plans: list[dict]) -> list[str]:
