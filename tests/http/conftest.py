@@ -7,13 +7,16 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from medreg.engines.offline import OfflineEngine
+from tests.engines.conftest import SECRET_KEY
 from tests.http.roundtrip import Flow, Served, bench_concepts, expected, run_flow
 from tests.servers import Gunicorn
+from tests.stub_anthropic.process import StubProcess
 
 # A thousand concepts, four steps each, twice: no rate limit, and no access log line per request.
 ROUNDTRIP_ENV = {"MEDREG_ENGINE": "offline", "MEDREG_RATE_LIMIT": "off", "MEDREG_LOG_LEVEL": "WARNING",
                  "MEDREG_MAX_STREAMS_PER_CLIENT": "100"}
 KINDS = ("json", "stream")
+ANTHROPIC_CONCEPTS = (("implantable cardiac pacemaker", "en"), ("이식형 심장 박동기", "ko"))
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +44,23 @@ def bench_flows(roundtrip_url, offline_engine) -> dict[str, list[tuple[Flow, dic
                     for index, (concept, language) in enumerate(concepts)]
             flows[kind] = [(flow, expected(offline_engine, flow)) for flow in (job.result() for job in jobs)]
     return flows
+
+
+@pytest.fixture(scope="session")
+def anthropic_server(server_logs, tmp_path_factory):
+    """medreg under gunicorn (gevent) with the Anthropic engine pointed at the local stub: (url, stub)."""
+    stub = StubProcess().start(tmp_path_factory.mktemp("stub") / "stub.log")
+    server = Gunicorn(env={"MEDREG_ENGINE": "anthropic", "ANTHROPIC_API_KEY": SECRET_KEY,
+                           "ANTHROPIC_BASE_URL": stub.url, "MEDREG_FALLBACK_OFFLINE": "0",
+                           "MEDREG_RATE_LIMIT": "off"}).start(server_logs)
+    yield server.url, stub
+    server.stop()
+    stub.stop()
+
+
+@pytest.fixture(scope="session")
+def anthropic_flows(anthropic_server) -> dict[str, list[Flow]]:
+    """By kind: two concepts' whole flows through the Anthropic engine (stub) over HTTP."""
+    served = Served(anthropic_server[0])
+    return {kind: [run_flow(served, kind, concept, language, index)
+                   for index, (concept, language) in enumerate(ANTHROPIC_CONCEPTS)] for kind in KINDS}

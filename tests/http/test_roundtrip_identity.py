@@ -78,6 +78,19 @@ def test_load_and_dump_are_identity_on_served_results(bench_flows, kind: str, na
     assert len(seen) > 50
 
 
+@pytest.mark.parametrize("name", sorted(SCHEMA_SAMPLES))
+@pytest.mark.parametrize("kind", KINDS)
+def test_anthropic_results_load_and_dump_as_served(anthropic_flows, kind: str, name: str) -> None:
+    """The same identity for what the Anthropic engine (against the stub) serves."""
+    schema = getattr(schemas, name)()
+    for flow in anthropic_flows[kind]:
+        assert flow.classification["engine"].startswith("anthropic:") and flow.refinement
+        for served in SCHEMA_SAMPLES[name](flow):
+            text = _exact(served)
+            loaded = schema.load(served)
+            assert _exact(loaded) == text and _exact(schema.dump(loaded)) == text, (name, flow.concept)
+
+
 def _market(flow: Flow) -> dict:
     return flow.classification["markets"]["KR"]
 

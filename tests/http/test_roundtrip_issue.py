@@ -6,11 +6,9 @@ import json
 
 import pytest
 
-from tests.engines.conftest import SECRET_KEY
 from tests.http.conftest import KINDS
 from tests.http.roundtrip import (ISSUE_CONCEPTS, UNDETERMINED, Served, activity_names, classified_markets,
                                   run_flow, undetermined_markets)
-from tests.servers import Gunicorn
 from tests.stub_anthropic.process import StubProcess
 
 pytestmark = pytest.mark.server
@@ -68,18 +66,6 @@ def check_flow(flow, classes: tuple, markers: tuple) -> None:
 def test_offline_plans_keep_the_served_class(roundtrip_url, kind, concept, language, classes, markers) -> None:
     """The issue's concepts: notified body, clinical investigation, PMA and MFDS activities where the class calls for them."""
     check_flow(run_flow(Served(roundtrip_url), kind, concept, language, 0), classes, markers)
-
-
-@pytest.fixture(scope="module")
-def anthropic_server(server_logs, tmp_path_factory):
-    """medreg under gunicorn (gevent) with the Anthropic engine pointed at the local stub: (url, stub)."""
-    stub = StubProcess().start(tmp_path_factory.mktemp("stub") / "stub.log")
-    server = Gunicorn(env={"MEDREG_ENGINE": "anthropic", "ANTHROPIC_API_KEY": SECRET_KEY,
-                           "ANTHROPIC_BASE_URL": stub.url, "MEDREG_FALLBACK_OFFLINE": "0",
-                           "MEDREG_RATE_LIMIT": "off"}).start(server_logs)
-    yield server.url, stub
-    server.stop()
-    stub.stop()
 
 
 def asked_of_the_model(stub: StubProcess) -> str:
