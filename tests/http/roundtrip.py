@@ -153,6 +153,8 @@ def plan_text(plans: list[dict]) -> str:
 def undetermined_markets(plans: list[dict], language: str) -> set[str]:
     """The markets the plans say have no class yet ("Needs review for …: the class is not determined")."""
     text = plan_text(plans)
+    if "class is not determined" not in text and "등급이 결정되지 않아" not in text:
+        return set()
     named = " ".join(match.group(1) for pattern in UNDETERMINED.values() for match in pattern.finditer(text))
     return {market for market, name in MARKET_NAMES.items() if tr(name, language) in named}
 

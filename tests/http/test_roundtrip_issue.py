@@ -7,8 +7,9 @@ import json
 import pytest
 
 from tests.http.conftest import KINDS
-from tests.http.roundtrip import (ISSUE_CONCEPTS, UNDETERMINED, Served, activity_names, classified_markets,
-                                  run_flow, undetermined_markets)
+from medreg.engines.base import RefineInput
+from tests.http.roundtrip import (FEEDBACK, ISSUE_CONCEPTS, UNDETERMINED, Served, activity_names, classified_markets,
+                                  in_process, run_flow, undetermined_markets)
 from tests.stub_anthropic.process import StubProcess
 
 pytestmark = pytest.mark.server
@@ -66,6 +67,20 @@ def check_flow(flow, classes: tuple, markers: tuple) -> None:
 def test_offline_plans_keep_the_served_class(roundtrip_url, kind, concept, language, classes, markers) -> None:
     """The issue's concepts: notified body, clinical investigation, PMA and MFDS activities where the class calls for them."""
     check_flow(run_flow(Served(roundtrip_url), kind, concept, language, 0), classes, markers)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(("concept", "language", "classes", "markers"), ROWS[::4], ids=row_ids(ROWS[::4]))
+def test_a_refined_plan_refines_again(roundtrip_url, offline_engine, kind, concept, language, classes, markers) -> None:
+    """A Refinement's plan, sent back to refine with new feedback, is revised as the engine in process revises it."""
+    served = Served(roundtrip_url)
+    flow = run_flow(served, kind, concept, language, 0)
+    assert flow.single and flow.refinement["changes"]
+    again = {"plan": flow.refinement["plan"], "feedback": FEEDBACK[language][1], "classification": flow.classification,
+             "purposeMechanism": flow.purpose, "language": language}
+    wanted = in_process(offline_engine, "refine", RefineInput([flow.refinement["plan"]], FEEDBACK[language][1], language,
+                                                              True, flow.classification, flow.purpose))
+    assert served.call(kind, "refine", again) == wanted
 
 
 def asked_of_the_model(stub: StubProcess) -> str:
