@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 import pytest
 from marshmallow import Schema, ValidationError
 
+from medreg.pipeline import build_input
 from medreg.schemas import requests as schemas
 from tests.http.conftest import KINDS
 from tests.http.roundtrip import Flow
@@ -134,3 +135,12 @@ def test_type_and_size_limits_still_hold(bench_flows, broken: str, name: str, pi
     edit(value)
     with pytest.raises(ValidationError):
         getattr(schemas, name)().load(value)
+
+
+def test_a_hand_written_plan_is_loaded_as_sent_and_completed_only_for_the_engine(client) -> None:
+    """No default enters the loaded request; the engine's copy gets the parts it reads (refine answers 200)."""
+    body = {"plan": {"id": "p1", "estimated_weeks": 4}, "feedback": "we sell in Korea only"}
+    assert schemas.RefineRequestSchema().load(copy.deepcopy(body)) == body
+    assert build_input("refine", body).plans[0] == {"id": "p1", "estimated_weeks": 4, "title": "", "standards": [],
+                                                    "activities": [], "markets": [], "depends_on": []}
+    assert client.post("/api/refine", json=body).status_code == 200
