@@ -37,6 +37,18 @@ def request_language(body: dict, default: str = "en") -> str:
     return default
 
 
+# What a plan the client wrote by hand may leave out; the engines read these parts of every plan.
+# Filled in here, on the engine's copy: the loaded request itself keeps exactly what was sent.
+PLAN_PARTS: dict[str, type] = {"title": str, "standards": list, "activities": list, "markets": list,
+                               "depends_on": list}
+
+
+def plan_for_engine(plan: dict) -> dict:
+    """A plan with every part the engines read (a served plan has them all and is left as it is)."""
+    missing = {key: make() for key, make in PLAN_PARTS.items() if key not in plan}
+    return {**plan, **missing} if missing else plan
+
+
 def build_input(step: str, body: dict):
     """Turn a validated request body into the engine's input dataclass."""
     language = request_language(body)
@@ -56,7 +68,7 @@ def build_input(step: str, body: dict):
                               purpose=body.get("purposeMechanism"), markets=markets)
     if step == "refine":
         single = body.get("plan") is not None
-        plans = [body["plan"]] if single else list(body["plans"])
+        plans = [plan_for_engine(plan) for plan in ([body["plan"]] if single else body["plans"])]
         return RefineInput(plans=plans, feedback=body["feedback"], language=language, single=single,
                            classification=body.get("classification"),
                            purpose=body.get("purposeMechanism"))

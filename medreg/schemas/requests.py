@@ -1,10 +1,17 @@
-"""marshmallow schemas for the four request bodies, with field names as the seed's clients send them."""
+"""marshmallow schemas for the four request bodies, with field names as the seed's clients send them.
+
+A result medreg served (Classification, Purpose, Plan) comes back inside these requests. Its
+schema validates it and hands it on exactly as sent: every key under the name the client used
+(`class`, not `class_`), no default filled in, no unknown key dropped, no number turned into
+another type, so that it means the same to the next step as it did when it was served.
+"""
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
-from marshmallow import (EXCLUDE, INCLUDE, Schema, ValidationError, fields,
+from marshmallow import (EXCLUDE, INCLUDE, Schema, ValidationError, fields, post_dump,
                          validate, validates_schema)
 
 from medreg.language import has_hangul  # noqa: F401  (bodies.py and the pipeline import it from here)
@@ -25,14 +32,14 @@ class _Request(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    language = fields.String(validate=validate.OneOf(LANGUAGES), load_default=None,
+    language = fields.String(validate=validate.OneOf(LANGUAGES), allow_none=True,
                              metadata={"description": "`ko` or `en`; default from the text (Hangul → ko)."})
 
 
 def _markets_field() -> fields.List:
     return fields.List(
         fields.String(validate=validate.OneOf(MARKET_CHOICES)),
-        validate=validate.Length(min=1, max=3), load_default=None,
+        validate=validate.Length(min=1, max=3), allow_none=True,
         metadata={"description": "Subset of US, EU, KR; default all three."})
 
 
@@ -41,6 +48,38 @@ class _ObjectSchema(Schema):
 
     class Meta:
         unknown = INCLUDE
+
+    @post_dump(pass_original=True)
+    def _keep_extra_keys(self, data: dict, original: Any, **kwargs) -> dict:
+        """Dump the extra keys too, so that dump(load(x)) == x as load(x) == x."""
+        extra = {k: v for k, v in original.items() if k not in data} if isinstance(original, dict) else {}
+        return {**data, **extra}
+
+
+class ExactNumber(fields.Float):
+    """A JSON number (not a bool, not a numeric string) kept as sent: 4 stays 4, 4.5 stays 4.5."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.make_error("invalid")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.make_error("special")
+        return value
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
+
+
+class ExactInteger(fields.Integer):
+    """A JSON integer (not a bool, not 4.0, not "4") kept as sent."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.make_error("invalid")
+        return value
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return value
 
 
 def _scalar(value: Any) -> bool:
@@ -64,16 +103,18 @@ class DeviceRefInputSchema(_ObjectSchema):
     id = fields.String(validate=validate.Length(max=200))
     name = fields.String(validate=validate.Length(max=1000))
     name_ko = fields.String(validate=validate.Length(max=1000))
-    score = fields.Float(validate=validate.Range(0, 1))
+    score = ExactNumber(validate=validate.Range(0, 1))
 
 
 class MarketInputSchema(_ObjectSchema):
-    class_ = fields.String(data_key="class", allow_none=True, validate=validate.Length(max=20))
+    # `class` is a Python keyword: the field's name differs, the loaded key must not.
+    class_ = fields.String(data_key="class", attribute="class", allow_none=True,
+                           validate=validate.Length(max=20))
     pathway = fields.String(allow_none=True)
     rationale = fields.String(allow_none=True)
     citations = fields.List(fields.String())
     rules = fields.List(fields.String())
-    grade = fields.Integer(allow_none=True)
+    grade = ExactInteger(allow_none=True)
     product_code = fields.String(allow_none=True)
     regulation = fields.String(allow_none=True)
 
@@ -90,7 +131,7 @@ class ClassificationInputSchema(_ObjectSchema):
     attribute_sources = ScalarDict(keys=fields.String())
     markets = fields.Dict(keys=fields.String(validate=validate.OneOf(MARKET_CHOICES)),
                           values=fields.Nested(MarketInputSchema))
-    confidence = fields.Float(allow_none=True)
+    confidence = ExactNumber(allow_none=True)
     questions = fields.List(fields.String())
 
 
@@ -110,14 +151,14 @@ class PurposeInputSchema(_ObjectSchema):
 class ClassifyRequestSchema(_Request):
     concept = TrimmedString(required=True, validate=validate.Length(min=1, max=4000),
                             metadata={"example": "스마트 인슐린 펌프"})
-    context = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=8000))
+    context = fields.String(allow_none=True, validate=validate.Length(max=8000))
     markets = _markets_field()
 
 
 class PurposeRequestSchema(_Request):
     concept = TrimmedString(required=True, validate=validate.Length(min=1, max=4000))
-    classification = fields.Nested(ClassificationInputSchema, load_default=None, allow_none=True)
-    context = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=8000))
+    classification = fields.Nested(ClassificationInputSchema, allow_none=True)
+    context = fields.String(allow_none=True, validate=validate.Length(max=8000))
 
 
 class CategoryField(fields.Field):
@@ -133,8 +174,8 @@ class CategoryField(fields.Field):
 
 class StandardsRequestSchema(_Request):
     classification = fields.Nested(ClassificationInputSchema, required=True)
-    category = CategoryField(load_default=None, allow_none=True)
-    purposeMechanism = fields.Nested(PurposeInputSchema, load_default=None, allow_none=True)
+    category = CategoryField(allow_none=True)
+    purposeMechanism = fields.Nested(PurposeInputSchema, allow_none=True)
     markets = _markets_field()
 
 
@@ -148,37 +189,34 @@ class _PlanStandardInput(_ObjectSchema):
 class _ActivityInput(_ObjectSchema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=1000))
     deliverable = fields.String(allow_none=True)
-    weeks = fields.Float(validate=validate.Range(0, 520))
+    weeks = ExactNumber(validate=validate.Range(0, 520))
     # Scheduling hints the standards step writes: activities in one `parallel` group run side
     # by side; a `market` activity runs per market.
     parallel = fields.String(allow_none=True, validate=validate.Length(max=100))
     market = fields.String(allow_none=True, validate=validate.Length(max=20))
 
 
-class PlanInputSchema(Schema):
-    """A plan as the standards step returned it (extra keys kept)."""
-
-    class Meta:
-        unknown = INCLUDE
+class PlanInputSchema(_ObjectSchema):
+    """A plan as the standards step returned it (extra keys kept; parts it lacks stay absent)."""
 
     id = fields.String(required=True, validate=validate.Length(min=1, max=200))
     workstream = fields.String(validate=validate.Length(max=50))
-    title = fields.String(load_default="")
-    standards = fields.List(fields.Nested(_PlanStandardInput), load_default=list)
-    activities = fields.List(fields.Nested(_ActivityInput), load_default=list)
-    markets = fields.List(fields.String(validate=validate.Length(max=20)), load_default=list)
-    depends_on = fields.List(fields.String(validate=validate.Length(max=200)), load_default=list)
-    estimated_weeks = fields.Float(validate=validate.Range(0, 520))
+    title = fields.String()
+    standards = fields.List(fields.Nested(_PlanStandardInput))
+    activities = fields.List(fields.Nested(_ActivityInput))
+    markets = fields.List(fields.String(validate=validate.Length(max=20)))
+    depends_on = fields.List(fields.String(validate=validate.Length(max=200)))
+    estimated_weeks = ExactNumber(validate=validate.Range(0, 520))
     rationale = fields.String(allow_none=True)
 
 
 class RefineRequestSchema(_Request):
-    plan = fields.Nested(PlanInputSchema, load_default=None)
+    plan = fields.Nested(PlanInputSchema, allow_none=True)
     plans = fields.List(fields.Nested(PlanInputSchema), validate=validate.Length(min=1, max=30),
-                        load_default=None)
+                        allow_none=True)
     feedback = TrimmedString(required=True, validate=validate.Length(min=1, max=4000))
-    classification = fields.Nested(ClassificationInputSchema, load_default=None, allow_none=True)
-    purposeMechanism = fields.Nested(PurposeInputSchema, load_default=None, allow_none=True)
+    classification = fields.Nested(ClassificationInputSchema, allow_none=True)
+    purposeMechanism = fields.Nested(PurposeInputSchema, allow_none=True)
 
     @validates_schema
     def _one_of_plan_or_plans(self, data: dict, **kwargs) -> None:
