@@ -13,7 +13,8 @@ import requests
 
 from medreg.engines.base import MARKETS, Engine, PurposeInput, RefineInput, StandardsInput
 from medreg.events import Failure, Result
-from medreg.knowledge.phrases import MARKET_NAMES, tr
+from medreg.knowledge.words.phrases import tr
+from medreg.markets import MARKET_NAMES
 from medreg.pipeline import run_step
 from tests.sse_parse import events_of
 
@@ -43,8 +44,22 @@ def bench_concepts() -> list[tuple[str, str]]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
+                if "status" in row.get("expected", {}):
+                    continue  # the qualification sets: not devices, by design (tests/server/test_qualification_served.py)
                 rows.append((row["concept"], row.get("language") or "en"))
     return rows
+
+
+def unlabelled_concepts() -> set[str]:
+    """The bench concepts labelled with no class in any market (non-devices the sets hold on purpose)."""
+    out = set()
+    for path in sorted(BENCH.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            labels = row.get("expected", {})
+            if row and "status" not in labels and not any(labels.get(k) for k in ("us_class", "eu_class", "kr_grade")):
+                out.add(row["concept"])
+    return out
 
 
 def as_json(value: Any) -> Any:
@@ -67,14 +82,19 @@ class Served:
     def json(self, step: str, body: dict) -> dict:
         """POST /api/<step>; the 200 answer."""
         response = self._session().post(f"{self.url}/api/{step}", json=body, timeout=60)
+        if response.status_code == 422 and response.json()["error"]["code"] == "not_a_device":
+            return {"refused": "not_a_device"}
         assert response.status_code == 200, (step, response.status_code, response.text[:500])
         return response.json()
 
     def stream(self, step: str, body: dict) -> dict:
         """POST /api/stream/<step>; the `result` event's data (the stream must end with `done`)."""
         response = self._session().post(f"{self.url}/api/stream/{step}", json=body, timeout=60)
-        assert response.status_code == 200, (step, response.status_code, response.text[:500])
         events = events_of(response.content)
+        if events[-1]["data"].get("code") == "not_a_device":
+            assert [e["event"] for e in events].count("error") == 1 and "result" not in [e["event"] for e in events]
+            return {"refused": "not_a_device"}
+        assert response.status_code == 200, (step, response.status_code, response.text[:500])
         assert events[-1]["event"] == "done", events[-1]
         results = [e["data"]["data"] for e in events if e["event"] == "result"]
         assert len(results) == 1, [e["event"] for e in events]
@@ -117,7 +137,7 @@ def run_flow(served: Served, kind: str, concept: str, language: str, index: int)
     flow.plans = served.call(kind, "standards", {
         "classification": flow.classification, "category": flow.classification["category"],
         "purposeMechanism": flow.purpose, "markets": markets, "language": language})
-    if flow.plans["plans"]:
+    if flow.plans.get("plans"):
         flow.refinement = served.call(kind, "refine", flow.refine_body())
     return flow
 
@@ -125,6 +145,8 @@ def run_flow(served: Served, kind: str, concept: str, language: str, index: int)
 def in_process(engine: Engine, step: str, request) -> dict:
     """The step's result from the engine called directly (no HTTP, no request schema), as JSON."""
     for event in run_step(step, engine, request):
+        if isinstance(event, Failure) and event.code == "not_a_device":
+            return {"refused": event.code}  # what the endpoints answer with 422, and compared as such
         assert not isinstance(event, Failure), event
         if isinstance(event, Result):
             return as_json(event.data)
@@ -134,8 +156,8 @@ def in_process(engine: Engine, step: str, request) -> dict:
 def expected(engine: Engine, flow: Flow) -> dict[str, Optional[dict]]:
     """What the engine in process answers to each later step, given the served earlier answers."""
     cls, language = flow.classification, flow.language
-    refine = None
-    if flow.plans["plans"]:
+    refine: Optional[dict] = {}  # no plans: nothing to refine (Flow.refinement stays empty)
+    if flow.plans.get("plans"):
         plans = flow.plans["plans"][:1] if flow.single else flow.plans["plans"]
         refine = in_process(engine, "refine", RefineInput(plans, flow.feedback, language, flow.single, cls, flow.purpose))
     return {

@@ -6,7 +6,8 @@ import pytest
 
 from medreg.engines.base import ClassifyInput
 from tests.http.conftest import KINDS
-from tests.http.roundtrip import bench_concepts, classified_markets, in_process, undetermined_markets
+from tests.http.roundtrip import (bench_concepts, classified_markets, in_process, unlabelled_concepts,
+                                 undetermined_markets)
 
 pytestmark = pytest.mark.server
 
@@ -41,7 +42,16 @@ def test_the_flows_cover_every_bench_concept(bench_flows) -> None:
     assert len(concepts) > 1000
     for kind in KINDS:
         assert [(flow.concept, flow.language) for flow, _ in bench_flows[kind]] == concepts
-        assert all(flow.plans["plans"] and flow.refinement for flow, _ in bench_flows[kind])
+        refused = [flow for flow, _ in bench_flows[kind] if "refused" in flow.plans]
+        # standards refuses only what qualification did not find to be a device with a class
+        assert all(flow.classification["qualification"]["status"] != "device" for flow in refused)
+        # and only concepts the sets label with no class anywhere (wellness bands, admin software …),
+        # or, for a labelled one, only as a question (needs_review), never as not_device
+        unlabelled = unlabelled_concepts()
+        wrongly = [flow.concept for flow in refused if flow.concept not in unlabelled
+                   and flow.classification["qualification"]["status"] != "needs_review"]
+        assert not wrongly, wrongly
+        assert all(flow.plans["plans"] and flow.refinement for flow, _ in bench_flows[kind] if flow not in refused)
 
 
 @pytest.mark.parametrize("step", STEPS)
@@ -75,6 +85,8 @@ def test_a_class_given_by_classify_is_never_called_undetermined(bench_flows, kin
     """No plan (standards or refined) says "the class is not determined" for a market classify gave a class."""
     said, flagged = [], 0
     for flow, _ in bench_flows[kind]:
+        if "refused" in flow.plans:
+            continue
         plans = flow.plans["plans"] + (flow.refinement.get("plans") or [flow.refinement.get("plan")])
         undetermined = undetermined_markets(plans, flow.language)
         flagged += bool(undetermined)

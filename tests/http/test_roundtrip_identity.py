@@ -67,6 +67,8 @@ def test_load_and_dump_are_identity_on_served_results(bench_flows, kind: str, na
     """load(x) == x (the same keys, types and values: `class` stays `class`, 4 stays 4), dump(load(x)) == x."""
     schema, seen = getattr(schemas, name)(), set()
     for flow, _ in bench_flows[kind]:
+        if "refused" in flow.plans:
+            continue  # standards refused a non-device: there are no plans to load back
         for served in SCHEMA_SAMPLES[name](flow):
             text = _exact(served)  # JSON text tells 4 from 4.0 and 1 from True; == does not
             if text in seen:
