@@ -43,6 +43,9 @@ def answer_json(step: str) -> Response:
             return jsonify(event.data)
         if isinstance(event, Failure):
             error = error_from_code(event.code, fields=event.fields, retryable=event.retryable)
+            if event.retry_after_s is not None:  # the upstream's Retry-After, on the JSON path too
+                error.headers["Retry-After"] = str(event.retry_after_s)
+            error.reason = event.reason
             raise error.with_language(step_input.language)
     raise MedregError("step ended without a result").with_language(step_input.language)
 
