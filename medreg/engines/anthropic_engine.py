@@ -70,6 +70,8 @@ class AnthropicEngine(Engine):
     key_env_var: ClassVar[Optional[str]] = "ANTHROPIC_API_KEY"
     streams_text: ClassVar[bool] = True
     keeps_data_local: ClassVar[bool] = False
+    # Steps wait on upstream calls: the HTTP layer watches the client socket to stop them at a hang-up.
+    watches_client: ClassVar[bool] = True
 
     def __init__(self, settings: ClientSettings, *, model: str = DEFAULTS["MODEL"], step_deadline_s: float = 120.0,
                  concurrency: int = 12, fallback_offline: bool = True, offline: Optional[OfflineEngine] = None,

@@ -6,6 +6,7 @@ from typing import Callable, Iterable, Iterator, Optional
 from flask import Response, stream_with_context
 
 from medreg.events import Done, Event, Failure
+from medreg.http.disconnect import ClientWatch
 from medreg.http.sse import HEARTBEAT as HEARTBEAT_FRAME, encode_payload
 from medreg.pipeline.runner import HEARTBEAT, Heartbeat
 
@@ -32,15 +33,18 @@ def _bound_writes(environ: dict, seconds: float) -> None:
 StreamEnded = Callable[[int, Optional[str]], None]
 
 
-def encode_stream(items: Iterable[Event | Heartbeat], ended: Optional[StreamEnded] = None) -> Iterator[bytes]:
+def encode_stream(items: Iterable[Event | Heartbeat], ended: Optional[StreamEnded] = None,
+                  watch: Optional[ClientWatch] = None) -> Iterator[bytes]:
     """Encode events as SSE frames with ids from 1 and heartbeats as comments; closes `items`.
+
+    With a `watch`, a client that hangs up ends the stream while it waits for the next event.
 
     `ended(events, terminal)` is called once at the end with the number of events sent and the
     terminal event's type or error code (None when the client left first).
     """
     sequence, terminal = 0, None
     try:
-        for item in items:
+        for item in (watch.relay(items) if watch is not None else items):
             if item is HEARTBEAT:
                 yield HEARTBEAT_FRAME
                 continue
@@ -58,10 +62,14 @@ def encode_stream(items: Iterable[Event | Heartbeat], ended: Optional[StreamEnde
 
 def sse_response(items: Iterable[Event | Heartbeat], *, environ: dict, write_timeout_s: float,
                  headers: Iterable[tuple[str, str]] = (), ended: Optional[StreamEnded] = None,
-                 status: int = 200) -> Response:
-    """A `text/event-stream` response that writes each event as one chunk, in order."""
+                 status: int = 200, watch_client: bool = False) -> Response:
+    """A `text/event-stream` response that writes each event as one chunk, in order.
+
+    `watch_client` (engines that call upstream) watches the socket so a hang-up stops the step at once.
+    """
     _bound_writes(environ, write_timeout_s)
-    return Response(stream_with_context(encode_stream(items, ended)), status=status,
+    watch = ClientWatch(environ) if watch_client else None
+    return Response(stream_with_context(encode_stream(items, ended, watch)), status=status,
                     headers=[*SSE_HEADERS.items(), *headers], content_type=SSE_CONTENT_TYPE)
 
 
