@@ -24,9 +24,9 @@ class StepParams:
 
 
 _NO_THINKING = {"type": "disabled"}
-# Largest answers measured on the dev sets (bench/plan_tokens.py; Korean is the longer language):
-# plan 1,186 tokens, refined plan about 1.6x that, purpose ~700, classification ~1,400. Each limit
-# is at least twice the largest measured answer.
+# Largest answers measured on the dev set and holdout 1 (229 concepts, both languages;
+# `python bench/plan_tokens.py bench/data/dev_set.jsonl bench/data/holdout.jsonl`): classification
+# 531 tokens, purpose 648, plan 1,695, refined plan 2,572. Each limit is at least 2.4x the largest.
 STEP_PARAMS: dict[str, StepParams] = {
     "classify": StepParams(max_tokens=4096, effort="medium", thinking=_NO_THINKING),
     "purpose": StepParams(max_tokens=2048, effort="low", thinking=_NO_THINKING),
