@@ -21,11 +21,13 @@ from medreg.engines.claude import prompts
 from medreg.engines.claude.calls import Usage, monotonic_deadline, run_to_end, streamed_call
 from medreg.engines.claude.client import ClientSettings, make_client
 from medreg.engines.claude.failures import is_transient
+from medreg.engines.claude.findings import own_plan, slim_classification
 from medreg.engines.claude.fanout import fan_out
 from medreg.engines.claude.grounding import KnownIds, merge_classification
 from medreg.engines.claude.models import UNCHECKED, ModelStatus, bad_key, check_model, not_found
 from medreg.engines.claude.plans import merge_plan, merge_refined
 from medreg.engines.claude.request import CallSpec, message_params
+from medreg.engines.claude.stages import STAGES, fallback_name
 from medreg.engines.claude.schemas import (PLAN_SCHEMA, PROSE_KEYS, PURPOSE_SCHEMA, REFINED_PLAN_SCHEMA,
                                            classify_schema_for)
 from medreg.engines.offline import OfflineEngine
@@ -37,29 +39,11 @@ from medreg.schemas.results import RESULT_SCHEMAS, PlanSchema
 # validating with it, and validation keeps no state between calls.
 _RESULT_CHECKS = {step: schema() for step, schema in RESULT_SCHEMAS.items()}
 _PLAN_CHECK = PlanSchema()
-# What of a classification the plan calls need (the rest, alternatives and attribute sources, is noise).
-_CLASSIFICATION_KEYS = ("concept", "language", "device", "category", "attributes", "markets", "qualification",
-                        "confidence")
-_MARKET_PROSE = frozenset({"rationale", "citations", "alternatives", "unverified"})
 
 log = logging.getLogger(__name__)
 
-STAGES: dict[str, dict[str, str]] = {
-    "grounding": {"en": "Checking the knowledge base…", "ko": "지식 베이스를 확인하는 중..."},
-    "model": {"en": "Claude is writing the answer…", "ko": "Claude가 답변을 작성하는 중..."},
-    "plans": {"en": "Claude is writing the plans in parallel…", "ko": "Claude가 계획을 병렬로 작성하는 중..."},
-    "fallback": {"en": "The language model is unavailable ({reason}); answering from the knowledge base.",
-                 "ko": "언어 모델을 사용할 수 없어({reason}) 지식 베이스로 답변합니다."},
-}
-
-
 class MissingKey(ValueError):
     """The engine was chosen but no key is configured."""
-
-
-def fallback_name(reason: str) -> str:
-    """The `engine` of an answer the offline engine gave in Claude's place."""
-    return f"offline (fallback: {reason})"
 
 
 class AnthropicEngine(Engine):
@@ -207,7 +191,7 @@ class AnthropicEngine(Engine):
         yield self._status("grounding", request.language, 0.1)
         kb = self.offline.knowledge.purpose(request.concept, request.classification, request.context, request.language)
         yield self._status("model", request.language, 0.2)
-        shared = prompts.findings_text({"kb_purpose": kb, "classification": _slim(request.classification)})
+        shared = prompts.findings_text({"kb_purpose": kb, "classification": slim_classification(request.classification)})
         spec = self._spec("purpose", PURPOSE_SCHEMA, prompts.PURPOSE_TASK, request.language,
                           {"concept": request.concept, "context": request.context}, "purpose", shared=shared)
         answer = yield from streamed_call(self.client, spec, deadline, usage)
@@ -221,14 +205,14 @@ class AnthropicEngine(Engine):
         kb_plans = self.offline.knowledge.plans(request.classification, request.category, request.purpose,
                                                 request.markets, request.language)
         shared = prompts.findings_text({
-            "classification": _slim(request.classification), "purpose": request.purpose,
+            "classification": slim_classification(request.classification), "purpose": request.purpose,
             "markets": list(request.markets),
             "workstreams": [{key: plan.get(key) for key in ("id", "workstream", "title", "depends_on")}
                             for plan in kb_plans]})
         specs = [self._spec("plan", PLAN_SCHEMA,
                             prompts.PLAN_TASK.format(workstream=plan.get("workstream", plan["id"]), plan_id=plan["id"]),
                             request.language, None, f"plan {plan['id']}", shared=shared, cache_shared=len(kb_plans) > 1,
-                            own=prompts.findings_text({"kb_plan": _own_plan(plan)}, "workstream_findings"),
+                            own=prompts.findings_text({"kb_plan": own_plan(plan)}, "workstream_findings"),
                             prose=False)
                  for plan in kb_plans]
         yield self._status("plans", request.language, 0.2)
@@ -249,7 +233,7 @@ class AnthropicEngine(Engine):
     def refine(self, request: RefineInput) -> Iterator[Event]:
         """One call per plan, in parallel; with several plans each is sent as soon as it is revised."""
         deadline, usage = monotonic_deadline(self.step_deadline_s), Usage()
-        shared = prompts.findings_text({"classification": _slim(request.classification), "purpose": request.purpose,
+        shared = prompts.findings_text({"classification": slim_classification(request.classification), "purpose": request.purpose,
                                         "feedback": request.feedback})
         specs = [self._spec("refine", REFINED_PLAN_SCHEMA, prompts.REFINE_TASK.format(plan_id=plan.get("id")),
                             request.language, {"feedback": request.feedback, "plan_id": plan.get("id")},
@@ -307,26 +291,6 @@ class AnthropicEngine(Engine):
         if not self._may_fall_back(error):
             raise self._noted(error)
         return {**kb_plan, "engine": fallback_name(error.code), "fallback": {"from": self.name, "reason": error.code}}
-
-
-def _slim(classification: Optional[dict]) -> Optional[dict]:
-    """What later steps need of a classification: the facts and each market's class, not its prose."""
-    if not isinstance(classification, dict):
-        return classification
-    slim = {key: classification[key] for key in _CLASSIFICATION_KEYS if key in classification}
-    if isinstance(slim.get("markets"), dict):
-        slim["markets"] = {market: {key: value for key, value in block.items() if key not in _MARKET_PROSE}
-                           if isinstance(block, dict) else block for market, block in slim["markets"].items()}
-    return slim
-
-
-def _own_plan(plan: dict) -> dict:
-    """A KB plan as its call needs it: what the shared overview already says (id, workstream,
-    dependencies, markets) and the activities' bookkeeping keys are left out."""
-    slim = {key: value for key, value in plan.items() if key in ("title", "standards", "estimated_weeks", "rationale")}
-    slim["activities"] = [{key: activity.get(key) for key in ("name", "deliverable", "weeks")}
-                          for activity in plan.get("activities", [])]
-    return slim
 
 
 def _flag(value) -> bool:
