@@ -3,9 +3,8 @@
 Every step first asks the offline knowledge base, gives its findings to the model, takes the
 answer as structured JSON, checks it against the knowledge base (unknown codes are marked
 unverified, class disagreements shown with a question) and validates the result with the API's
-own schemas. Standards and multi-plan refinements run one call per plan in parallel; each call
-carries the findings the fan-out shares (a cached prefix) and only its own plan's findings.
-Only transient faults fall back to the offline engine, and the result says so.
+own schemas. Fan-outs (standards, multi-plan refine) run one call per plan in parallel, each with the
+shared findings (a cached prefix) and its own plan's. Only transient faults fall back, visibly.
 """
 from __future__ import annotations
 
@@ -204,11 +203,7 @@ class AnthropicEngine(Engine):
         yield self._status("grounding", request.language, 0.1)
         kb_plans = self.offline.knowledge.plans(request.classification, request.category, request.purpose,
                                                 request.markets, request.language)
-        shared = prompts.findings_text({
-            "classification": slim_classification(request.classification), "purpose": request.purpose,
-            "markets": list(request.markets),
-            "workstreams": [{key: plan.get(key) for key in ("id", "workstream", "title", "depends_on")}
-                            for plan in kb_plans]})
+        shared = self.shared_plan_findings(request, kb_plans)
         specs = [self._spec("plan", PLAN_SCHEMA,
                             prompts.PLAN_TASK.format(workstream=plan.get("workstream", plan["id"]), plan_id=plan["id"]),
                             request.language, None, f"plan {plan['id']}", shared=shared, cache_shared=len(kb_plans) > 1,
@@ -229,6 +224,12 @@ class AnthropicEngine(Engine):
         engine = fallback_name(fell_back[0]) if fell_back and all("fallback" in p for p in plans) else self.name
         # Each plan was validated as it arrived (`_plan_or_fallback`); the envelope adds nothing to check.
         yield Result({"plans": plans, "total_plans": len(plans), "engine": engine, "usage": usage.as_dict()})
+
+    def shared_plan_findings(self, request: StandardsInput, kb_plans: list[dict]) -> str:
+        """The findings every plan call of a standards request shares (the cached part of its prompt)."""
+        return prompts.findings_text({"classification": slim_classification(request.classification),
+                                      "purpose": request.purpose, "markets": list(request.markets),
+                                      "workstreams": [plan["id"] for plan in kb_plans]})
 
     def refine(self, request: RefineInput) -> Iterator[Event]:
         """One call per plan, in parallel; with several plans each is sent as soon as it is revised."""

@@ -3,16 +3,18 @@ the first call of a fan-out starts alone, so one request writes the cache once."
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from medreg.engines.base import StandardsInput
-from medreg.engines.claude.prompts import SYSTEM_PROMPT
+from medreg.engines.claude.prompts import SYSTEM_PROMPTS
 from medreg.events import Result
 from medreg.knowledge import get_knowledge
 from tests.stub_anthropic.cache import MIN_CACHEABLE_TOKENS, estimate_tokens
 
 CONCEPT = "smart insulin pump controlled by a phone app"
+ROOT = Path(__file__).resolve().parents[2]
 INPUT_KEYS = ("input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
 
 
@@ -24,8 +26,24 @@ def request_input() -> tuple[StandardsInput, list[dict]]:
     return StandardsInput(classification, "en"), plans
 
 
-def test_system_prompt_alone_is_long_enough_to_cache() -> None:
-    assert estimate_tokens(SYSTEM_PROMPT) >= MIN_CACHEABLE_TOKENS
+@pytest.mark.parametrize("step", ["classify", "purpose"])
+def test_single_call_prompt_alone_is_long_enough_to_cache(step) -> None:
+    assert estimate_tokens(SYSTEM_PROMPTS[step]) >= MIN_CACHEABLE_TOKENS
+
+
+def test_plan_prefix_is_long_enough_to_cache_for_every_dev_concept(make_engine, stub) -> None:
+    """The shared prefix of a plan call (system prompt + shared findings) for each dev-set concept."""
+    engine = make_engine()
+    short = []
+    for line in (ROOT / "bench/data/dev_set.jsonl").read_text(encoding="utf-8").splitlines():
+        case = json.loads(line)
+        found = get_knowledge().classify(case["concept"], None, ("US", "EU", "KR"), case["language"])
+        plans = get_knowledge().plans(found, found["category"], None, ("US", "EU", "KR"), case["language"])
+        shared = engine.shared_plan_findings(StandardsInput(found, case["language"]), plans)
+        tokens = estimate_tokens(SYSTEM_PROMPTS["plan"]) + estimate_tokens(shared)
+        if tokens < MIN_CACHEABLE_TOKENS:
+            short.append((case["concept"], tokens))
+    assert short == []
 
 
 def test_standards_request_budget_and_cache_reads(make_engine, stub, request_input) -> None:

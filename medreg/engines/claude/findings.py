@@ -24,8 +24,9 @@ def slim_classification(classification: Optional[dict]) -> Optional[dict]:
 
 
 def own_plan(plan: dict) -> dict:
-    """A KB plan as its own call needs it (id, dependencies and markets are in the shared overview)."""
-    slim = {key: value for key, value in plan.items() if key in ("title", "standards", "estimated_weeks", "rationale")}
+    """A KB plan as its own call needs it (its id is in the task, the markets in the shared findings)."""
+    slim = {key: value for key, value in plan.items()
+            if key in ("title", "standards", "estimated_weeks", "depends_on", "rationale")}
     slim["activities"] = [{key: activity.get(key) for key in ("name", "deliverable", "weeks")}
                           for activity in plan.get("activities", [])]
     return slim

@@ -55,7 +55,7 @@ def message_params(model: str, step: str, schema: dict, task: str, language: str
     return {
         "model": model,
         "max_tokens": step_params.max_tokens,
-        "system": prompts.system_blocks(shared, cache_shared),
+        "system": prompts.system_blocks(step, shared, cache_shared),
         "messages": prompts.user_message(task, language, details, own),
         "output_config": {"format": {"type": "json_schema", "schema": schema}, "effort": step_params.effort},
         "thinking": step_params.thinking,
