@@ -245,6 +245,7 @@ def tokens(args: argparse.Namespace) -> dict:
                                           "FALLBACK_OFFLINE": False, "MODEL": "claude-sonnet-5-5"})
     cases = [json.loads(line) for line in Path(args.dev_set).read_text(encoding="utf-8").splitlines()][:args.concepts]
     per_request, first_reads, later_reads, writes = [], [], [], []
+    recall = {"anthropic": [0, 0], "offline": [0, 0]}  # must-apply standards found, expected
     try:
         for case in cases:
             found = get_knowledge().classify(case["concept"], None, ("US", "EU", "KR"), case.get("language", "en"))
@@ -252,7 +253,14 @@ def tokens(args: argparse.Namespace) -> dict:
                 if repeat == 0:  # a new concept: a cold cache, as for any first request
                     stub.control(reset=True)
                 before = len(stub.usages())
-                list(engine.standards(StandardsInput(found, case.get("language", "en"))))
+                result = list(engine.standards(StandardsInput(found, case.get("language", "en"))))[-1].data
+                if repeat == 0 and case.get("must_standards"):
+                    offline = get_knowledge().plans(found, found["category"], None, ("US", "EU", "KR"),
+                                                    case.get("language", "en"))
+                    for plans, tally in ((result["plans"], recall["anthropic"]), (offline, recall["offline"])):
+                        ids = {standard["id"] for plan in plans for standard in plan["standards"]}
+                        tally[0] += sum(1 for must in case["must_standards"] if must in ids)
+                        tally[1] += len(case["must_standards"])
                 calls = stub.usages()[before:]
                 per_request.append(sum(u["input_tokens"] + u["cache_read_input_tokens"]
                                        + u["cache_creation_input_tokens"] for u in calls))
@@ -268,7 +276,9 @@ def tokens(args: argparse.Namespace) -> dict:
             "input_tokens_per_request_mean": round(sum(per_request) / len(per_request)),
             "cache_writes_per_request_max": max(writes),
             "prefix_read_share_calls_2_to_n_first_request_min": round(min(first_reads), 3),
-            "prefix_read_share_calls_2_to_n_later_requests_min": round(min(later_reads), 3) if later_reads else None}
+            "prefix_read_share_calls_2_to_n_later_requests_min": round(min(later_reads), 3) if later_reads else None,
+            "must_standards_recall": {engine_id: round(found / max(expected, 1), 4)
+                                      for engine_id, (found, expected) in recall.items()}}
 
 
 def main() -> None:
