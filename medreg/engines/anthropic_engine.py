@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from contextlib import closing
 from typing import Callable, ClassVar, Iterator, Mapping, Optional
@@ -18,7 +19,7 @@ from medreg.config import DEFAULTS
 from medreg.engines.base import ClassifyInput, Engine, PurposeInput, RefineInput, StandardsInput
 from medreg.engines.claude import prompts
 from medreg.engines.claude.calls import Usage, monotonic_deadline, run_to_end, streamed_call
-from medreg.engines.claude.client import ClientSettings, make_client
+from medreg.engines.claude.client import ClientSettings, flag, make_client
 from medreg.engines.claude.failures import is_transient
 from medreg.engines.claude.findings import own_plan, slim_classification
 from medreg.engines.claude.fanout import fan_out
@@ -40,6 +41,8 @@ _RESULT_CHECKS = {step: schema() for step, schema in RESULT_SCHEMAS.items()}
 _PLAN_CHECK = PlanSchema()
 
 log = logging.getLogger(__name__)
+# /healthz?deep=1 is open to anyone: it asks the Models API at most this often.
+DEEP_CHECK_EVERY_S = 5.0
 
 class MissingKey(ValueError):
     """The engine was chosen but no key is configured."""
@@ -84,8 +87,8 @@ class AnthropicEngine(Engine):
         return cls(settings, model=str(config.get("MODEL") or DEFAULTS["MODEL"]),
                    step_deadline_s=max(1.0, deadline - 2.0),
                    concurrency=int(config.get("ANTHROPIC_CONCURRENCY", DEFAULTS["ANTHROPIC_CONCURRENCY"])),
-                   fallback_offline=_flag(config.get("FALLBACK_OFFLINE", True)),
-                   check_at_start=_flag(config.get("ANTHROPIC_CHECK_MODEL", True)))
+                   fallback_offline=flag(config.get("FALLBACK_OFFLINE", True)),
+                   check_at_start=flag(config.get("ANTHROPIC_CHECK_MODEL", True)))
 
     @property
     def name(self) -> str:
@@ -103,8 +106,9 @@ class AnthropicEngine(Engine):
         return self.model_status
 
     def health(self, deep: bool = False) -> dict:
-        """`{name, model, status, code, fallbacks}` for /healthz (`deep` checks the model again now)."""
-        status = self.check() if deep else self.model_status
+        """`{name, model, status, code, fallbacks}` for /healthz (`deep` checks the model again, at most every 5 s)."""
+        recent = time.time() - self.model_status.checked_at < DEEP_CHECK_EVERY_S
+        status = self.check() if deep and not recent else self.model_status
         with self._lock:
             fallbacks = {"total": sum(self.fallbacks.values()), **dict(self.fallbacks)}
         return {"name": self.name, "model": self.model, "status": status.status, "code": status.code,
@@ -292,9 +296,3 @@ class AnthropicEngine(Engine):
         if not self._may_fall_back(error):
             raise self._noted(error)
         return {**kb_plan, "engine": fallback_name(error.code), "fallback": {"from": self.name, "reason": error.code}}
-
-
-def _flag(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() not in ("0", "false", "no", "off", "")
-    return bool(value)

@@ -51,7 +51,7 @@ def test_healthy_configuration_says_ok(gunicorn_server, stub) -> None:
     assert body["status"] == "ok"
     assert body["engine"]["name"] == "anthropic:claude-sonnet-5-5"
     assert (body["engine"]["model"], body["engine"]["status"]) == ("claude-sonnet-5-5", "ok")
-    assert stub.stats()["model_checks"] >= 2  # at start-up and for the deep check
+    assert stub.stats()["model_checks"] >= 1  # at start-up (a deep check within 5 s reuses it)
 
 
 @pytest.mark.parametrize("step", ["purpose", "standards"])

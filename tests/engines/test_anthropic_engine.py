@@ -201,3 +201,17 @@ def test_missing_key_says_what_to_do(monkeypatch) -> None:
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     with pytest.raises(MissingKey, match="ANTHROPIC_API_KEY"):
         AnthropicEngine.from_config({})
+
+
+def test_deep_health_checks_the_model_again_but_not_more_than_every_5s(make_engine, stub) -> None:
+    from dataclasses import replace
+
+    engine = make_engine()
+    assert stub.stats()["model_checks"] == 1 and engine.health()["status"] == "ok"   # at start-up
+    engine.health(deep=True)
+    assert stub.stats()["model_checks"] == 1                                          # just checked
+    engine.model_status = replace(engine.model_status, checked_at=0.0)
+    stub.control(api_key="sk-ant-another-key")
+    report = engine.health(deep=True)
+    assert stub.stats()["model_checks"] == 2
+    assert (report["code"], report["status"]) == ("invalid_api_key", "invalid API key — set ANTHROPIC_API_KEY")

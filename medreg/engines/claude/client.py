@@ -149,3 +149,10 @@ def deadline_scope(deadline: float) -> Iterator[None]:
 def remaining(deadline: float) -> float:
     """Seconds left before `deadline`."""
     return deadline - time.monotonic()
+
+
+def flag(value) -> bool:
+    """A boolean setting from config or the environment ("0", "false", "no", "off" and "" are false)."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return bool(value)
