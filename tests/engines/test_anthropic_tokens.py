@@ -26,8 +26,8 @@ def request_input() -> tuple[StandardsInput, list[dict]]:
     return StandardsInput(classification, "en"), plans
 
 
-@pytest.mark.parametrize("step", ["classify", "purpose"])
-def test_single_call_prompt_alone_is_long_enough_to_cache(step) -> None:
+@pytest.mark.parametrize("step", ["classify", "purpose", "refine"])
+def test_prompt_alone_is_long_enough_to_cache(step) -> None:
     assert estimate_tokens(SYSTEM_PROMPTS[step]) >= MIN_CACHEABLE_TOKENS
 
 
@@ -81,3 +81,13 @@ def test_each_plan_call_carries_only_its_own_workstream(make_engine, stub, reque
         assert all(f'"{standard["id"]}"' in own for standard in plan["standards"])  # every KB standard it needs
         others = [p for p in kb_plans if p["id"] != plan["id"]]
         assert not any(f'"{p["rationale"][:60]}' in own for p in others if p["rationale"])
+
+
+def test_refine_fan_out_writes_once_and_reads_after(make_engine, stub, request_input) -> None:
+    from medreg.engines.base import RefineInput
+
+    _, kb_plans = request_input
+    list(make_engine().refine(RefineInput(kb_plans[:4], "we sell in Korea only", "en", single=False)))
+    usages = stub.usages()
+    assert len(usages) == 4 and usages[0]["cache_creation_input_tokens"] >= MIN_CACHEABLE_TOKENS
+    assert all(u["cache_creation_input_tokens"] == 0 and u["cache_read_input_tokens"] > 0 for u in usages[1:])

@@ -1,10 +1,10 @@
 """Prompts: a fixed system prompt per step (cached), the KB's findings, then the task.
 
 A prefix shorter than the minimum cacheable length (1,024 tokens) is never cached at all, so
-single-call steps (classify, purpose) carry the whole working guide, long enough to cache on its
-own; fan-out steps (plan, refine) carry the part they need, and the findings their calls share
-follow with their own breakpoint, together above the minimum (tests hold both). What is one
-call's own (its workstream, its plan) goes in the user turn, after every breakpoint.
+classify, purpose and refine calls carry the whole working guide, long enough to cache on its
+own; plan calls carry the part they need, and the findings they share follow with their own
+breakpoint, together above the minimum (tests hold both). What is one call's own (its
+workstream, its plan) goes in the user turn, after every breakpoint.
 """
 from __future__ import annotations
 
@@ -77,14 +77,14 @@ STYLE = """Style. Plain, precise sentences a regulatory-affairs reader can act o
 no hedging filler, no legal advice beyond what the findings support. Numbers with units. Korean
 answers use the terms MFDS uses (의료기기 등급, 품목, 인증, 허가, 기술문서, 임상시험)."""
 
-# classify and purpose are single calls: their prompt carries the whole guide, long enough to cache
-# on its own (read by every later request). Plan and refine calls share a fan-out: their shorter prompt
-# is cached together with the findings the fan-out shares (a test holds that prefix above the minimum).
+# classify, purpose and refine carry the whole guide, long enough to cache on its own (read by every
+# later request; a refinement's shared findings may be short). Plan calls, 7-13 per standards request,
+# carry a shorter prompt, cached together with the findings they share (a test holds that prefix above
+# the minimum for every dev concept).
 SYSTEM_PROMPTS: dict[str, str] = {
     step: "\n\n".join([COMMON, "How the four steps work and what each answer must do:",
                          *(GUIDES[name] for name in names), STYLE])
-    for step, names in (("classify", GUIDES), ("purpose", GUIDES), ("plan", ("plan", "refine")),
-                        ("refine", ("plan", "refine")))
+    for step, names in (("classify", GUIDES), ("purpose", GUIDES), ("plan", ("plan", "refine")), ("refine", GUIDES))
 }
 SYSTEM_PROMPT = SYSTEM_PROMPTS["classify"]
 
