@@ -230,6 +230,57 @@ def engine_cpu(args: argparse.Namespace) -> dict:
             "cpu_ms_per_stream": round(1000 * cpu / args.streams, 2), "wall_s": round(wall, 1)}
 
 
+def tokens(args: argparse.Namespace) -> dict:
+    """Input tokens per standards request and the prompt cache's work, in the stub's accounting.
+
+    The stub accounts caching like the real API (prefix up to a breakpoint, 1,024-token minimum,
+    a write readable once its response began, 5-minute TTL). Each of `--concepts` dev-set concepts
+    is planned `--repeat` times in a row.
+    """
+    from medreg.engines.anthropic_engine import AnthropicEngine
+    from medreg.engines.base import StandardsInput
+
+    stub = StubProcess().start()
+    engine = AnthropicEngine.from_config({"ANTHROPIC_API_KEY": "sk-bench", "ANTHROPIC_BASE_URL": stub.url,
+                                          "FALLBACK_OFFLINE": False, "MODEL": "claude-sonnet-5-5"})
+    cases = [json.loads(line) for line in Path(args.dev_set).read_text(encoding="utf-8").splitlines()][:args.concepts]
+    per_request, first_reads, later_reads, writes = [], [], [], []
+    recall = {"anthropic": [0, 0], "offline": [0, 0]}  # must-apply standards found, expected
+    try:
+        for case in cases:
+            found = get_knowledge().classify(case["concept"], None, ("US", "EU", "KR"), case.get("language", "en"))
+            for repeat in range(args.repeat):
+                if repeat == 0:  # a new concept: a cold cache, as for any first request
+                    stub.control(reset=True)
+                before = len(stub.usages())
+                result = list(engine.standards(StandardsInput(found, case.get("language", "en"))))[-1].data
+                if repeat == 0 and case.get("must_standards"):
+                    offline = get_knowledge().plans(found, found["category"], None, ("US", "EU", "KR"),
+                                                    case.get("language", "en"))
+                    for plans, tally in ((result["plans"], recall["anthropic"]), (offline, recall["offline"])):
+                        ids = {standard["id"] for plan in plans for standard in plan["standards"]}
+                        tally[0] += sum(1 for must in case["must_standards"] if must in ids)
+                        tally[1] += len(case["must_standards"])
+                calls = stub.usages()[before:]
+                per_request.append(sum(u["input_tokens"] + u["cache_read_input_tokens"]
+                                       + u["cache_creation_input_tokens"] for u in calls))
+                writes.append(sum(1 for u in calls if u["cache_creation_input_tokens"]))
+                prefix = max(u["cache_read_input_tokens"] + u["cache_creation_input_tokens"] for u in calls) or 1
+                share = sum(u["cache_read_input_tokens"] for u in calls[1:]) / (prefix * max(len(calls) - 1, 1))
+                (first_reads if repeat == 0 else later_reads).append(share)
+    finally:
+        engine.close()
+        stub.stop()
+    return {"figure": "tokens", "concepts": len(cases), "repeat": args.repeat,
+            "input_tokens_per_request_max": max(per_request),
+            "input_tokens_per_request_mean": round(sum(per_request) / len(per_request)),
+            "cache_writes_per_request_max": max(writes),
+            "prefix_read_share_calls_2_to_n_first_request_min": round(min(first_reads), 3),
+            "prefix_read_share_calls_2_to_n_later_requests_min": round(min(later_reads), 3) if later_reads else None,
+            "must_standards_recall": {engine_id: round(found / max(expected, 1), 4)
+                                      for engine_id, (found, expected) in recall.items()}}
+
+
 def main() -> None:
     """Parse arguments, run one figure, print it as JSON."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -254,8 +305,13 @@ def main() -> None:
     cpu.add_argument("--step", choices=("classify", "standards"), default="classify")
     cpu.add_argument("--streams", type=int, default=300)
     cpu.add_argument("--concurrency", type=int, default=100)
+    tok = sub.add_parser("tokens")
+    tok.add_argument("--dev-set", default="bench/data/dev_set.jsonl")
+    tok.add_argument("--concepts", type=int, default=20)
+    tok.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
-    result = {"throughput": throughput, "fanout": fanout, "cancel": cancel, "cpu": engine_cpu}[args.figure](args)
+    figures = {"throughput": throughput, "fanout": fanout, "cancel": cancel, "cpu": engine_cpu, "tokens": tokens}
+    result = figures[args.figure](args)
     print(json.dumps(result, indent=2))
 
 

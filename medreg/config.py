@@ -9,7 +9,9 @@ DEFAULTS: dict[str, Any] = {
     # Which engine answers: "auto" (anthropic when ANTHROPIC_API_KEY is set, else offline),
     # "offline", "anthropic", or "package.module:Class" for a plug-in engine.
     "ENGINE": "auto",
-    "MODEL": "claude-sonnet-4-5",
+    # The one place the default model is named (claude-sonnet-4-5 was retired on 2026-11-30).
+    # It is checked with the Models API at start-up and on /healthz?deep=1.
+    "MODEL": "claude-sonnet-5-5",
     # Seconds of silence before a `: keep-alive` comment; below nginx's 60 s proxy_read_timeout.
     "HEARTBEAT_S": 15.0,
     # A step that has not finished by then ends with an `upstream_timeout` error.
@@ -24,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "ANTHROPIC_CONNECT_TIMEOUT_S": 5.0,
     "ANTHROPIC_READ_TIMEOUT_S": 60.0,
     "ANTHROPIC_MAX_CONNECTIONS": 4000,
+    # Ask the Models API at start-up whether MODEL exists for this key (what /healthz reports).
+    "ANTHROPIC_CHECK_MODEL": True,
     # Comma-separated list; empty means any http(s)://localhost or 127.0.0.1 origin (development).
     "CORS_ORIGINS": "",
     # Comma-separated bearer keys; empty means /api is open.

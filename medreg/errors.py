@@ -53,6 +53,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Something went wrong on our side. Nothing was saved; try again.",
         "ko": "서버 내부 오류가 발생했습니다. 저장된 것은 없으니 다시 시도하세요.",
     },
+    "upstream_rate_limited": {
+        "en": "The language model service's rate limit was reached. Try again after the time given in Retry-After.",
+        "ko": "언어 모델 서비스의 사용량 한도에 도달했습니다. Retry-After에 안내된 시간 뒤에 다시 시도하세요.",
+    },
+    "refused": {
+        "en": "The language model declined to answer this request. Rephrasing it will not bypass that; see the reason.",
+        "ko": "언어 모델이 이 요청에 대한 답변을 거절했습니다. 사유를 확인하세요.",
+    },
+    "model_not_found": {
+        "en": "The configured language model does not exist. The operator must set MEDREG_MODEL to an available model.",
+        "ko": "설정된 언어 모델이 존재하지 않습니다. 운영자가 MEDREG_MODEL을 사용 가능한 모델로 설정해야 합니다.",
+    },
+    "invalid_api_key": {
+        "en": "The language model service rejected the API key. The operator must set a valid ANTHROPIC_API_KEY.",
+        "ko": "언어 모델 서비스가 API 키를 거부했습니다. 운영자가 올바른 ANTHROPIC_API_KEY를 설정해야 합니다.",
+    },
+    "answer_cut_off": {
+        "en": "The language model's answer was cut off before it was complete; retrying would repeat that.",
+        "ko": "언어 모델의 답변이 완성되기 전에 잘렸습니다. 다시 시도해도 같은 결과가 나옵니다.",
+    },
 }
 
 
@@ -93,6 +113,8 @@ class MedregError(Exception):
         }
         if self.fields:
             error["fields"] = self.fields
+        if getattr(self, "reason", None):  # an upstream's stated reason (a refusal's), never internals
+            error["reason"] = self.reason
         return {"error": error}
 
 
@@ -144,6 +166,26 @@ class UpstreamUnavailable(UpstreamError):
 
 class UpstreamTimeout(UpstreamError):
     code, status = "upstream_timeout", 504
+
+
+class UpstreamRateLimited(UpstreamUnavailable):
+    code = "upstream_rate_limited"
+
+
+class Refused(UpstreamError):
+    code, status, retryable = "refused", 422, False
+
+
+class ModelNotFound(UpstreamError):
+    code, status, retryable = "model_not_found", 502, False
+
+
+class InvalidApiKey(UpstreamError):
+    code, status, retryable = "invalid_api_key", 502, False
+
+
+class AnswerCutOff(UpstreamError):
+    code, status, retryable = "answer_cut_off", 502, False
 
 
 def _all_subclasses(cls: type) -> list[type]:

@@ -84,6 +84,9 @@ class Failure:
     message: str
     retryable: bool = False
     fields: Optional[dict] = None
+    # The upstream's own words where it gave any (a refusal's stated reason), and its Retry-After.
+    reason: Optional[str] = None
+    retry_after_s: Optional[int] = None
     type: ClassVar[str] = "error"
 
     def payload(self) -> dict:
@@ -96,6 +99,10 @@ class Failure:
         }
         if self.fields:
             body["fields"] = self.fields
+        if self.reason:
+            body["reason"] = self.reason
+        if self.retry_after_s is not None:
+            body["retry_after"] = self.retry_after_s
         return body
 
 

@@ -1,47 +1,48 @@
 """The Anthropic engine: Claude writes each step from the knowledge base's findings, grounded and streamed.
 
-Every step first asks the offline knowledge base, gives its findings to the model (cached),
-takes the answer as structured JSON, checks it against the knowledge base (unknown codes are
-marked unverified, class disagreements shown with a question) and validates the result with
-the API's own schemas. Standards and multi-plan refinements run one call per plan in parallel.
+Every step first asks the offline knowledge base, gives its findings to the model, takes the
+answer as structured JSON, checks it against the knowledge base (unknown codes are marked
+unverified, class disagreements shown with a question) and validates the result with the API's
+own schemas. Fan-outs (standards, multi-plan refine) run one call per plan in parallel, each with the
+shared findings (a cached prefix) and its own plan's. Only transient faults fall back, visibly.
 """
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections import Counter
 from contextlib import closing
 from typing import Callable, ClassVar, Iterator, Mapping, Optional
 
+from medreg.config import DEFAULTS
 from medreg.engines.base import ClassifyInput, Engine, PurposeInput, RefineInput, StandardsInput
 from medreg.engines.claude import prompts
-from medreg.engines.claude.body import AnswerFormat, BodyBuilder, findings_block
-from medreg.engines.claude.calls import CallSpec, Usage, monotonic_deadline, run_to_end, streamed_call
-from medreg.engines.claude.client import ClientSettings, make_client
+from medreg.engines.claude.calls import Usage, monotonic_deadline, run_to_end, streamed_call
+from medreg.engines.claude.client import ClientSettings, flag, make_client
+from medreg.engines.claude.failures import is_transient
+from medreg.engines.claude.findings import own_plan, slim_classification
 from medreg.engines.claude.fanout import fan_out
 from medreg.engines.claude.grounding import KnownIds, merge_classification
+from medreg.engines.claude.models import UNCHECKED, ModelStatus, bad_key, check_model, not_found
 from medreg.engines.claude.plans import merge_plan, merge_refined
-from medreg.engines.claude.schemas import (PLAN_FORMAT, PROSE_KEYS, PURPOSE_FORMAT, REFINED_PLAN_FORMAT,
-                                           classify_format)
+from medreg.engines.claude.request import CallSpec, message_params
+from medreg.engines.claude.stages import STAGES, fallback_name
+from medreg.engines.claude.schemas import (PLAN_SCHEMA, PROSE_KEYS, PURPOSE_SCHEMA, REFINED_PLAN_SCHEMA,
+                                           classify_schema_for)
 from medreg.engines.offline import OfflineEngine
-from medreg.errors import MedregError, UpstreamError
+from medreg.errors import InvalidApiKey, MedregError, ModelNotFound, UpstreamError
 from medreg.events import Event, PlanReady, Result, Status
 from medreg.schemas.results import RESULT_SCHEMAS, PlanSchema
 
-# One instance of each result schema per process: building a marshmallow schema (it copies its
-# declared fields, nested ones included) costs more than validating with it, and validation
-# keeps no state between calls.
+# One instance of each result schema per process: building a marshmallow schema costs more than
+# validating with it, and validation keeps no state between calls.
 _RESULT_CHECKS = {step: schema() for step, schema in RESULT_SCHEMAS.items()}
 _PLAN_CHECK = PlanSchema()
 
 log = logging.getLogger(__name__)
-
-STAGES: dict[str, dict[str, str]] = {
-    "grounding": {"en": "Checking the knowledge base…", "ko": "지식 베이스를 확인하는 중..."},
-    "model": {"en": "Claude is writing the answer…", "ko": "Claude가 답변을 작성하는 중..."},
-    "plans": {"en": "Claude is writing the plans in parallel…", "ko": "Claude가 계획을 병렬로 작성하는 중..."},
-    "fallback": {"en": "The language model is unavailable; answering from the knowledge base.",
-                 "ko": "언어 모델을 사용할 수 없어 지식 베이스로 답변합니다."},
-}
-
+# /healthz?deep=1 is open to anyone: it asks the Models API at most this often.
+DEEP_CHECK_EVERY_S = 5.0
 
 class MissingKey(ValueError):
     """The engine was chosen but no key is configured."""
@@ -55,21 +56,25 @@ class AnthropicEngine(Engine):
     key_env_var: ClassVar[Optional[str]] = "ANTHROPIC_API_KEY"
     streams_text: ClassVar[bool] = True
     keeps_data_local: ClassVar[bool] = False
+    # Steps wait on upstream calls: the HTTP layer watches the client socket to stop them at a hang-up.
+    waits_on_io: ClassVar[bool] = True
 
-    def __init__(self, settings: ClientSettings, *, model: str = "claude-sonnet-4-5", step_deadline_s: float = 120.0,
-                 concurrency: int = 6, fallback_offline: bool = True, structured: str = "output_config",
-                 max_tokens: int = 4096, offline: Optional[OfflineEngine] = None) -> None:
+    def __init__(self, settings: ClientSettings, *, model: str = DEFAULTS["MODEL"], step_deadline_s: float = 120.0,
+                 concurrency: int = 12, fallback_offline: bool = True, offline: Optional[OfflineEngine] = None,
+                 check_at_start: bool = True) -> None:
         self.settings = settings
         self.model = model
         self.step_deadline_s = step_deadline_s
         self.concurrency = concurrency
         self.fallback_offline = fallback_offline
-        self.structured = structured
-        self.max_tokens = max_tokens
         self.offline = offline or OfflineEngine()
         self.known = KnownIds.from_knowledge(self.offline.knowledge)
         self.client = make_client(settings)
-        self.bodies = BodyBuilder(model, max_tokens, structured)
+        self.fallbacks: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self.model_status: ModelStatus = UNCHECKED
+        if check_at_start:
+            self.check()
 
     @classmethod
     def from_config(cls, config: Mapping) -> "AnthropicEngine":
@@ -79,12 +84,11 @@ class AnthropicEngine(Engine):
             raise MissingKey("MEDREG_ENGINE=anthropic needs ANTHROPIC_API_KEY; set it, or use MEDREG_ENGINE=offline")
         # Finish a little before the stream's own deadline so our error (or fallback) wins.
         deadline = float(config.get("STEP_DEADLINE_S", 120.0))
-        return cls(settings, model=str(config.get("MODEL") or "claude-sonnet-4-5"),
+        return cls(settings, model=str(config.get("MODEL") or DEFAULTS["MODEL"]),
                    step_deadline_s=max(1.0, deadline - 2.0),
-                   concurrency=int(config.get("ANTHROPIC_CONCURRENCY", 6)),
-                   fallback_offline=_flag(config.get("FALLBACK_OFFLINE", True)),
-                   structured=str(config.get("ANTHROPIC_STRUCTURED", "output_config")),
-                   max_tokens=int(config.get("ANTHROPIC_MAX_TOKENS", 4096)))
+                   concurrency=int(config.get("ANTHROPIC_CONCURRENCY", DEFAULTS["ANTHROPIC_CONCURRENCY"])),
+                   fallback_offline=flag(config.get("FALLBACK_OFFLINE", True)),
+                   check_at_start=flag(config.get("ANTHROPIC_CHECK_MODEL", True)))
 
     @property
     def name(self) -> str:
@@ -95,15 +99,39 @@ class AnthropicEngine(Engine):
         """Close the connection pool."""
         self.client.close()
 
-    # --- helpers ----------------------------------------------------------------------------------
-    def _status(self, stage: str, language: str, progress: float) -> Status:
-        return Status(message=STAGES[stage][language], stage=stage, progress=progress)
+    # --- health -----------------------------------------------------------------------------------
+    def check(self) -> ModelStatus:
+        """Ask the Models API whether the configured model exists for this key; remember the answer."""
+        self.model_status = check_model(self.client, self.model)
+        return self.model_status
 
-    def _spec(self, findings: bytes, task: str, language: str, details: dict, answer: AnswerFormat, label: str,
+    def health(self, deep: bool = False) -> dict:
+        """`{name, model, status, code, fallbacks}` for /healthz (`deep` checks the model again, at most every 5 s)."""
+        recent = time.time() - self.model_status.checked_at < DEEP_CHECK_EVERY_S
+        status = self.check() if deep and not recent else self.model_status
+        with self._lock:
+            fallbacks = {"total": sum(self.fallbacks.values()), **dict(self.fallbacks)}
+        return {"name": self.name, "model": self.model, "status": status.status, "code": status.code,
+                "usable": status.usable, "fallbacks": fallbacks}
+
+    def _noted(self, error: MedregError) -> MedregError:
+        """A call's 404/401/403 also becomes what /healthz says."""
+        if isinstance(error, ModelNotFound):
+            self.model_status = not_found(self.model)
+        elif isinstance(error, InvalidApiKey):
+            self.model_status = bad_key(self.model, forbidden="permitted" in str(getattr(error, "reason", "")))
+        return error
+
+    # --- helpers ----------------------------------------------------------------------------------
+    def _status(self, stage: str, language: str, progress: float, **values: str) -> Status:
+        return Status(message=STAGES[stage][language].format(**values), stage=stage, progress=progress)
+
+    def _spec(self, step: str, schema: dict, task: str, language: str, details: Optional[dict], label: str, *,
+              shared: Optional[str] = None, cache_shared: bool = False, own: Optional[str] = None,
               prose: bool = True) -> CallSpec:
-        """One call; `findings` is the step's encoded KB block (`findings_block`), shared by its calls."""
-        return CallSpec(body=self.bodies.body(findings, task, language, details, answer),
-                        prose_keys=PROSE_KEYS if prose else frozenset(),
+        params = message_params(self.model, step, schema, task, language, details, shared=shared,
+                                cache_shared=cache_shared, own=own)
+        return CallSpec(params=params, prose_keys=PROSE_KEYS if prose else frozenset(),
                         connect_timeout_s=self.settings.connect_timeout_s,
                         read_timeout_s=self.settings.read_timeout_s, label=label)
 
@@ -114,14 +142,23 @@ class AnthropicEngine(Engine):
             raise UpstreamError("model answer failed validation")
         return data
 
+    def _may_fall_back(self, error: MedregError) -> bool:
+        """Fall back only for transient faults, and count each fallback."""
+        if not (self.fallback_offline and is_transient(error)):
+            return False
+        with self._lock:
+            self.fallbacks[error.code] += 1
+        log.warning("anthropic: answering from the offline engine (fallback: %s)", error.code)
+        return True
+
     def _fallback(self, step: str, request, error: MedregError) -> Iterator[Event]:
-        if not (self.fallback_offline and isinstance(error, UpstreamError)):
-            raise error
-        log.info("anthropic %s: falling back to the offline engine (%s)", step, error.code)
-        yield self._status("fallback", request.language, 0.5)
+        if not self._may_fall_back(error):
+            raise self._noted(error)
+        yield self._status("fallback", request.language, 0.5, reason=error.code)
         for event in getattr(self.offline, step)(request):
             if isinstance(event, Result):
-                event = Result({**event.data, "fallback": {"from": self.name, "reason": error.code}})
+                event = Result({**event.data, "engine": fallback_name(error.code),
+                                "fallback": {"from": self.name, "reason": error.code}})
             yield event
 
     def _guarded(self, step: str, request, body: Callable[[], Iterator[Event]]) -> Iterator[Event]:
@@ -140,9 +177,10 @@ class AnthropicEngine(Engine):
         yield self._status("grounding", request.language, 0.1)
         kb = self.offline.knowledge.classify(request.concept, request.context, request.markets, request.language)
         yield self._status("model", request.language, 0.2)
-        spec = self._spec(findings_block({"kb_classification": kb}), prompts.CLASSIFY_TASK, request.language,
+        schema = classify_schema_for(tuple(m for m in request.markets if m in kb["markets"]))
+        spec = self._spec("classify", schema, prompts.CLASSIFY_TASK, request.language,
                           {"concept": request.concept, "context": request.context, "markets": list(request.markets)},
-                          classify_format(tuple(m for m in request.markets if m in kb["markets"])), "classify")
+                          "classify", shared=prompts.findings_text({"kb_classification": kb}))
         answer = yield from streamed_call(self.client, spec, deadline, usage)
         data = self._validate("classify", merge_classification(kb, answer, self.known, self.name))
         yield Result({**data, "usage": usage.as_dict()})
@@ -156,9 +194,9 @@ class AnthropicEngine(Engine):
         yield self._status("grounding", request.language, 0.1)
         kb = self.offline.knowledge.purpose(request.concept, request.classification, request.context, request.language)
         yield self._status("model", request.language, 0.2)
-        spec = self._spec(findings_block({"kb_purpose": kb, "classification": request.classification}),
-                          prompts.PURPOSE_TASK, request.language,
-                          {"concept": request.concept, "context": request.context}, PURPOSE_FORMAT, "purpose")
+        shared = prompts.findings_text({"kb_purpose": kb, "classification": slim_classification(request.classification)})
+        spec = self._spec("purpose", PURPOSE_SCHEMA, prompts.PURPOSE_TASK, request.language,
+                          {"concept": request.concept, "context": request.context}, "purpose", shared=shared)
         answer = yield from streamed_call(self.client, spec, deadline, usage)
         data = self._validate("purpose", {**kb, **answer, "engine": self.name})
         yield Result({**data, "usage": usage.as_dict()})
@@ -169,30 +207,43 @@ class AnthropicEngine(Engine):
         yield self._status("grounding", request.language, 0.1)
         kb_plans = self.offline.knowledge.plans(request.classification, request.category, request.purpose,
                                                 request.markets, request.language)
-        findings = findings_block({"classification": request.classification, "purpose": request.purpose,
-                                   "kb_plans": kb_plans, "markets": list(request.markets)})
-        specs = [self._spec(findings, prompts.PLAN_TASK.format(workstream=plan.get("workstream", plan["id"]),
-                                                                plan_id=plan["id"]),
-                            request.language, {"plan_id": plan["id"]}, PLAN_FORMAT, f"plan {plan['id']}", prose=False)
+        shared = self.shared_plan_findings(request, kb_plans)
+        specs = [self._spec("plan", PLAN_SCHEMA,
+                            prompts.PLAN_TASK.format(workstream=plan.get("workstream", plan["id"]), plan_id=plan["id"]),
+                            request.language, None, f"plan {plan['id']}", shared=shared, cache_shared=len(kb_plans) > 1,
+                            own=prompts.findings_text({"kb_plan": own_plan(plan)}, "workstream_findings"),
+                            prose=False)
                  for plan in kb_plans]
         yield self._status("plans", request.language, 0.2)
         plans: list[Optional[dict]] = [None] * len(kb_plans)
+        fell_back: list[str] = []
         with closing(self._parallel(specs, deadline, usage)) as outcomes:
             for index, answer, error in outcomes:
                 plan = self._plan_or_fallback(kb_plans[index], answer, error)
+                if "fallback" in plan and not fell_back:
+                    fell_back.append(plan["fallback"]["reason"])
+                    yield self._status("fallback", request.language, 0.5, reason=fell_back[0])
                 plans[index] = plan
                 yield PlanReady(plan, sum(p is not None for p in plans), len(plans))
-        data = self._validate("standards", {"plans": plans, "total_plans": len(plans), "engine": self.name})
-        yield Result({**data, "usage": usage.as_dict()})
+        engine = fallback_name(fell_back[0]) if fell_back and all("fallback" in p for p in plans) else self.name
+        # Each plan was validated as it arrived (`_plan_or_fallback`); the envelope adds nothing to check.
+        yield Result({"plans": plans, "total_plans": len(plans), "engine": engine, "usage": usage.as_dict()})
+
+    def shared_plan_findings(self, request: StandardsInput, kb_plans: list[dict]) -> str:
+        """The findings every plan call of a standards request shares (the cached part of its prompt)."""
+        return prompts.findings_text({"classification": slim_classification(request.classification),
+                                      "purpose": request.purpose, "markets": list(request.markets),
+                                      "workstreams": [plan["id"] for plan in kb_plans]})
 
     def refine(self, request: RefineInput) -> Iterator[Event]:
         """One call per plan, in parallel; with several plans each is sent as soon as it is revised."""
         deadline, usage = monotonic_deadline(self.step_deadline_s), Usage()
-        findings = findings_block({"plans": request.plans, "classification": request.classification,
-                                   "purpose": request.purpose})
-        specs = [self._spec(findings, prompts.REFINE_TASK.format(plan_id=plan.get("id")), request.language,
-                            {"feedback": request.feedback, "plan_id": plan.get("id")}, REFINED_PLAN_FORMAT,
-                            f"refine {plan.get('id')}", prose=False)
+        shared = prompts.findings_text({"classification": slim_classification(request.classification), "purpose": request.purpose,
+                                        "feedback": request.feedback})
+        specs = [self._spec("refine", REFINED_PLAN_SCHEMA, prompts.REFINE_TASK.format(plan_id=plan.get("id")),
+                            request.language, {"feedback": request.feedback, "plan_id": plan.get("id")},
+                            f"refine {plan.get('id')}", shared=shared, cache_shared=len(request.plans) > 1,
+                            own=prompts.findings_text({"plan": plan}, "plan"), prose=False)
                  for plan in request.plans]
         yield self._status("model", request.language, 0.2)
         plans: list[Optional[dict]] = [None] * len(request.plans)
@@ -206,8 +257,11 @@ class AnthropicEngine(Engine):
                                                                          self.name, index)
                     error = UpstreamError("invalid plan") if _PLAN_CHECK.validate(plan) else None
                 if error is not None:
-                    offline = offline or self._offline_refine(request, error)
-                    plan = {**offline["plans"][index], "fallback": {"from": self.name, "reason": error.code}}
+                    if offline is None:
+                        offline = self._offline_refine(request, error)
+                        yield self._status("fallback", request.language, 0.5, reason=error.code)
+                    plan = {**offline["plans"][index], "engine": fallback_name(error.code),
+                            "fallback": {"from": self.name, "reason": error.code}}
                     plan_changes = [c for c in offline.get("changes", [])
                                     if str(c.get("path", "")).startswith(f"plans[{index}]")]
                     plan_not_applied = offline.get("not_applied", [])
@@ -216,19 +270,21 @@ class AnthropicEngine(Engine):
                 not_applied.extend(item for item in plan_not_applied if item not in not_applied)
                 if not request.single:
                     yield PlanReady(plan, sum(p is not None for p in plans), len(plans))
+        engine = self.name if not all("fallback" in p for p in plans) else plans[0]["engine"]
         data = self._validate("refine", {"plans": plans, "changes": changes, "not_applied": not_applied,
-                                         "engine": self.name})
+                                         "engine": engine})
         yield Result({**data, "usage": usage.as_dict()})
 
     def _offline_refine(self, request: RefineInput, error: MedregError) -> dict:
-        """One offline refinement serves every plan whose call failed (when fallback is on)."""
-        if not (self.fallback_offline and isinstance(error, UpstreamError)):
-            raise error
+        """One offline refinement serves every plan whose call failed transiently (when fallback is on)."""
+        if not self._may_fall_back(error):
+            raise self._noted(error)
         return self.offline.knowledge.refine(request.plans, request.feedback, request.classification,
                                              request.purpose, request.language)
 
     def _parallel(self, specs: list[CallSpec], deadline: float, usage: Usage):
-        jobs = [(lambda spec=spec: run_to_end(streamed_call(self.client, spec, deadline, usage))) for spec in specs]
+        jobs = [(lambda on_open, spec=spec: run_to_end(streamed_call(self.client, spec, deadline, usage, on_open)))
+                for spec in specs]
         return fan_out(jobs, self.concurrency, deadline, label="plans")
 
     def _plan_or_fallback(self, kb_plan: dict, answer: Optional[dict], error: Optional[MedregError]) -> dict:
@@ -237,12 +293,6 @@ class AnthropicEngine(Engine):
             if not _PLAN_CHECK.validate(plan):
                 return plan
             error = UpstreamError("invalid plan")
-        if not (self.fallback_offline and isinstance(error, UpstreamError)):
-            raise error
-        return {**kb_plan, "fallback": {"from": self.name, "reason": error.code}}
-
-
-def _flag(value) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() not in ("0", "false", "no", "off", "")
-    return bool(value)
+        if not self._may_fall_back(error):
+            raise self._noted(error)
+        return {**kb_plan, "engine": fallback_name(error.code), "fallback": {"from": self.name, "reason": error.code}}

@@ -66,7 +66,8 @@ class Engine(ABC):
     streams_text: ClassVar[bool] = False
     keeps_data_local: ClassVar[bool] = True
     # Waits on the network (can fall silent): the relay runs it in its own greenlet with
-    # heartbeats and the step deadline. An engine that only computes is iterated inline.
+    # heartbeats, the step deadline and a watch on the client's socket. An engine that only
+    # computes is iterated inline.
     waits_on_io: ClassVar[bool] = True
 
     @property

@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from medreg.errors import MedregError, error_from_code, message_for
 from medreg.events import Failure, Result
 from medreg.http.bodies import BodyError, read_body
+from medreg.http.disconnect import ClientWatch
 from medreg.http.limits import client_key
 from medreg.http.logs import REQUEST_ID_HEADER, current_request_id, log_line
 from medreg.http.relay import relay, sse_error_response, sse_response
@@ -37,14 +38,27 @@ def answer_json(step: str) -> Response:
     except BodyError as exc:
         raise exc.error.with_language(exc.language)
     step_input = build_input(step, body)
-    for event in _events(step, step_input, current_app._get_current_object(), current_request_id(),
-                         heartbeats=False):
+    app = current_app._get_current_object()
+    events = _events(step, step_input, app, current_request_id(), heartbeats=False)
+    # A client that hangs up stops the upstream calls behind its answer.
+    watch = ClientWatch(request.environ) if _watches(app) else None
+    for event in (watch.relay(events) if watch is not None else events):
         if isinstance(event, Result):
             return jsonify(event.data)
         if isinstance(event, Failure):
             error = error_from_code(event.code, fields=event.fields, retryable=event.retryable)
+            if event.retry_after_s is not None:  # the upstream's Retry-After, on the JSON path too
+                error.headers["Retry-After"] = str(event.retry_after_s)
+            error.reason = event.reason
             raise error.with_language(step_input.language)
+    if watch is not None and watch.gone:
+        return Response(status=499)  # the client left (nobody reads this)
     raise MedregError("step ended without a result").with_language(step_input.language)
+
+
+def _watches(app: Flask) -> bool:
+    """Whether the engine waits on the network, so a hang-up must be noticed without waiting for a write."""
+    return app.extensions["medreg"].engine.waits_on_io
 
 
 def _stream_logger(step: str, request_id: str):
@@ -75,7 +89,8 @@ def answer_stream(step: str) -> Response:
     try:
         events = _events(step, step_input, app, request_id, heartbeats=True)
         response = sse_response(events, environ=http.environ, write_timeout_s=config["WRITE_TIMEOUT_S"],
-                                headers=[(REQUEST_ID_HEADER, request_id)], ended=_stream_logger(step, request_id))
+                                headers=[(REQUEST_ID_HEADER, request_id)], ended=_stream_logger(step, request_id),
+                                watch_client=_watches(app))
     except BaseException:
         slots.release(client)
         raise

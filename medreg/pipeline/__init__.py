@@ -83,6 +83,14 @@ def _shape_result(step: str, request, data: dict) -> dict:
     return data
 
 
+def failure_for(exc: MedregError, language: str) -> Failure:
+    """The `error` event for an engine's error, keeping an upstream's stated reason and Retry-After."""
+    retry_after = exc.headers.get("Retry-After")
+    return Failure(exc.code, message_for(exc.code, language), exc.retryable, exc.fields,
+                   reason=getattr(exc, "reason", None),
+                   retry_after_s=int(retry_after) if str(retry_after or "").isdigit() else None)
+
+
 def run_step(step: str, engine: Engine, request, request_id: str | None = None) -> Iterator[Event]:
     """Yield the first status at once, the engine's events, then exactly one `Done` or `Failure`."""
     started = time.monotonic()
@@ -101,7 +109,7 @@ def run_step(step: str, engine: Engine, request, request_id: str | None = None) 
             else:
                 yield event
     except MedregError as exc:
-        yield Failure(exc.code, message_for(exc.code, language), exc.retryable, exc.fields)
+        yield failure_for(exc, language)
         return
     except Exception:  # a bug must still end the stream with one error event
         log.exception("step %s failed in engine %s", step, engine.name)

@@ -157,6 +157,8 @@ class ErrorBodySchema(Schema):
     message = fields.String(required=True)
     retryable = fields.Boolean(required=True)
     fields_ = fields.Dict(data_key="fields")
+    reason = fields.String(metadata={"description": "The model's stated reason (a refusal's), if given."})
+    retry_after = fields.Integer(metadata={"description": "Seconds the upstream asked to wait (as Retry-After)."})
 
 
 class ErrorSchema(Schema):

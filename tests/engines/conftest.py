@@ -20,7 +20,7 @@ def stub_server(tmp_path_factory):
 @pytest.fixture
 def stub(stub_server):
     """The stub with counters, script and latency reset."""
-    stub_server.control(reset=True, first_token_s=0.0, tokens_per_s=0.0, words=8)
+    stub_server.control(reset=True, first_token_s=0.0, tokens_per_s=0.0, words=8, api_key=None)
     return stub_server
 
 

@@ -36,3 +36,14 @@ def test_shard_count_keeps_pools_large_enough(max_connections, shards, expected)
         assert per_shard * expected >= max_connections
     finally:
         client.close()
+
+
+RETRY_AFTER = [({"retry-after": "7"}, 7.0), ({"retry-after-ms": "1500", "retry-after": "9"}, 1.5),
+               ({"retry-after": "soon"}, None), ({}, None), ({"retry-after": "-3"}, 0.0)]
+
+
+@pytest.mark.parametrize("headers, expected", RETRY_AFTER)
+def test_retry_after_is_read_as_the_sdk_reads_it(headers, expected) -> None:
+    from medreg.engines.claude.client import retry_after_s
+
+    assert retry_after_s(httpx2.Headers(headers)) == expected

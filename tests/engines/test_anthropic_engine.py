@@ -7,7 +7,8 @@ import time
 import pytest
 
 from medreg.engines.base import ClassifyInput, PurposeInput, RefineInput, StandardsInput
-from medreg.errors import MedregError, UpstreamError, UpstreamTimeout, UpstreamUnavailable
+from medreg.errors import (AnswerCutOff, MedregError, Refused, UpstreamError, UpstreamRateLimited, UpstreamTimeout,
+                           UpstreamUnavailable)
 from medreg.events import Delta, PlanReady, Result, Status
 from medreg.knowledge import get_knowledge
 from medreg.schemas.results import RESULT_SCHEMAS
@@ -38,28 +39,24 @@ def test_classify_streams_prose_and_returns_a_valid_grounded_result(make_engine)
     deltas = [event for event in events if isinstance(event, Delta)]
     assert deltas and "{" not in "".join(d.text for d in deltas)  # prose, not raw JSON
     assert RESULT_SCHEMAS["classify"]().validate(result.data) == {}
-    assert result.data["engine"] == "anthropic:claude-sonnet-4-5"
+    assert result.data["engine"] == "anthropic:claude-sonnet-5-5"
     assert set(result.data["usage"]) == USAGE_KEYS and result.data["usage"]["output_tokens"] > 0
     # The knowledge base's device match and attributes survive.
     assert result.data["device"]["id"] == "insulin-pump-external"
 
 
-def test_prompt_carries_kb_findings_with_cache_control(make_engine, stub) -> None:
+def test_request_is_the_current_form(make_engine, stub) -> None:
+    """json_schema output, explicit thinking and effort, no forced tool; one call's findings are not cached."""
     engine = make_engine()
     run(engine.classify(ClassifyInput(CONCEPT, "en")))
     body = stub.requests()[-1]["body"]
-    assert [block.get("cache_control") for block in body["system"]] == [{"type": "ephemeral"}] * 2
+    assert [block.get("cache_control") for block in body["system"]] == [{"type": "ephemeral"}, None]
     assert "LZG" in body["system"][1]["text"]  # the KB's product code is in the grounding block
     assert body["output_config"]["format"]["type"] == "json_schema"
-    assert body["stream"] is True
-
-
-def test_forced_tool_mode_also_works(make_engine, stub) -> None:
-    engine = make_engine(ANTHROPIC_STRUCTURED="tool")
-    _, result = run(engine.purpose(PurposeInput(CONCEPT, "en")))
-    body = stub.requests()[-1]["body"]
-    assert body["tool_choice"] == {"type": "tool", "name": "answer"}
-    assert RESULT_SCHEMAS["purpose"]().validate(result.data) == {}
+    assert body["output_config"]["effort"] in ("low", "medium", "high")
+    assert body["thinking"] == {"type": "disabled"}
+    assert "tool_choice" not in body and "tools" not in body
+    assert body["stream"] is True and body["model"] == "claude-sonnet-5-5"
 
 
 def test_unknown_codes_are_marked_unverified_and_disagreement_asks(make_engine, stub) -> None:
@@ -136,6 +133,10 @@ def test_transient_failures_before_output_are_retried(make_engine, stub, script,
 
 FAILURES = [
     pytest.param([{"fault": "overloaded_mid", "after_tokens": 20}], UpstreamUnavailable, True, id="overloaded-after-output"),
+    pytest.param([{"fault": "refusal", "json": True, "explanation": "no"}], Refused, False, id="refusal-with-json"),
+    pytest.param([{"fault": "refusal", "json": False}], Refused, False, id="refusal-partial-json"),
+    pytest.param([{"fault": "max_tokens"}], AnswerCutOff, False, id="max-tokens"),
+    pytest.param([{"fault": "non_json"}], UpstreamError, True, id="non-json-answer"),
     pytest.param([{"fault": "drop", "after_tokens": 5}], UpstreamError, True, id="dropped-socket"),
     pytest.param([{"fault": "malformed", "after_tokens": 5}], UpstreamError, True, id="malformed-event"),
     pytest.param([{"fault": "hang"}], UpstreamTimeout, True, id="hang"),
@@ -161,7 +162,7 @@ def test_failures_become_medreg_errors_without_secrets(make_engine, stub, caplog
 def test_retry_after_longer_than_the_deadline_fails_fast(make_engine, stub) -> None:
     stub.control(script=[{"fault": "429", "retry_after": 60}])
     started = time.monotonic()
-    with pytest.raises(UpstreamUnavailable) as raised:
+    with pytest.raises(UpstreamRateLimited) as raised:
         list(make_engine(STEP_DEADLINE_S=10.0).purpose(PurposeInput(CONCEPT, "en")))
     assert time.monotonic() - started < 3
     assert raised.value.headers["Retry-After"] == "60"
@@ -171,8 +172,8 @@ def test_fallback_to_offline_says_so(make_engine, stub) -> None:
     stub.control(script=[{"fault": "529"}] * 3)
     events, result = run(make_engine(FALLBACK_OFFLINE=True).classify(ClassifyInput(CONCEPT, "en")))
     assert any(isinstance(e, Status) and e.stage == "fallback" for e in events)
-    assert result.data["engine"] == "offline"
-    assert result.data["fallback"] == {"from": "anthropic:claude-sonnet-4-5", "reason": "upstream_unavailable"}
+    assert result.data["engine"] == "offline (fallback: upstream_unavailable)"
+    assert result.data["fallback"] == {"from": "anthropic:claude-sonnet-5-5", "reason": "upstream_unavailable"}
 
 
 def test_fallback_off_raises(make_engine, stub) -> None:
@@ -200,3 +201,17 @@ def test_missing_key_says_what_to_do(monkeypatch) -> None:
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     with pytest.raises(MissingKey, match="ANTHROPIC_API_KEY"):
         AnthropicEngine.from_config({})
+
+
+def test_deep_health_checks_the_model_again_but_not_more_than_every_5s(make_engine, stub) -> None:
+    from dataclasses import replace
+
+    engine = make_engine()
+    assert stub.stats()["model_checks"] == 1 and engine.health()["status"] == "ok"   # at start-up
+    engine.health(deep=True)
+    assert stub.stats()["model_checks"] == 1                                          # just checked
+    engine.model_status = replace(engine.model_status, checked_at=0.0)
+    stub.control(api_key="sk-ant-another-key")
+    report = engine.health(deep=True)
+    assert stub.stats()["model_checks"] == 2
+    assert (report["code"], report["status"]) == ("invalid_api_key", "invalid API key — set ANTHROPIC_API_KEY")

@@ -41,7 +41,7 @@ class StubProcess:
         return self
 
     def control(self, **body) -> dict:
-        """POST /_control: settings (first_token_s, tokens_per_s, words), `script`, `reset`."""
+        """POST /_control: settings (first_token_s, tokens_per_s, words, api_key, ...), `script`, `reset`."""
         return requests.post(f"{self.url}/_control", json=body, timeout=5).json()
 
     def stats(self) -> dict:
@@ -51,6 +51,10 @@ class StubProcess:
     def requests(self) -> list[dict]:
         """GET /_requests: the last request bodies."""
         return requests.get(f"{self.url}/_requests", timeout=5).json()
+
+    def usages(self) -> list[dict]:
+        """GET /_usages: the input usage the stub billed each request (this process)."""
+        return requests.get(f"{self.url}/_usages", timeout=5).json()
 
     def durations(self) -> list[float]:
         """GET /_durations: seconds each completed stream took (this process)."""

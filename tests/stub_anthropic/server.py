@@ -1,63 +1,65 @@
-"""An Anthropic-compatible Messages endpoint for tests and benchmarks (gevent WSGI).
+"""An Anthropic-compatible Messages and Models endpoint for tests and benchmarks (gevent WSGI).
 
 Speaks the real streaming sequence (message_start, ping, content_block_start / delta / stop,
-message_delta, message_stop), answers structured requests (`output_config.format` json_schema or
-a forced tool) with JSON valid for the schema, and injects faults on demand:
+message_delta, message_stop), answers `output_config.format` json_schema requests with JSON valid
+for the schema, accounts prompt caching like the real API (`cache.py`), serves `GET /v1/models/{id}`,
+and behaves like the current models: a retired or unknown model is 404, a wrong key (when
+`api_key` is set) 401, a forced `tool_choice` 400, and an omitted `thinking` means adaptive thinking
+that spends `max_tokens` (`default_thinking_tokens`); an answer longer than `max_tokens` is cut
+off with `stop_reason: max_tokens`.
 
-- per request with the header `x-stub-fault: <fault>`, or
-- from a script posted to `POST /_control {"script": [{"fault": "529"}, {"fault": "ok"}]}`,
-  consumed one entry per request (then `ok`); an entry may carry `answer` (the JSON to send).
-
-Faults: ok, 529, 429 (`retry_after`), 500, overloaded_mid (an `error` event after
-`after_tokens` tokens), hang (`at`: headers | body), malformed, drop (socket closed mid-stream).
-`GET /_stats` counts requests, those rejected with an HTTP error, and streams started, completed,
-cancelled (the client went away) and ended by a fault; `GET /_requests` returns the last request bodies.
+Faults, per request with the header `x-stub-fault: <fault>` or from a script posted to
+`POST /_control {"script": [{"fault": "529"}, {"fault": "ok"}]}` (one entry per request, then `ok`;
+an entry may carry `answer`, the JSON to send):
+ok, 529, 429 (`retry_after`), 500, overloaded_mid (an `error` event after `after_tokens` tokens),
+hang (`at`: headers | body; a stall), slow_headers (`delay_s`, then normal), malformed (broken event
+data), non_json (prose instead of JSON), drop (socket closed mid-stream), max_tokens (cut off),
+refusal (`json`: whether the partial answer is complete JSON; `explanation`).
+`GET /_stats` counts requests, HTTP rejections, model look-ups and streams started, completed,
+cancelled (the client went away) and ended by a fault; `open` is what is still streaming.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import socket
 import time
 from collections import deque
 from typing import Any, Callable, Iterator
 
 import gevent
 
+from tests.stub_anthropic.cache import PromptCache, estimate_tokens
 from tests.stub_anthropic.schema_fill import fill
+from tests.stub_anthropic.spell import Faulted, spell, wait_for_close
 from tests.stub_anthropic.stats import Counters
 
+MODELS = {"claude-sonnet-5-5": "active", "claude-opus-5-5": "active", "claude-haiku-4-5": "active",
+          "claude-sonnet-4-5": "retired"}
 ERRORS = {
     "529": (529, "overloaded_error", "Overloaded"),
     "429": (429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"),
     "500": (500, "api_error", "Internal server error"),
 }
-STATUS_TEXT = {200: "200 OK", 404: "404 Not Found", 429: "429 Too Many Requests",
-               500: "500 Internal Server Error", 529: "529 Overloaded"}
+STATUS_TEXT = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 404: "404 Not Found",
+               429: "429 Too Many Requests", 500: "500 Internal Server Error", 529: "529 Overloaded"}
+SETTINGS = {"first_token_s": 0.0, "tokens_per_s": 0.0, "words": 8, "api_key": None,
+            "default_thinking_tokens": 6000, "min_cache_tokens": 1024}
 
 
-def sse(event: str, data: Any) -> bytes:
-    """One SSE frame as the Messages API writes it."""
-    body = data if isinstance(data, str) else json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-    return f"event: {event}\ndata: {body}\n\n".encode()
-
-
-def estimate_tokens(value: Any) -> int:
-    """About four characters per token, as a stand-in for the real tokenizer."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return max(1, len(text) // 4)
+def _error(kind: str, message: str) -> dict:
+    return {"type": "error", "error": {"type": kind, "message": message}}
 
 
 class Stub:
-    """The stub's state: latency settings, the fault script, counters and recent requests."""
+    """The stub's state: settings, the fault script, counters, the prompt cache and recent requests."""
 
     def __init__(self, *, first_token_s: float = 0.0, tokens_per_s: float = 0.0,
                  words: int = 8, counters: Counters | None = None) -> None:
-        self.settings = {"first_token_s": first_token_s, "tokens_per_s": tokens_per_s, "words": words}
+        self.settings = {**SETTINGS, "first_token_s": first_token_s, "tokens_per_s": tokens_per_s, "words": words}
         self.script: deque[dict] = deque()
         self.counters = counters or Counters(1)
         self.requests: deque[dict] = deque(maxlen=50)
-        self.cached_prefixes: set[str] = set()
+        self.cache = PromptCache()
+        self.usages: deque[dict] = deque(maxlen=500)  # input usage of each /v1/messages request
         self.durations: deque[float] = deque(maxlen=5000)  # seconds per completed stream (this process)
 
     # --- WSGI entry -------------------------------------------------------------------------------
@@ -69,17 +71,21 @@ class Stub:
             return self._json(start_response, 200, list(self.durations))
         if path == "/_requests":
             return self._json(start_response, 200, list(self.requests))
+        if path == "/_usages":
+            return self._json(start_response, 200, list(self.usages))
         if path == "/_control" and method == "POST":
             return self._control(environ, start_response)
+        if path.startswith("/v1/models/") and method == "GET":
+            return self._model(environ, start_response, path[len("/v1/models/"):])
         if path == "/v1/messages" and method == "POST":
             return self._messages(environ, start_response)
-        return self._json(start_response, 404, {"type": "error", "error": {"type": "not_found_error",
-                                                                            "message": path}})
+        return self._json(start_response, 404, _error("not_found_error", path))
 
     def _json(self, start_response: Callable, status: int, body: Any, headers: list | None = None) -> list[bytes]:
         raw = json.dumps(body).encode()
         start_response(STATUS_TEXT.get(status, f"{status} Error"),
-                       [("Content-Type", "application/json"), ("Content-Length", str(len(raw))), *(headers or [])])
+                       [("Content-Type", "application/json"), ("Content-Length", str(len(raw))),
+                        ("request-id", f"req_stub_{time.monotonic_ns()}"), *(headers or [])])
         return [raw]
 
     def _control(self, environ: dict, start_response: Callable) -> list[bytes]:
@@ -88,13 +94,33 @@ class Stub:
             self.script.clear()
             self.counters.reset()
             self.requests.clear()
-            self.cached_prefixes.clear()
+            self.cache.clear()
+            self.usages.clear()
             self.durations.clear()
-        for key in ("first_token_s", "tokens_per_s", "words"):
+        for key in SETTINGS:
             if key in body:
                 self.settings[key] = body[key]
+        self.cache.min_tokens = int(self.settings["min_cache_tokens"])
         self.script.extend(body.get("script", []))
         return self._json(start_response, 200, {"settings": self.settings, "script": len(self.script)})
+
+    def _rejected_key(self, environ: dict, start_response: Callable) -> list[bytes] | None:
+        key = self.settings.get("api_key")
+        if key and environ.get("HTTP_X_API_KEY") != key:
+            self.counters.add("rejected")
+            return self._json(start_response, 401, _error("authentication_error", "invalid x-api-key"))
+        return None
+
+    def _model(self, environ: dict, start_response: Callable, model: str) -> list[bytes]:
+        self.counters.add("model_checks")
+        rejected = self._rejected_key(environ, start_response)
+        if rejected is not None:
+            return rejected
+        if model not in MODELS:
+            return self._json(start_response, 404, _error("not_found_error", f"model: {model}"))
+        return self._json(start_response, 200, {
+            "type": "model", "id": model, "display_name": model, "created_at": "2026-01-01T00:00:00Z",
+            "lifecycle": MODELS[model], "deprecated_at": None, "retires_at": None})
 
     # --- /v1/messages -----------------------------------------------------------------------------
     def _plan(self, environ: dict) -> dict:
@@ -108,178 +134,91 @@ class Stub:
         body = json.loads(environ["wsgi.input"].read() or b"{}")
         self.requests.append({"body": body, "has_key": bool(environ.get("HTTP_X_API_KEY")),
                               "retry_count": environ.get("HTTP_X_STAINLESS_RETRY_COUNT")})
+        rejected = self._rejected_key(environ, start_response) or self._invalid(body, start_response)
+        if rejected is not None:
+            return rejected
         plan = self._plan(environ)
         fault = str(plan.get("fault", "ok"))
         if fault in ERRORS:
             self.counters.add("rejected")
             status, kind, message = ERRORS[fault]
             headers = [("retry-after", str(plan.get("retry_after", 0)))] if fault == "429" else []
-            return self._json(start_response, status, {"type": "error", "error": {"type": kind, "message": message}},
-                              headers)
-        if fault == "hang" and plan.get("at", "body") == "headers":
-            return self._hang_before_headers(environ, start_response)
-        message = self._answer(body, plan)
-        if not body.get("stream"):
-            self.counters.add("completed")
-            return self._json(start_response, 200, message)
-        start_response("200 OK", [("Content-Type", "text/event-stream; charset=utf-8"),
-                                  ("Cache-Control", "no-cache")])
-        return self._stream(environ, message, plan)
-
-    def _hang_before_headers(self, environ: dict, start_response: Callable) -> list[bytes]:
-        self.counters.add("started")
+            return self._json(start_response, status, _error(kind, message), headers)
         sock = environ.get("stub.socket")
-        try:
-            while not _peer_closed(sock):
-                gevent.sleep(0.05)
-        finally:
-            self.counters.add("cancelled")
-        return []
+        if fault == "hang" and plan.get("at", "body") == "headers":
+            self.counters.add("started")
+            try:
+                wait_for_close(sock)
+            finally:
+                self.counters.add("cancelled")
+            return []
+        if fault == "slow_headers":
+            gevent.sleep(float(plan.get("delay_s", 2.0)))
+        usage, writes = self.cache.account(body)
+        self.usages.append(usage)
+        message = self._answer(body, plan, usage)
+        start_response("200 OK", [("Content-Type", "text/event-stream; charset=utf-8"), ("Cache-Control", "no-cache"),
+                                  ("request-id", f"req_stub_{time.monotonic_ns()}")])
+        return self._stream(message, plan, sock, lambda: self.cache.commit(writes))
 
-    def _usage(self, body: dict) -> dict:
-        """Input tokens with prompt caching: prefixes up to each cache_control block are 'cached'."""
-        blocks: list[Any] = []
-        system = body.get("system")
-        blocks.extend(system if isinstance(system, list) else [{"text": system or ""}])
-        for message in body.get("messages", []):
-            content = message.get("content")
-            blocks.extend(content if isinstance(content, list) else [{"text": content}])
-        total = estimate_tokens(body.get("tools", [])) + sum(estimate_tokens(b.get("text", b)) for b in blocks)
-        read = created = 0
-        digest = hashlib.sha256(json.dumps(body.get("tools", [])).encode())
-        prefix_tokens = estimate_tokens(body.get("tools", []))
-        for block in blocks:
-            digest.update(json.dumps(block, sort_keys=True).encode())
-            prefix_tokens += estimate_tokens(block.get("text", block))
-            if isinstance(block, dict) and block.get("cache_control"):
-                key = digest.hexdigest()
-                if key in self.cached_prefixes:
-                    read = prefix_tokens
-                else:
-                    self.cached_prefixes.add(key)
-                    created = prefix_tokens - read
-        return {"input_tokens": total - read - created, "cache_read_input_tokens": read,
-                "cache_creation_input_tokens": created}
+    def _invalid(self, body: dict, start_response: Callable) -> list[bytes] | None:
+        model = str(body.get("model"))
+        if MODELS.get(model) != "active":
+            self.counters.add("rejected")
+            return self._json(start_response, 404, _error("not_found_error", f"model: {model}"))
+        if (body.get("tool_choice") or {}).get("type") in ("tool", "any"):
+            self.counters.add("rejected")
+            return self._json(start_response, 400, _error(
+                "invalid_request_error", "tool_choice forcing tool use is not supported with this model"))
+        if not body.get("stream"):
+            self.counters.add("rejected")
+            return self._json(start_response, 400, _error("invalid_request_error", "the stub only streams"))
+        return None
 
-    def _answer(self, body: dict, plan: dict) -> dict:
-        """The complete message the stream will spell out: JSON for a schema or a forced tool, else text."""
+    def _answer(self, body: dict, plan: dict, usage: dict) -> dict:
+        """The complete message the stream will spell out, after thinking, max_tokens and the plan's fault."""
         words = int(self.settings["words"])
+        fault = str(plan.get("fault", "ok"))
         output_format = (body.get("output_config") or {}).get("format") or {}
-        choice = body.get("tool_choice") or {}
-        tool = None
-        if choice.get("type") == "tool":
-            tool = next((t for t in body.get("tools", []) if t.get("name") == choice.get("name")), None)
-        if tool is not None:
-            value = plan["answer"] if "answer" in plan else fill(tool["input_schema"], words=words)
-            block = {"type": "tool_use", "id": "toolu_stub", "name": tool["name"], "input": value}
-            stop = "tool_use"
+        if "answer" in plan:
+            text = plan["answer"] if isinstance(plan["answer"], str) else json.dumps(plan["answer"], ensure_ascii=False)
+        elif output_format.get("type") == "json_schema":
+            text = json.dumps(fill(output_format["schema"], words=words), ensure_ascii=False)
         else:
-            if "answer" in plan:
-                text = plan["answer"] if isinstance(plan["answer"], str) else json.dumps(plan["answer"], ensure_ascii=False)
-            elif output_format.get("type") == "json_schema":
-                text = json.dumps(fill(output_format["schema"], words=words), ensure_ascii=False)
-            else:
-                text = "Stub reply. " * words
-            block = {"type": "text", "text": text}
-            stop = "end_turn"
-        output = estimate_tokens(block.get("input", block.get("text")))
+            text = "Stub reply. " * words
+        thinking = body.get("thinking") or {"type": "adaptive"}  # omitted: adaptive, on by default
+        thinking_tokens = 0 if thinking.get("type") == "disabled" else int(
+            plan.get("thinking_tokens", self.settings["default_thinking_tokens"]))
+        stop, details = "end_turn", None
+        limit = int(body.get("max_tokens") or 0) - thinking_tokens
+        if fault == "non_json":
+            text = "I would classify this device as follows: it is probably class II."
+        elif fault == "max_tokens":
+            limit = estimate_tokens(text) // 2
+        elif fault == "refusal":
+            if not plan.get("json", False):
+                text = text[: len(text) // 3]
+            stop = "refusal"
+            details = {"type": "refusal", "category": plan.get("category"), "explanation": plan.get("explanation")}
+        if stop == "end_turn" and estimate_tokens(text) > limit:
+            text, stop = text[: max(limit, 0) * 4], "max_tokens"
+        content = [{"type": "thinking", "thinking": "Let me think. " * (thinking_tokens // 3), "signature": "sig"}
+                   ] if thinking_tokens else []
+        content.append({"type": "text", "text": text})
         return {"id": "msg_stub", "type": "message", "role": "assistant", "model": body.get("model", "stub"),
-                "content": [block], "stop_reason": stop, "stop_sequence": None,
-                "usage": {**self._usage(body), "output_tokens": output}}
+                "content": content, "stop_reason": stop, "stop_sequence": None, "stop_details": details,
+                "usage": {**usage, "output_tokens": thinking_tokens + estimate_tokens(text)}}
 
-    def _stream(self, environ: dict, message: dict, plan: dict) -> Iterator[bytes]:
-        """Spell `message` out as Messages SSE, paced by first-token latency and tokens/s."""
+    def _stream(self, message: dict, plan: dict, sock, on_begin: Callable[[], None]) -> Iterator[bytes]:
         self.counters.add("started")
         opened = time.monotonic()
-        fault = str(plan.get("fault", "ok"))
-        finished = faulted = False
+        outcome = "cancelled"  # GeneratorExit (a failed write: the client went away) leaves it so
         try:
-            block = message["content"][0]
-            start = {**message, "content": [], "stop_reason": None,
-                     "usage": {**message["usage"], "output_tokens": 1}}
-            yield sse("message_start", {"type": "message_start", "message": start})
-            yield sse("ping", {"type": "ping"})
-            if fault == "hang":
-                while True:  # silent: the client's read timeout (or its cancel) ends this
-                    gevent.sleep(0.05)
-                    if _peer_closed(environ.get("stub.socket")):
-                        return
-            is_tool = block["type"] == "tool_use"
-            opening = {**block, "input": {}} if is_tool else {**block, "text": ""}
-            yield sse("content_block_start", {"type": "content_block_start", "index": 0, "content_block": opening})
-            text = json.dumps(block["input"], ensure_ascii=False) if is_tool else block["text"]
-            pieces = [text[n:n + 4] for n in range(0, len(text), 4)]
-            first_token_s = float(plan.get("first_token_s", self.settings["first_token_s"]))
-            rate = float(plan.get("tokens_per_s", self.settings["tokens_per_s"]))
-            if first_token_s:
-                gevent.sleep(first_token_s)
-            # Several tokens per event at high rates, as the real API batches them.
-            per_event = max(1, int(rate / 10)) if rate else len(pieces) or 1
-            after_tokens = int(plan.get("after_tokens", 3))
-            sent = 0
-            while sent < len(pieces):
-                if fault in MID_STREAM and sent >= after_tokens:
-                    faulted = True
-                    yield from _fault_frames(environ, fault)
-                    return
-                chunk = "".join(pieces[sent:sent + per_event])
-                sent += per_event
-                delta = ({"type": "input_json_delta", "partial_json": chunk} if is_tool
-                         else {"type": "text_delta", "text": chunk})
-                yield sse("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta})
-                if rate and sent < len(pieces):
-                    gevent.sleep(per_event / rate)
-            if fault in MID_STREAM:
-                faulted = True
-                yield from _fault_frames(environ, fault)
-                return
-            yield sse("content_block_stop", {"type": "content_block_stop", "index": 0})
-            yield sse("message_delta", {"type": "message_delta",
-                                        "delta": {"stop_reason": message["stop_reason"], "stop_sequence": None},
-                                        "usage": {"output_tokens": message["usage"]["output_tokens"]}})
-            yield sse("message_stop", {"type": "message_stop"})
-            finished = True
+            yield from spell(message, plan, self.settings, sock, on_begin)
+            outcome = "completed" if str(plan.get("fault")) != "hang" else "cancelled"
+        except Faulted:
+            outcome = "faulted"
         finally:
-            # GeneratorExit (a failed write: the client went away) lands here unfinished.
-            if finished:
-                self.counters.add("completed")
+            self.counters.add(outcome)
+            if outcome == "completed":
                 self.durations.append(time.monotonic() - opened)
-            elif faulted:
-                self.counters.add("faulted")
-            else:
-                self.counters.add("cancelled")
-
-
-MID_STREAM = ("overloaded_mid", "drop", "malformed")
-
-
-def _fault_frames(environ: dict, fault: str) -> Iterator[bytes]:
-    """What a failing upstream sends mid-stream: an error event, broken data, or nothing (dropped)."""
-    sock = environ.get("stub.socket")
-    if fault == "overloaded_mid":
-        yield sse("error", {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}})
-    elif fault == "malformed":
-        yield b"event: content_block_delta\ndata: {\"type\": \"content_block_delta\", \"index\": 0, \"delta\n\n"
-        while not _peer_closed(sock):  # the client gives up on its own after the decode error
-            gevent.sleep(0.05)
-    elif fault == "drop" and sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-
-
-def _peer_closed(sock: socket.socket | None) -> bool:
-    """True when the client has closed its end (a read would return EOF)."""
-    if sock is None:
-        return False
-    try:
-        sock.setblocking(False)
-        try:
-            return sock.recv(1, socket.MSG_PEEK) == b""
-        finally:
-            sock.setblocking(True)
-    except BlockingIOError:
-        return False
-    except OSError:
-        return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 
-NAMES: tuple[str, ...] = ("requests", "rejected", "started", "completed", "cancelled", "faulted")
+NAMES: tuple[str, ...] = ("requests", "rejected", "started", "completed", "cancelled", "faulted", "model_checks")
 
 
 class Counters:

@@ -1,4 +1,4 @@
-"""The SDK client: timeouts, connection pool, SDK retries, and retry waits bounded by the step's deadline."""
+"""The SDK client: timeouts, connection pool, SDK retries, and retry waits bounded by the step's deadline (middleware)."""
 from __future__ import annotations
 
 import contextvars
@@ -64,20 +64,36 @@ class ClientSettings:
         )
 
 
-class DeadlineBoundedAnthropic(anthropic.Anthropic):
-    """The SDK client whose retry waits never run past the current step's deadline.
+class DeadlineGuard(anthropic.Middleware):
+    """SDK middleware (one pass per attempt) that refuses a retry wait running past the step's deadline.
 
-    The SDK honours any `retry-after` without a cap (a 429 may ask for minutes); here a wait
-    that would end too close to the deadline raises instead, so the step fails fast with a
-    retryable error rather than sleeping through its deadline.
+    The SDK honours any `retry-after` without a cap (a 429 may ask for minutes); here an answer
+    that would make it wait too close to the deadline ends the call at once with the wait it
+    asked for, so the step fails fast with a retryable error that carries Retry-After.
     """
 
-    def _calculate_retry_timeout(self, remaining_retries, options, response_headers=None) -> float:
-        wait = super()._calculate_retry_timeout(remaining_retries, options, response_headers)
+    def handle(self, request, call_next):
+        """Run the attempt; raise `RetryWaitTooLong` when its retry-after cannot fit the deadline."""
+        response = call_next(request)
         deadline = _DEADLINE.get()
-        if deadline is not None and time.monotonic() + wait + MIN_CALL_S > deadline:
-            raise RetryWaitTooLong(wait)
-        return wait
+        if deadline is not None and response.status_code in RETRIED_STATUSES:
+            wait = retry_after_s(response.headers)
+            if wait is not None and time.monotonic() + wait + MIN_CALL_S > deadline:
+                raise RetryWaitTooLong(wait)
+        return response
+
+
+RETRIED_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
+
+
+def retry_after_s(headers: Mapping[str, str]) -> Optional[float]:
+    """Seconds the upstream asked to wait (`retry-after-ms`, else `retry-after` in seconds), if it said."""
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        try:
+            return max(0.0, float(headers.get(name)) * scale)
+        except (TypeError, ValueError):
+            continue
+    return None
 
 
 class ShardedTransport(httpx2.BaseTransport):
@@ -115,9 +131,9 @@ def make_client(settings: ClientSettings) -> anthropic.Anthropic:
                            max_keepalive_connections=min(settings.max_connections, 200))
     shards = max(1, min(settings.pool_shards, settings.max_connections // CONNECTIONS_PER_SHARD))
     http_client = anthropic.DefaultHttpxClient(timeout=timeout, transport=ShardedTransport(shards, limits))
-    return DeadlineBoundedAnthropic(api_key=settings.api_key, base_url=settings.base_url,
-                                    timeout=timeout, max_retries=settings.max_retries,
-                                    http_client=http_client)
+    return anthropic.Anthropic(api_key=settings.api_key, base_url=settings.base_url, timeout=timeout,
+                               max_retries=settings.max_retries, http_client=http_client,
+                               middleware=[DeadlineGuard()])
 
 
 @contextmanager
@@ -133,3 +149,10 @@ def deadline_scope(deadline: float) -> Iterator[None]:
 def remaining(deadline: float) -> float:
     """Seconds left before `deadline`."""
     return deadline - time.monotonic()
+
+
+def flag(value) -> bool:
+    """A boolean setting from config or the environment ("0", "false", "no", "off" and "" are false)."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return bool(value)

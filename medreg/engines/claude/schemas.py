@@ -11,8 +11,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Sequence
 
-from medreg.engines.claude.body import AnswerFormat
-
 
 def _string(nullable: bool = False) -> dict:
     return {"type": ["string", "null"]} if nullable else {"type": "string"}
@@ -97,15 +95,11 @@ REFINED_PLAN_SCHEMA: dict = _object({
     "not_applied": {"type": "array", "items": _object({"text": _string(), "reason": _string()})},
 })
 
-PURPOSE_FORMAT = AnswerFormat(PURPOSE_SCHEMA)
-PLAN_FORMAT = AnswerFormat(PLAN_SCHEMA)
-REFINED_PLAN_FORMAT = AnswerFormat(REFINED_PLAN_SCHEMA)
-
 
 @lru_cache(maxsize=64)
-def classify_format(markets: tuple[str, ...]) -> AnswerFormat:
-    """The classification answer's format for these markets (at most 15 orderings; each encoded once)."""
-    return AnswerFormat(classify_schema(markets))
+def classify_schema_for(markets: tuple[str, ...]) -> dict:
+    """The classification answer's schema for these markets (at most 15 orderings; each built once)."""
+    return classify_schema(markets)
 
 
 # Keys whose string values are prose worth showing while the model writes (as `delta` events).

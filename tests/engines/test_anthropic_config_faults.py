@@ -1,0 +1,69 @@
+"""A wrong model or key is reported as what it is, by /healthz and by every step, through real gunicorn;
+only transient faults fall back to the offline engine, and visibly (result, status event, /healthz)."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.engines.conftest import SECRET_KEY
+from tests.engines.gunicorn_stub import bodies, read_events, wait_until
+from tests.servers import open_stream
+
+ENV = {"MEDREG_ENGINE": "anthropic", "ANTHROPIC_API_KEY": SECRET_KEY, "MEDREG_RATE_LIMIT": "off",
+       "MEDREG_FALLBACK_OFFLINE": "1"}  # on: a configuration fault must still not be answered offline
+
+CONFIG_FAULTS = [
+    # id, model, stub's accepted key, /healthz engine status, error code of a step
+    ("404-model", "claude-nope-1", None, "model claude-nope-1 not found — set MEDREG_MODEL", "model_not_found"),
+    ("retired-model", "claude-sonnet-4-5", None, "model claude-sonnet-4-5 is retired — set MEDREG_MODEL",
+     "model_not_found"),
+    ("401-key", "claude-sonnet-5-5", "sk-ant-the-real-one", "invalid API key — set ANTHROPIC_API_KEY",
+     "invalid_api_key"),
+]
+
+
+@pytest.mark.parametrize("model, accepted_key, health, code",
+                         [pytest.param(*row[1:], id=row[0]) for row in CONFIG_FAULTS])
+def test_wrong_model_or_key_is_reported_never_replaced(gunicorn_server, stub, model, accepted_key, health,
+                                                       code) -> None:
+    stub.control(api_key=accepted_key)
+    url = gunicorn_server({**ENV, "ANTHROPIC_BASE_URL": stub.url, "MEDREG_MODEL": model})
+    plain = requests.get(f"{url}/healthz", timeout=5)
+    assert plain.status_code == 200
+    assert plain.json()["status"] == "degraded"
+    assert plain.json()["engine"]["status"] == health and plain.json()["engine"]["model"] == model
+    deep = requests.get(f"{url}/healthz?deep=1", timeout=5)
+    assert deep.status_code == 503 and deep.json()["engine"]["status"] == health
+    for step in ("classify", "standards"):
+        with open_stream(url, step, bodies()[step], wait_first_event=False) as sock:
+            events = read_events(sock)
+        assert [e["type"] for e in events].count("error") == 1 and events[-1]["type"] == "error"
+        assert (events[-1]["code"], events[-1]["retryable"]) == (code, False), events[-1]
+        assert not any(e["type"] in ("result", "plan") for e in events)  # never silently answered offline
+    answer = requests.post(f"{url}/api/purpose", json=bodies()["purpose"], timeout=10)
+    assert answer.status_code == 502 and answer.json()["error"]["code"] == code
+    wait_until(lambda: stub.stats()["open"] == 0, 1.0)
+
+
+def test_healthy_configuration_says_ok(gunicorn_server, stub) -> None:
+    url = gunicorn_server({**ENV, "ANTHROPIC_BASE_URL": stub.url})
+    body = requests.get(f"{url}/healthz?deep=1", timeout=5).json()
+    assert body["status"] == "ok"
+    assert body["engine"]["name"] == "anthropic:claude-sonnet-5-5"
+    assert (body["engine"]["model"], body["engine"]["status"]) == ("claude-sonnet-5-5", "ok")
+    assert stub.stats()["model_checks"] >= 1  # at start-up (a deep check within 5 s reuses it)
+
+
+@pytest.mark.parametrize("step", ["purpose", "standards"])
+def test_transient_fault_falls_back_visibly(gunicorn_server, stub, step) -> None:
+    url = gunicorn_server({**ENV, "ANTHROPIC_BASE_URL": stub.url, "MEDREG_ANTHROPIC_MAX_RETRIES": "0"})
+    stub.control(script=[{"fault": "529"}] * 20)
+    with open_stream(url, step, bodies()[step], wait_first_event=False) as sock:
+        events = read_events(sock)
+    assert events[-1]["type"] == "done"
+    fallback = [e for e in events if e["type"] == "status" and e["stage"] == "fallback"]
+    assert len(fallback) == 1 and "upstream_unavailable" in fallback[0]["message"]
+    result = next(e["data"] for e in events if e["type"] == "result")
+    assert result["engine"] == "offline (fallback: upstream_unavailable)"
+    fallbacks = requests.get(f"{url}/healthz", timeout=5).json()["engine"]["fallbacks"]
+    assert fallbacks["total"] >= 1 and fallbacks["upstream_unavailable"] >= 1
