@@ -79,27 +79,6 @@ def start_servers(args: argparse.Namespace, env: dict | None = None) -> tuple[St
     return stub, server
 
 
-def worker_pids(master_pid: int) -> list[int]:
-    """The gunicorn workers: the master's child processes (from /proc)."""
-    try:
-        children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
-    except OSError:
-        return []
-    return [int(pid) for pid in children]
-
-
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds used so far by these processes (fields 14 and 15 of /proc/<pid>/stat)."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
 def throughput(args: argparse.Namespace) -> dict:
     """N closed-loop clients on the classify stream (one model call each) for `seconds`."""
     stub, server = start_servers(args, {"MEDREG_HEARTBEAT_S": "15"})
@@ -107,8 +86,7 @@ def throughput(args: argparse.Namespace) -> dict:
     try:
         stream(server.port, payload)  # warm-up
         stub.control(reset=True)
-        workers = worker_pids(server.process.pid)
-        cpu_before = cpu_seconds(workers)
+        cpu_before = server.worker_cpu_s()
         ttfe: list[float] = []
         durations: list[float] = []
         failed = 0
@@ -131,7 +109,7 @@ def throughput(args: argparse.Namespace) -> dict:
         started = time.monotonic()
         gevent.joinall([gevent.spawn(client, n) for n in range(args.clients)])
         wall = time.monotonic() - started
-        worker_cpu = cpu_seconds(workers) - cpu_before
+        worker_cpu = server.worker_cpu_s() - cpu_before
         stats = stub.stats()
     finally:
         server.stop()
