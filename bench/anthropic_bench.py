@@ -124,7 +124,7 @@ def throughput(args: argparse.Namespace) -> dict:
             # Includes the HTTP layer (Flask, SSE framing, socket writes) besides the engine.
             "worker_cpu_s": round(worker_cpu, 2),
             "worker_cpu_ms_per_stream": round(1000 * worker_cpu / max(streams, 1), 2),
-            "worker_cpu_share": round(worker_cpu / wall / max(len(workers), 1), 3),
+            "worker_cpu_share": round(worker_cpu / wall / max(len(server.worker_pids()), 1), 3),
             "upstream": stats}
 
 
