@@ -33,6 +33,7 @@ from medreg.engines.claude.schemas import (PLAN_SCHEMA, PROSE_KEYS, PURPOSE_SCHE
 from medreg.engines.offline import OfflineEngine
 from medreg.errors import InvalidApiKey, MedregError, ModelNotFound, UpstreamError
 from medreg.events import Event, PlanReady, Result, Status
+from medreg.knowledge.qualification.apply import qualify_classification
 from medreg.schemas.results import RESULT_SCHEMAS, PlanSchema
 
 # One instance of each result schema per process: building a marshmallow schema costs more than
@@ -182,7 +183,11 @@ class AnthropicEngine(Engine):
                           {"concept": request.concept, "context": request.context, "markets": list(request.markets)},
                           "classify", shared=prompts.findings_text({"kb_classification": kb}))
         answer = yield from streamed_call(self.client, spec, deadline, usage)
-        data = self._validate("classify", merge_classification(kb, answer, self.known, self.name))
+        merged = merge_classification(kb, answer, self.known, self.name)
+        # The knowledge base decides whether it is a device at all: the model may not give a class to a
+        # product no market regulates, nor drop the qualification's question.
+        merged = qualify_classification(merged, request.concept, request.language, request.markets, request.context)
+        data = self._validate("classify", merged)
         yield Result({**data, "usage": usage.as_dict()})
 
     def purpose(self, request: PurposeInput) -> Iterator[Event]:

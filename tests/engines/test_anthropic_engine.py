@@ -215,3 +215,27 @@ def test_deep_health_checks_the_model_again_but_not_more_than_every_5s(make_engi
     report = engine.health(deep=True)
     assert stub.stats()["model_checks"] == 2
     assert (report["code"], report["status"]) == ("invalid_api_key", "invalid API key — set ANTHROPIC_API_KEY")
+
+
+@pytest.mark.parametrize("concept, language", [
+    ("step counter wristband that shows daily steps and calories, with badges for goals", "en"),
+    ("명상 음악을 틀어주고 호흡 횟수를 세어 주는 마음챙김 앱", "ko"),
+])
+def test_a_model_cannot_make_a_wellness_product_a_device(make_engine, stub, concept, language) -> None:
+    """The model answers with classes; the qualification (knowledge base) still says not a device, every market."""
+    answer = {"summary": "A device.", "confidence": 0.95, "questions": [],
+              "markets": {
+                  "US": {"class": "II", "pathway": "510(k)", "product_code": "DXH", "regulation": "21 CFR 870.2300",
+                         "rationale": "Monitor.", "citations": []},
+                  "EU": {"class": "IIa", "rules": ["Rule 10"], "pathway": "NB", "rationale": "R10.", "citations": []},
+                  "KR": {"grade": 2, "item_code": "A26010.01", "pathway": "인증", "rationale": "2등급.",
+                         "citations": []}}}
+    stub.control(script=[{"answer": answer}])
+    _, result = run(make_engine().classify(ClassifyInput(concept, language)))
+    data = result.data
+    assert data["qualification"]["status"] == "not_device"
+    for market in ("US", "EU", "KR"):
+        block = data["markets"][market]
+        assert block["class"] is None and block["qualification"] == "not_device"
+        assert block["citations"], market
+    assert data["device"] is None
