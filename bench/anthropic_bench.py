@@ -176,7 +176,7 @@ def cancel(args: argparse.Namespace) -> dict:
 
 def engine_cpu(args: argparse.Namespace) -> dict:
     """The engine alone, in this process (no HTTP layer): CPU milliseconds per classify or standards stream."""
-    from medreg.engines.anthropic_engine import AnthropicEngine
+    from medreg.engines.anthropic.engine import AnthropicEngine
     from medreg.engines.base import ClassifyInput, StandardsInput
     from medreg.events import Result
 
@@ -215,7 +215,7 @@ def tokens(args: argparse.Namespace) -> dict:
     a write readable once its response began, 5-minute TTL). Each of `--concepts` dev-set concepts
     is planned `--repeat` times in a row.
     """
-    from medreg.engines.anthropic_engine import AnthropicEngine
+    from medreg.engines.anthropic.engine import AnthropicEngine
     from medreg.engines.base import StandardsInput
 
     stub = StubProcess().start()

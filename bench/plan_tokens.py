@@ -1,4 +1,4 @@
-"""How long are the answers the model writes? Sizes `max_tokens` per step (medreg/engines/claude/request.py).
+"""How long are the answers the model writes? Sizes `max_tokens` per step (medreg/engines/anthropic/request.py).
 
 For every concept of the given sets, the knowledge base's own answer for each step is put in the
 shape the model answers in (the step's JSON schema) and its tokens estimated conservatively
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from medreg.engines.claude.request import STEP_PARAMS  # noqa: E402
+from medreg.engines.anthropic.request import STEP_PARAMS  # noqa: E402
 from medreg.knowledge import get_knowledge  # noqa: E402
 
 PLAN_KEYS = ("title", "rationale", "standards", "activities", "estimated_weeks")

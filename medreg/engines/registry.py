@@ -31,7 +31,7 @@ def build_engine(config: Mapping) -> Engine:
 
         return OfflineEngine.from_config(config)
     if choice == "anthropic":
-        from medreg.engines.anthropic_engine import AnthropicEngine
+        from medreg.engines.anthropic.engine import AnthropicEngine
 
         return AnthropicEngine.from_config(config)
     if ":" in choice:

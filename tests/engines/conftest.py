@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from medreg.engines.anthropic_engine import AnthropicEngine
+from medreg.engines.anthropic.engine import AnthropicEngine
 from tests.stub_anthropic.process import StubProcess
 
 SECRET_KEY = "sk-ant-test-secret-0123456789"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import httpx2
 import pytest
 
-from medreg.engines.claude.client import ClientSettings, ShardedTransport, make_client
+from medreg.engines.anthropic.client import ClientSettings, ShardedTransport, make_client
 
 
 def test_requests_take_the_shards_in_turn_and_close_closes_all() -> None:
@@ -44,6 +44,6 @@ RETRY_AFTER = [({"retry-after": "7"}, 7.0), ({"retry-after-ms": "1500", "retry-a
 
 @pytest.mark.parametrize("headers, expected", RETRY_AFTER)
 def test_retry_after_is_read_as_the_sdk_reads_it(headers, expected) -> None:
-    from medreg.engines.claude.client import retry_after_s
+    from medreg.engines.anthropic.client import retry_after_s
 
     assert retry_after_s(httpx2.Headers(headers)) == expected

@@ -197,7 +197,7 @@ def test_closing_the_step_closes_the_upstream_stream(make_engine, stub) -> None:
 
 
 def test_missing_key_says_what_to_do(monkeypatch) -> None:
-    from medreg.engines.anthropic_engine import AnthropicEngine, MissingKey
+    from medreg.engines.anthropic.engine import AnthropicEngine, MissingKey
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     with pytest.raises(MissingKey, match="ANTHROPIC_API_KEY"):
         AnthropicEngine.from_config({})

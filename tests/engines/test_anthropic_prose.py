@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from medreg.engines.claude.prose import ProseExtractor
+from medreg.engines.anthropic.prose import ProseExtractor
 
 KEYS = frozenset({"rationale", "summary"})
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from medreg.engines.base import StandardsInput
-from medreg.engines.claude.prompts import SYSTEM_PROMPTS
+from medreg.engines.anthropic.prompts import SYSTEM_PROMPTS
 from medreg.events import Result
 from medreg.knowledge import get_knowledge
 from tests.stub_anthropic.cache import MIN_CACHEABLE_TOKENS, estimate_tokens

@@ -13,8 +13,8 @@ import gevent.event
 import gevent.queue
 from gevent.lock import BoundedSemaphore
 
-from medreg.engines.claude.client import remaining
-from medreg.engines.claude.failures import map_error
+from medreg.engines.anthropic.client import remaining
+from medreg.engines.anthropic.failures import map_error
 from medreg.errors import MedregError, UpstreamTimeout
 
 Outcome = tuple[int, Optional[dict], Optional[MedregError]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from medreg.engines.claude import prompts
+from medreg.engines.anthropic import prompts
 
 
 @dataclass(frozen=True)

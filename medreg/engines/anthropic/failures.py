@@ -12,7 +12,7 @@ from typing import Optional
 import anthropic
 import httpx2
 
-from medreg.engines.claude.client import RetryWaitTooLong, retry_after_s
+from medreg.engines.anthropic.client import RetryWaitTooLong, retry_after_s
 from medreg.errors import (AnswerCutOff, InvalidApiKey, MedregError, ModelNotFound, Refused, UpstreamError,
                            UpstreamRateLimited, UpstreamTimeout, UpstreamUnavailable)
 

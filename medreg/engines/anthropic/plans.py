@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from medreg.engines.base import MARKETS
-from medreg.engines.claude.grounding import KnownIds, clone_json, ground_standards
+from medreg.engines.anthropic.grounding import KnownIds, clone_json, ground_standards
 
 
 def _weeks(value: Any, default: float) -> float:

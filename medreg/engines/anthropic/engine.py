@@ -17,18 +17,18 @@ from typing import Callable, ClassVar, Iterator, Mapping, Optional
 
 from medreg.config import DEFAULTS
 from medreg.engines.base import ClassifyInput, Engine, PurposeInput, RefineInput, StandardsInput
-from medreg.engines.claude import prompts
-from medreg.engines.claude.calls import Usage, monotonic_deadline, run_to_end, streamed_call
-from medreg.engines.claude.client import ClientSettings, flag, make_client
-from medreg.engines.claude.failures import is_transient
-from medreg.engines.claude.findings import own_plan, slim_classification
-from medreg.engines.claude.fanout import fan_out
-from medreg.engines.claude.grounding import KnownIds, merge_classification
-from medreg.engines.claude.models import UNCHECKED, ModelStatus, bad_key, check_model, not_found
-from medreg.engines.claude.plans import merge_plan, merge_refined
-from medreg.engines.claude.request import CallSpec, message_params
-from medreg.engines.claude.stages import STAGES, fallback_name
-from medreg.engines.claude.schemas import (PLAN_SCHEMA, PROSE_KEYS, PURPOSE_SCHEMA, REFINED_PLAN_SCHEMA,
+from medreg.engines.anthropic import prompts
+from medreg.engines.anthropic.calls import Usage, monotonic_deadline, run_to_end, streamed_call
+from medreg.engines.anthropic.client import ClientSettings, flag, make_client
+from medreg.engines.anthropic.failures import is_transient
+from medreg.engines.anthropic.findings import own_plan, slim_classification
+from medreg.engines.anthropic.fanout import fan_out
+from medreg.engines.anthropic.grounding import KnownIds, merge_classification
+from medreg.engines.anthropic.models import UNCHECKED, ModelStatus, bad_key, check_model, not_found
+from medreg.engines.anthropic.plans import merge_plan, merge_refined
+from medreg.engines.anthropic.request import CallSpec, message_params
+from medreg.engines.anthropic.stages import STAGES, fallback_name
+from medreg.engines.anthropic.schemas import (PLAN_SCHEMA, PROSE_KEYS, PURPOSE_SCHEMA, REFINED_PLAN_SCHEMA,
                                            classify_schema_for)
 from medreg.engines.offline import OfflineEngine
 from medreg.errors import InvalidApiKey, MedregError, ModelNotFound, UpstreamError

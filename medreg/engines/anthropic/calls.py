@@ -16,10 +16,10 @@ import anthropic
 import gevent
 import httpx2
 
-from medreg.engines.claude.client import deadline_scope, remaining
-from medreg.engines.claude.failures import StreamEnded, cut_off, is_overloaded, map_error, refused
-from medreg.engines.claude.prose import ProseExtractor
-from medreg.engines.claude.request import CallSpec
+from medreg.engines.anthropic.client import deadline_scope, remaining
+from medreg.engines.anthropic.failures import StreamEnded, cut_off, is_overloaded, map_error, refused
+from medreg.engines.anthropic.prose import ProseExtractor
+from medreg.engines.anthropic.request import CallSpec
 from medreg.errors import MedregError, UpstreamError, UpstreamTimeout
 from medreg.events import Delta
 
