@@ -65,6 +65,7 @@ class CueData:
     disclaim: re.Pattern
     neg_en: re.Pattern
     neg_ko: re.Pattern
+    neg_wording: Optional[re.Pattern]
     groups: re.Pattern
     exclusions: re.Pattern
 
@@ -80,7 +81,7 @@ def data() -> CueData:
     neg_ko = re.compile("|".join(r"\s*".join(map(re.escape, w)) for w in neg["ko"]))
     return CueData(raw, _compile(raw["medical_cues"]), _compile(raw["device_cues"]), _compile(raw["ignore_cues"]),
                    _compile(raw["context_cues"]), _compile(raw["scope_words"]), _compile(raw["disclaim_words"]),
-                   neg_en, neg_ko, _compile_groups(raw["device_groups"]), _compile_groups(raw["exclusions"]))
+                   neg_en, neg_ko, _compile({"en": neg.get("en_wording", []), "ko": neg.get("ko_wording", [])}), _compile_groups(raw["device_groups"]), _compile_groups(raw["exclusions"]))
 
 
 def _disclaimers(text: str, d: CueData) -> list[tuple[int, int]]:
@@ -94,6 +95,15 @@ def _disclaimers(text: str, d: CueData) -> list[tuple[int, int]]:
         stop = m.end() + (words[min(limit, len(words)) - 1].end() if words else 0)
         if d.scope.search(text, m.end(), stop) or d.scope.search(text, m.start(), m.end() + 1):
             spans.append((m.start(), stop))
+    if d.neg_wording is not None:
+        # "nothing about hearing loss", "아토피 개선 같은 말은 안 써요": what the maker says it does not say is
+        # disclaimed, scope word or not (English: the words after it; Korean: its clause before it).
+        for m in d.neg_wording.finditer(text):
+            if m.group(0).isascii():
+                spans.append((m.start(), next(b for b in bounds if b >= m.end())))
+            else:
+                spans.append((max([b + 1 for b in bounds if b < m.start()] + [text.rfind(",", 0, m.start()) + 1]),
+                              m.end()))
     for m in d.neg_ko.finditer(text):
         if not re.search(r"[\uac00-\ud7a3]", m.group(0)):
             continue

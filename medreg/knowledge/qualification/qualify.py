@@ -17,6 +17,7 @@ from medreg.knowledge.qualification.cues import CueData, Evidence, data, evidenc
 STATUSES = ("device", "not_device", "needs_review")
 MATCH_STRONG = 0.62   # conf.MATCH_WEAK: a curated type matched this well is evidence of a device
 MATCH_ANY = 0.55      # conf.MATCH_NONE: below, nothing matched
+_CDS_OUTRANKS = ("admin_software", "education")   # exclusions that decision-support words override
 MATCH_NEAR = 0.4      # a near miss, evidence of a device only beside words about the body or care
 
 
@@ -177,6 +178,9 @@ def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "
     elif strong_match:                   # a wellness or admin word beside a device type is a feature
         decision = (_all("device", _tr(d.raw["reasons"]["device_type"], lang, name=e.name), markets, d),
                     "device_type", [], None, 0.85)
+    elif e.cds is not None and all(g["category"] in _CDS_OUTRANKS for g, _ in e.plain):
+        # Patient-specific recommendations read from an EHR are decision support, not record keeping.
+        decision = _by_claim(e, markets, d)
     elif e.plain or e.disclaimed:
         decision = _by_exclusion(e, markets, d)
     elif e.cds is not None:
