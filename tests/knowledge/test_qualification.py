@@ -51,6 +51,17 @@ NOT_DEVICES = [
     ("alcohol hand sanitizer gel, 70%", "en", "cosmetic"),
     ("휴대용 손소독제 스프레이", "ko", "cosmetic"),
     ("병원 와이파이 관리 소프트웨어", "ko", "admin_software"),
+    # Medical words as the subject of records, rosters or teaching software, with nothing a device does.
+    ("scheduling app for dialysis patients to book their sessions", "en", "admin_software"),
+    ("환자 인계용 메신저, 중환자실 간호사용", "ko", "admin_software"),
+    ("billing software that checks diagnosis codes on insurance claims", "en", "admin_software"),
+    ("records app for clinics that stores allergy lists and lab reports; it never alerts or interprets", "en",
+     "admin_software"),
+    ("피부과 질환 사진을 모아 보여주는 의대생용 아틀라스 앱", "ko", "education"),
+    ("a CPR manikin for first-aid classes", "en", "education"),
+    ("기능성화장품으로 보고하는 탈모 증상 완화 샴푸", "ko", "cosmetic"),
+    ("peroxide teeth whitening strips", "en", "cosmetic"),
+    ("청력 정상인 분들용 소리 증폭기예요. 난청용이라고는 안 해요", "ko", "audio"),
 ]
 
 DEVICES = [
@@ -77,6 +88,12 @@ DEVICES = [
     ("high-level disinfectant for flexible endoscopes", "en"),
     ("OTC hearing aid, no prescription needed, for mild hearing loss", "en"),
     ("응급실용 바퀴 달린 환자 이송 스트레처, 매트리스 포함", "ko"),
+    ("mechanical heart valve replacement", "en"),
+    # Admin or teaching words beside something only a device does (flags, 분석, detects) stay a device.
+    ("an EHR module that flags patients at risk of sepsis", "en"),
+    ("병원 예약 앱인데 당뇨 환자의 혈당을 분석해서 위험하면 알려줘요", "ko"),
+    ("a medical student quiz app that also reads the user's own ECG and detects arrhythmia", "en"),
+    ("EHR-integrated insulin pump that logs doses to the patient record", "en"),
 ]
 
 ANNEX_XVI = [

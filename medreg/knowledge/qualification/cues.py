@@ -68,6 +68,7 @@ class CueData:
     neg_wording: Optional[re.Pattern]
     groups: re.Pattern
     exclusions: re.Pattern
+    actions: Optional[re.Pattern]
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +82,8 @@ def data() -> CueData:
     neg_ko = re.compile("|".join(r"\s*".join(map(re.escape, w)) for w in neg["ko"]))
     return CueData(raw, _compile(raw["medical_cues"]), _compile(raw["device_cues"]), _compile(raw["ignore_cues"]),
                    _compile(raw["context_cues"]), _compile(raw["scope_words"]), _compile(raw["disclaim_words"]),
-                   neg_en, neg_ko, _compile({"en": neg.get("en_wording", []), "ko": neg.get("ko_wording", [])}), _compile_groups(raw["device_groups"]), _compile_groups(raw["exclusions"]))
+                   neg_en, neg_ko, _compile({"en": neg.get("en_wording", []), "ko": neg.get("ko_wording", [])}), _compile_groups(raw["device_groups"]), _compile_groups(raw["exclusions"]),
+                   _compile(raw.get("action_cues", {})))
 
 
 def _disclaimers(text: str, d: CueData) -> list[tuple[int, int]]:
@@ -115,6 +117,21 @@ def _disclaimers(text: str, d: CueData) -> list[tuple[int, int]]:
     return spans
 
 
+def _negated(text: str, d: CueData) -> list[tuple[int, int]]:
+    """Spans any negation covers, whatever it negates ("no alerts", "해석하진 않아요"): for actions, which
+    are never scope words."""
+    bounds = [m.start() for m in _BOUNDARY.finditer(text)] + [len(text)]
+    spans = []
+    for m in d.neg_en.finditer(text):
+        words = list(re.finditer(r"\S+", text[m.end():next(b for b in bounds if b >= m.end())]))
+        spans.append((m.start(), m.end() + (words[min(EN_WINDOW, len(words)) - 1].end() if words else 0)))
+    for m in d.neg_ko.finditer(text):
+        if re.search(r"[\uac00-\ud7a3]", m.group(0)):
+            spans.append((max([b + 1 for b in bounds if b < m.start()] + [text.rfind(",", 0, m.start()) + 1,
+                                                                         m.start() - KO_WINDOW]), m.end()))
+    return spans
+
+
 def hits(pattern: Optional[re.Pattern], text: str, spans: Sequence[tuple[int, int]] = (),
          ignored: Sequence[tuple[int, int]] = ()) -> list[str]:
     """Cue phrases found outside the given spans, in order of appearance."""
@@ -143,6 +160,7 @@ class Evidence:
     score: float
     name: str
     dual_use: bool             # the matched type is a device only with a medical claim (massagers)
+    actions: list[str]         # what only a device does with medical data (detects, flags, 분석, 판독), not negated
 
 
 def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: str, d: CueData) -> Evidence:
@@ -163,4 +181,5 @@ def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: 
         any(d.disclaim.search(text, a, b) for a, b in spans),
         float(match.get("score") or 0.0),
         match.get("name_ko" if lang == "ko" else "name") or match.get("name") or "",
-        match.get("id") in d.raw["dual_use_types"])
+        match.get("id") in d.raw["dual_use_types"],
+        hits(d.actions, text, _negated(text, d)))

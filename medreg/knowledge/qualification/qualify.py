@@ -161,6 +161,13 @@ def _by_match(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
             _tr(d.raw["questions"]["what"], e.lang), 0.3)
 
 
+def _records_software(e: Evidence) -> bool:
+    """Admin, records or teaching software with medical words but nothing a device does with them: no
+    detecting, flagging, analysing or recommending (`actions`), no decision support, no device type matched."""
+    return (bool(e.claims or e.device_words) and bool(e.plain) and not e.actions and e.cds is None
+            and e.score < MATCH_ANY and all(g["category"] in _CDS_OUTRANKS for g, _ in e.plain))
+
+
 def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "KR"),
             context: Optional[str] = None, match: Optional[dict] = None) -> Qualification:
     """Decide per market whether the concept is a medical device; `match` is the classify step's best device type
@@ -173,6 +180,11 @@ def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "
                     and not any(g.get("decisive") for g, _ in e.plain))
     if e.groups:
         decision = _by_group(e, markets, d)
+    elif e.plain and any(g.get("overrides_claims") for g, _ in e.plain):
+        decision = _by_exclusion(e, markets, d)   # the maker names its regime: "기능성화장품 보고"
+    elif _records_software(e):
+        # Medical words in scheduling, records or teaching software are its subject, not its purpose.
+        decision = _by_exclusion(e, markets, d)
     elif e.claims or e.device_words:     # a medical claim beats any consumer framing
         decision = _by_claim(e, markets, d)
     elif strong_match:                   # a wellness or admin word beside a device type is a feature
