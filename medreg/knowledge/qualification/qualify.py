@@ -137,7 +137,10 @@ def _by_exclusion(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
     """Wellness, admin, cosmetic … or a disclaimer: not a device, unless a device type matched well."""
     R, Q = d.raw["reasons"], d.raw["questions"]
     group, hits = e.plain[0] if e.plain else (None, [])
-    if e.score >= MATCH_STRONG and not e.dual_use and not (group or {}).get("decisive"):
+    # Wellness framing with the claims disclaimed ("we don't claim to detect apnea") is general wellness
+    # even beside a device type: under FDA's policy and MFDS's criteria the claims decide.
+    wellness_disclaimed = e.disclaimed and group is not None and group["id"] == "wellness"
+    if e.score >= MATCH_STRONG and not e.dual_use and not (group or {}).get("decisive") and not wellness_disclaimed:
         what = group["reason"][e.lang].split(":")[0] if group else _tr(R["disclaimed"], e.lang)
         reason = _tr(R["wellness_but_device_type"], e.lang, what=what, name=e.name)
         return (_all("needs_review", reason, markets, d), "device_type_framed_as_wellness", hits[:4],
@@ -159,6 +162,17 @@ def _by_match(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
     reason = _tr(R["unclear_medical" if context else "unclear"], e.lang)
     return (_all("needs_review", reason, markets, d), "unclear", context[:3],
             _tr(d.raw["questions"]["what"], e.lang), 0.3)
+
+
+def _type_markets(result: dict, type_id: Optional[str], lang: str, d: CueData) -> dict:
+    """Markets where a matched device type is not a device (sanitary pads: 의약외품 in Korea), from the data."""
+    overrides = d.raw.get("device_type_markets", {}).get(type_id or "", {})
+    out = dict(result)
+    for code, spec in overrides.items():
+        if code in out:
+            out[code] = _market(code, spec["status"], _tr(spec["reason"], lang), spec["texts"], d,
+                                spec.get("verified", True), _tr(spec["other"], lang) if spec.get("other") else None)
+    return out
 
 
 def _records_software(e: Evidence) -> bool:
@@ -200,6 +214,8 @@ def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "
     else:
         decision = _by_match(e, markets, d)
     result, basis, cues, question, confidence = decision
+    if basis == "device_type" and match:
+        result = _type_markets(result, match.get("id"), lang, d)
     status = _top(result)
     if status == "needs_review" and question is None:
         question = _tr(d.raw["questions"]["claim"], lang)
