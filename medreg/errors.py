@@ -112,7 +112,8 @@ class MedregError(Exception):
             "retryable": self.retryable,
         }
         if self.fields:
-            error["fields"] = self.fields
+            from medreg.schemas.messages import localise   # schemas import this module: resolved late
+            error["fields"] = localise(self.fields, language)
         if getattr(self, "reason", None):  # an upstream's stated reason (a refusal's), never internals
             error["reason"] = self.reason
         return {"error": error}

@@ -10,6 +10,7 @@ from medreg.errors import (MedregError, MethodNotAllowed, NotFound, PayloadTooLa
                            MedregError as Internal, message_for)
 from medreg.http.bodies import guess_language
 from medreg.http.relay import sse_error_response
+from medreg.schemas.messages import localise
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,8 @@ def error_response(error: MedregError) -> Response:
     language = error.language or guess_language(request)
     if request.path.startswith("/api/stream/"):
         return sse_error_response(error.code, message_for(error.code, language), error.status,
-                                  retryable=error.retryable, fields=error.fields, headers=error.headers)
+                                  retryable=error.retryable, fields=localise(error.fields, language),
+                                  headers=error.headers)
     response = jsonify(error.payload(language))
     response.status_code = error.status
     response.headers.update(error.headers)

@@ -10,6 +10,7 @@ from medreg.engines.base import (MARKETS, ClassifyInput, Engine, PurposeInput, R
 from medreg.errors import MedregError, message_for
 from medreg.events import Done, Event, Failure, Result, Status
 from medreg.knowledge.qualification.apply import refuse_if_not_a_device
+from medreg.schemas.messages import localise
 from medreg.schemas.requests import has_hangul
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def build_input(step: str, body: dict):
     markets = tuple(dict.fromkeys(body.get("markets") or MARKETS))
     if step == "classify":
         return ClassifyInput(concept=body["concept"], language=language,
-                             context=body.get("context"), markets=markets)
+                             context=body.get("context"), markets=markets, answers=body.get("answers") or None)
     if step == "purpose":
         return PurposeInput(concept=body["concept"], language=language,
                             classification=body.get("classification"), context=body.get("context"))
@@ -86,7 +87,7 @@ def _shape_result(step: str, request, data: dict) -> dict:
 def failure_for(exc: MedregError, language: str) -> Failure:
     """The `error` event for an engine's error, keeping an upstream's stated reason and Retry-After."""
     retry_after = exc.headers.get("Retry-After")
-    return Failure(exc.code, message_for(exc.code, language), exc.retryable, exc.fields,
+    return Failure(exc.code, message_for(exc.code, language), exc.retryable, localise(exc.fields, language),
                    reason=getattr(exc, "reason", None),
                    retry_after_s=int(retry_after) if str(retry_after or "").isdigit() else None)
 
