@@ -24,6 +24,7 @@ LABELS: dict[str, dict[str, str]] = {
     "rationale": {"ko": "근거 설명", "en": "Rationale"},
     "citations": {"ko": "근거", "en": "Citations"},
     "questions": {"ko": "확인이 필요한 질문", "en": "Questions to settle"},
+    "answers": {"ko": "답변", "en": "Answers given"},
     "purpose": {"ko": "사용 목적", "en": "Intended purpose"},
     "intended_purpose": {"ko": "사용 목적", "en": "Intended purpose"},
     "mechanism_of_action": {"ko": "작용 원리", "en": "Mechanism of action"},

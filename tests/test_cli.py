@@ -236,7 +236,7 @@ def test_run_stops_after_classify_for_a_non_device(monkeypatch):
     monkeypatch.setenv("MEDREG_ENGINE", "offline")
     monkeypatch.delenv("MEDREG_URL", raising=False)
     result = CliRunner().invoke(main, ["run", "meditation app for stress relief, no medical claims", "--json", "-q"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output   # exit 3: not a medical device (issue 16)
     dossier = json.loads(result.stdout)
     assert dossier["classification"]["qualification"]["status"] == "not_device"
     assert dossier["plans"] == [] and dossier["purpose"] is None
