@@ -15,7 +15,8 @@ from medreg.cli_output import format_classification, format_plans, format_purpos
 from medreg.cli_questions import answer_option, interactive, settle
 from medreg.cli_session import Session, common, interrupted, review_exit
 from medreg.errors import message_for
-from medreg.export import dossier_language, to_html, to_markdown
+from medreg.export import dossier_language, provenance, to_html, to_markdown
+from medreg.knowledge import get_knowledge
 from medreg.markets import MARKETS
 from medreg.knowledge.qualification.apply import is_not_a_device
 
@@ -77,15 +78,21 @@ def main() -> None:
     """
 
 
-def _classified(session: Session, body: dict, answers: dict) -> dict:
+def _classified(session: Session, body: dict, answers: dict) -> tuple[dict, list[dict]]:
     """Classify with the --answer values; on a terminal, ask the open questions and classify again."""
     def classify(given: dict) -> dict:
         return session.run_step("classify", {**body, **({"answers": given} if given else {})})
 
-    result = classify(answers)
+    result, answered = classify(answers), []
     if not session.as_json and interactive(sys.stdin, sys.stdout):
-        result, _ = settle(classify, result, answers, dossier_language(result, session.lang))
-    return result
+        result, answered = settle(classify, result, answers, dossier_language(result, session.lang))
+    return result, answered
+
+
+def _write_memo(path: str, dossier: dict, lang: str) -> None:
+    """The dossier as a dated memo (.html: printable HTML, else Markdown)."""
+    render = to_html if path.lower().endswith((".html", ".htm")) else to_markdown
+    Path(path).write_text(render(dossier, lang, provenance(dossier, get_knowledge())), encoding="utf-8")
 
 
 @main.command()
@@ -97,7 +104,7 @@ def _classified(session: Session, body: dict, answers: dict) -> dict:
 def classify(session: Session, concept: str, context: Optional[str], markets: tuple, answers: dict) -> None:
     """Classify CONCEPT in the US, EU and Korea (exit 3 when it needs review or is not a device)."""
     body = {"concept": concept, "context": context, "markets": list(markets) or None}
-    result = _classified(session, {k: v for k, v in body.items() if v is not None}, answers)
+    result, _ = _classified(session, {k: v for k, v in body.items() if v is not None}, answers)
     session.emit(result, format_classification(result, dossier_language(result, session.lang), colour=session.colour))
     sys.exit(review_exit(result))
 
@@ -180,15 +187,15 @@ def run(session: Session, concept: str, context: Optional[str], markets: tuple, 
         export_path: Optional[str], answers: dict) -> None:
     """Every step in order: classify, purpose, standards, then refine with any --feedback (exit 3: needs review)."""
     extra = {k: v for k, v in {"context": context, "markets": list(markets) or None}.items() if v}
-    classification = _classified(session, {"concept": concept, **extra}, answers)
+    classification, answered = _classified(session, {"concept": concept, **extra}, answers)
     lang = dossier_language(classification, session.lang)
     dossier: dict = {"concept": concept, "context": context, "language": lang, "markets": list(markets or MARKETS),
-                     "classification": classification, "purpose": None, "plans": [], "refinements": []}
+                     "classification": classification, "answered": answered, "purpose": None, "plans": [],
+                     "refinements": []}
     if is_not_a_device(classification):
         # Not a medical device (or nothing recognisable): no purpose, no device plan, as the web app does.
         if export_path:
-            render = to_html if export_path.lower().endswith((".html", ".htm")) else to_markdown
-            Path(export_path).write_text(render(dossier, lang), encoding="utf-8")
+            _write_memo(export_path, dossier, lang)
         session.emit(dossier, format_classification(classification, lang, colour=session.colour)
                      + "\n\n" + message_for("not_a_device", lang))
         sys.exit(review_exit(classification))
@@ -205,8 +212,7 @@ def run(session: Session, concept: str, context: Optional[str], markets: tuple, 
         dossier["refinements"].append({"plan_id": None, "feedback": text, "changes": result.get("changes") or [],
                                        "not_applied": result.get("not_applied") or [], "engine": result.get("engine")})
     if export_path:
-        render = to_html if export_path.lower().endswith((".html", ".htm")) else to_markdown
-        Path(export_path).write_text(render(dossier, lang), encoding="utf-8")
+        _write_memo(export_path, dossier, lang)
     colour = session.colour
     text = "\n\n".join([format_classification(classification, lang, colour=colour),
                         format_purpose(dossier["purpose"], lang, colour=colour), format_plans(dossier["plans"], lang, colour=colour)]
@@ -222,7 +228,8 @@ def run(session: Session, concept: str, context: Optional[str], markets: tuple, 
 def export_command(dossier_file: str, fmt: str, lang: Optional[str]) -> None:
     """Render a dossier (from `medreg run --json`) as Markdown or printable HTML on stdout."""
     dossier = _load(dossier_file)
-    click.echo((to_html if fmt == "html" else to_markdown)(dossier, dossier_language(dossier, lang)), nl=False)
+    meta = provenance(dossier, get_knowledge())
+    click.echo((to_html if fmt == "html" else to_markdown)(dossier, dossier_language(dossier, lang), meta), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

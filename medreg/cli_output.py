@@ -7,6 +7,7 @@ from typing import Any, TextIO
 import click
 
 from medreg.export import LABELS, PURPOSE_FIELDS, qualification_rows, standard_label, weeks_text
+from medreg.export.changes import grouped
 
 
 class Progress:
@@ -155,13 +156,13 @@ def format_refinement(r: dict, lang: str, colour: bool = False) -> str:
     """The changes, then the plans as they are now."""
     L = {k: v[lang] for k, v in LABELS.items()}
     out = [f"{_h(L['refinements'], colour)}:"]
-    for ch in r.get("changes") or []:
-        out.append(f"  * {ch.get('path')}: {_v(ch.get('before'))} → {_v(ch.get('after'))}"
-                   + (f"  ({ch['reason']})" if ch.get("reason") else ""))
+    plans = r.get("plans") or ([r["plan"]] if r.get("plan") else [])
+    for title, texts in grouped(r.get("changes") or [], plans, lang):   # in words, by plan
+        out.append(f"  {title}")
+        out += [f"    * {text}" for text in texts]
     if not r.get("changes"):
         out.append(f"  ({L['none']})")
     for n in r.get("not_applied") or []:
         out.append(f"  ! {L['not_applied']}: {n.get('text')} — {n.get('reason')}")
-    plans = r.get("plans") or ([r["plan"]] if r.get("plan") else [])
     out += [format_plan(p, lang) for p in plans]
     return "\n".join(out)

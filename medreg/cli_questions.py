@@ -59,9 +59,10 @@ def ask(detail: dict, lang: str, read: Callable[[], str], write: Callable[[str],
 
 
 def settle(classify: Callable[[dict], dict], first: dict, answers: dict, lang: str,
-           stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> tuple[dict, dict]:
-    """Ask the open questions on a terminal and classify again with the answers, until none is left."""
-    classification, answers = first, dict(answers)
+           stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> tuple[dict, list[dict]]:
+    """Ask the open questions on a terminal and classify again with the answers, until none is left;
+    returns the last classification and what was answered (`[{id, text, label}]`, for the memo)."""
+    classification, answers, answered = first, dict(answers), []
 
     def write(text: str) -> None:
         stdout.write(text)
@@ -78,9 +79,11 @@ def settle(classify: Callable[[dict], dict], first: dict, answers: dict, lang: s
                 skipped.add(detail["id"])
             else:
                 new[detail["id"]] = value
+                label = next(o["label"] for o in detail["options"] if o["value"] == value)
+                answered.append({"id": detail["id"], "text": detail["text"], "label": label})
         if not new:
             break
         answers.update(new)
         classification = classify(answers)
-    return classification, answers
+    return classification, answered
 

@@ -81,7 +81,8 @@ def test_markdown_market_rows_carry_class_and_review_flags(dossier):
     dossier["classification"]["markets"]["KR"].update({"class": None, "needs_review": True, "verified": False, "derived": True})
     md = to_markdown(dossier, "en")
     kr = md.split("### KR")[1].split("###")[0]
-    assert "| Class | — (Needs review, unverified, derived from the criteria) |" in kr
+    # The grade as derived is shown (issue 16: every market's class as decided), flagged as such.
+    assert "| Class | 4 (Needs review, unverified, derived from the criteria) |" in kr
     assert "| Class | II |" in md.split("### US")[1]
 
 
@@ -101,7 +102,9 @@ def test_html_is_a_printable_standalone_page(dossier):
     assert not re.search(r"(src|href)=\"?https?:", html), "no external assets"
     parsed = _parse(html)
     assert parsed.tags.count("section") == len(PLANS)
-    assert parsed.tags.count("del") == 1 and parsed.tags.count("ins") == 1
+    # Changes in words under their plan (issue 16), the timeline as inline SVG.
+    assert "시장: US, KR → KR — 한국 전용" in html
+    assert parsed.tags.count("svg") == 1 and parsed.tags.count("rect") == len(PLANS)
 
 
 def test_plans_may_be_sent_as_the_standards_result(dossier):

@@ -80,7 +80,7 @@ def answer_stream(step: str) -> Response:
         body, _ = read_body(http, step)
     except BodyError as exc:
         error = exc.error
-        return sse_error_response(error.code, message_for(error.code, exc.language), error.status,
+        return sse_error_response(error.code, error.message(exc.language), error.status,
                                   retryable=error.retryable, fields=localise(error.fields, exc.language))
     step_input = build_input(step, body)
     app = current_app._get_current_object()

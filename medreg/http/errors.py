@@ -21,7 +21,7 @@ def error_response(error: MedregError) -> Response:
     """The error as JSON, or as one SSE `error` event on a stream endpoint."""
     language = error.language or guess_language(request)
     if request.path.startswith("/api/stream/"):
-        return sse_error_response(error.code, message_for(error.code, language), error.status,
+        return sse_error_response(error.code, error.message(language), error.status,
                                   retryable=error.retryable, fields=localise(error.fields, language),
                                   headers=error.headers)
     response = jsonify(error.payload(language))

@@ -9,6 +9,7 @@ from medreg.engines.base import (MARKETS, ClassifyInput, Engine, PurposeInput, R
                                  StandardsInput)
 from medreg.errors import MedregError, message_for
 from medreg.events import Done, Event, Failure, Result, Status
+from medreg.export.changes import worded
 from medreg.knowledge.qualification.apply import refuse_if_not_a_device
 from medreg.schemas.messages import localise
 from medreg.schemas.requests import has_hangul
@@ -35,6 +36,9 @@ def request_language(body: dict, default: str = "en") -> str:
     classification = body.get("classification")
     if isinstance(classification, dict) and classification.get("language") in ("ko", "en"):
         return classification["language"]
+    dossier = body.get("dossier")   # an export: the session's own language (one level only: no recursion)
+    if isinstance(dossier, dict) and "dossier" not in dossier:
+        return request_language(dossier, default)
     return default
 
 
@@ -77,6 +81,9 @@ def build_input(step: str, body: dict):
 
 
 def _shape_result(step: str, request, data: dict) -> dict:
+    if step == "refine":
+        # Whichever engine refined, each change also says in words what it did, and to which plan.
+        data = worded(data, request.plans, request.language)
     if step == "refine" and getattr(request, "single", False) and "plans" in data:
         data = dict(data)
         plans = data.pop("plans")

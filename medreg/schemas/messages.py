@@ -58,6 +58,7 @@ _TABLE: list[tuple[str, _Ko]] = [
     (r"Send either `plan` or `plans`\.", "`plan`과 `plans` 중 하나만 보내세요."),
     (r"Nothing to export: give at least a concept or a classification\.", "내보낼 내용이 없습니다. 최소한 개념이나 분류 결과를 보내세요."),
     (r"Unknown question id: (.*)\.", lambda m: f"알 수 없는 질문 id입니다: {m.group(1)}."),
+    (r"Unknown time zone: (.*)\.", lambda m: f"알 수 없는 시간대입니다: {m.group(1)}."),
     (r"Unknown device type id: (.*)\.", lambda m: f"알 수 없는 기기 유형 id입니다: {m.group(1)}."),
     (r"Not an option of (\S+): (.*)\. Options: (.*)\.",
      lambda m: f"질문 {m.group(1)}의 선택지가 아닙니다: {m.group(2)}. 선택지: {m.group(3)}."),

@@ -239,10 +239,22 @@ class RefineRequestSchema(_Request):
             raise ValidationError("Send either `plan` or `plans`.", field_name="plan")
 
 
+def _time_zone(name: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"Unknown time zone: {name}.") from None
+
+
 class ExportRequestSchema(_Request):
     format = fields.String(required=True, validate=validate.OneOf(["markdown", "html"]))
+    timezone = fields.String(allow_none=True, validate=[validate.Length(max=64), _time_zone], metadata={
+        "description": "The reader's IANA time zone (e.g. Asia/Seoul), for the memo's local time; default the server's.",
+        "example": "Asia/Seoul"})
     dossier = fields.Nested(_ObjectSchema, required=True, metadata={
-        "description": "{concept, classification, purpose, plans, refinements} as the steps returned them."})
+        "description": "{concept, classification, purpose, plans, refinements, answered?} as the steps returned them "
+                       "(`answered`: [{id, text, label}] of the questions the user answered, for the memo)."})
 
     @validates_schema
     def _something_to_export(self, data: dict, **kwargs) -> None:
