@@ -8,6 +8,7 @@ import click
 
 from medreg.export import LABELS, PURPOSE_FIELDS, qualification_rows, standard_label, weeks_text
 from medreg.export.changes import grouped
+from medreg.export.facts import decided_class
 
 
 class Progress:
@@ -99,9 +100,11 @@ def format_classification(c: dict, lang: str, colour: bool = False) -> str:
     for label, text in qualification_rows(c, lang):
         out.append(f"  {label}: {text}")
     for code, m in (c.get("markets") or {}).items():
+        klass, tentative = decided_class(m)   # a derived grade is shown too, flagged
         flags = " [" + L["needs_review"] + "]" if m.get("needs_review") else ""
         flags += " [" + L["unverified"] + "]" if m.get("verified") is False else ""
-        out.append(f"  {_h(f'{code:<3}', colour, 'yellow')} {_v(m.get('authority')):<16} {L['class']} {_v(m.get('class')):<4} "
+        flags += " [" + L["derived"] + "]" if tentative or m.get("derived") else ""
+        out.append(f"  {_h(f'{code:<3}', colour, 'yellow')} {_v(m.get('authority')):<16} {L['class']} {_v(klass):<4} "
                    f"{L['pathway']}: {_v(m.get('pathway'))}{flags}")
         if _codes(m):
             out.append(f"      {L['codes']}: {_codes(m)}")
