@@ -243,7 +243,7 @@ def _time_zone(name: str) -> None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise ValidationError(f"Unknown time zone: {name}.") from None
 
 

@@ -127,3 +127,13 @@ def test_anthropic_engine_passes_answers_to_the_knowledge_base(anthropic_server)
     assert [d["text"] for d in data["question_details"]] == data["questions"]
     claim = _ok(url, {"concept": "a yoga app that tracks mood", "answers": {"medical_claim": "yes"}})
     assert claim["qualification"]["status"] == "device"
+
+
+def test_openapi_documents_answers_and_question_details(live_server) -> None:
+    """The OpenAPI document has `answers` on the request and `question_details` on the result."""
+    spec = requests.get(f"{live_server}/openapi.json", timeout=30).json()
+    schemas = spec["components"]["schemas"]
+    assert "answers" in schemas["ClassifyRequest"]["properties"]
+    assert "question_details" in schemas["Classification"]["properties"]
+    assert {"id", "text", "attribute", "options"} <= set(schemas["QuestionDetail"]["properties"])
+    assert "timezone" in schemas["ExportRequest"]["properties"]
