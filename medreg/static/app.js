@@ -5,8 +5,8 @@ import { h, highlightChanges, renderChanges, renderClassification, renderPlan, r
 import { renderTimeline, schedule } from './timeline.js';
 import { loadLabels, renderQuestions, renderRefinement } from './flow.js';
 import { createConversation } from './conversation.js';
+import { $, setStatus, showError, clearError, fieldsText, authHeaders, askForKey, markStep, resetSteps, appendDelta, show, setPlanProgress } from './page.js';
 
-const $ = (id) => document.getElementById(id);
 // history: the plans before each refinement (for undo); plansStale: answers changed after the plans were made.
 const state = { dossier: null, controller: null, busy: false, lastChanges: new Map(), history: [], lastRefinement: null, plansStale: false };
 
@@ -24,69 +24,11 @@ function setBusy(busy) {
   document.body.classList.toggle('busy', busy);
 }
 
-function setStatus(message, progress) {
-  $('status-text').textContent = message;
-  if (typeof progress === 'number') {
-    $('status-progress').value = Math.round(progress * 100);
-  }
-}
-
-function showError(message, detail) {
-  const box = $('error');
-  // replaceChildren would print a null as the text "null": leave the detail out instead.
-  box.replaceChildren(h('strong', {}, `${t('errorTitle')}: `), message, ...(detail ? [h('div', { class: 'detail' }, detail)] : []));
-  box.hidden = false;
-}
-
-function clearError() {
-  $('error').hidden = true;
-  $('error').replaceChildren();
-}
-
-function fieldsText(fields) {
-  if (!fields) return '';
-  return Object.entries(fields).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(' ') : typeof v === 'object' ? JSON.stringify(v) : v}`).join('; ');
-}
-
-function authHeaders() {
-  const key = $('api-key').value.trim();
-  try { sessionStorage.setItem('medreg.key', key); } catch { /* storage off */ }
-  return key ? { Authorization: `Bearer ${key}` } : {};
-}
-
-function askForKey() {
-  $('server-settings').open = true;
-  $('api-key').focus();
-}
-
-function markStep(step, how) {
-  const li = document.querySelector(`#steps [data-step="${step}"]`);
-  if (!li) return;
-  li.hidden = false;
-  li.classList.remove('active', 'done', 'failed');
-  li.classList.add(how);
-  if (how === 'active') li.setAttribute('aria-current', 'step'); else li.removeAttribute('aria-current');
-}
-
-function resetSteps() {
-  for (const li of document.querySelectorAll('#steps li')) {
-    li.classList.remove('active', 'done', 'failed');
-    li.removeAttribute('aria-current');
-  }
-}
-
 /** One streamed step: returns the `result` data, or null after an error event or a stop. */
 async function runStep(step, body, { onPlan } = {}) {
   const result = await streamStep(step, body, onPlan);
   markStep(step, result ? 'done' : 'failed');
   return result;
-}
-
-function appendDelta(text) {
-  const body = $('model-text-body');
-  // Keep the tail only: a long answer must not grow the page without end.
-  body.textContent = (body.textContent + (text || '')).slice(-4000);
-  $('model-text').hidden = false;
 }
 
 async function streamStep(step, body, onPlan) {
@@ -117,20 +59,6 @@ async function streamStep(step, body, onPlan) {
     showError(t('networkError'), err.message);
     return null;
   }
-}
-
-function show(id, content) {
-  const section = $(id);
-  section.querySelector('.content').replaceChildren(content);
-  section.hidden = false;
-}
-
-function setPlanProgress(index, total) {
-  const pct = total ? Math.round((index / total) * 100) : 0;
-  const bar = $('plan-progress');
-  bar.value = pct;
-  bar.setAttribute('aria-valuetext', `${pct}%`);
-  $('plan-progress-text').textContent = `${t('plansProgress', index, total)} · ${pct}%`;
 }
 
 function drawPlans(freshId = null) {
