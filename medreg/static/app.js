@@ -145,6 +145,7 @@ async function analyse(event) {
   } finally {
     setBusy(false);
   }
+  conversation.catchUp();
 }
 
 /** Purpose, then the plans streamed one by one, for a classification; true when both arrived. */

@@ -13,6 +13,13 @@ export function createConversation(ctx) {
     state.controller = new AbortController();
     ctx.setBusy(true);
     try { await work(); } finally { ctx.setBusy(false); }
+    catchUp();
+  }
+
+  /** The language was switched while a step ran: fetch the results again in it now. */
+  function catchUp() {
+    const d = state.dossier;
+    if (d?.classification && d.language !== language() && !state.busy) relocalise(language(), d.language);
   }
 
   const classifyBody = (d, lang, answers) => ({
@@ -136,5 +143,5 @@ export function createConversation(ctx) {
     });
   }
 
-  return { answer, updatePlans, refine, undo, relocalise };
+  return { answer, updatePlans, refine, undo, relocalise, catchUp };
 }

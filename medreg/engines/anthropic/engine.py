@@ -176,8 +176,7 @@ class AnthropicEngine(Engine):
     def _classify(self, request: ClassifyInput) -> Iterator[Event]:
         deadline, usage = monotonic_deadline(self.step_deadline_s), Usage()
         yield self._status("grounding", request.language, 0.1)
-        kb = self.offline.knowledge.classify(request.concept, request.context, request.markets, request.language,
-                                             request.answers)
+        kb = self.offline.knowledge.classify(request.concept, request.context, request.markets, request.language, request.answers)
         yield self._status("model", request.language, 0.2)
         schema = classify_schema_for(tuple(m for m in request.markets if m in kb["markets"]))
         spec = self._spec("classify", schema, prompts.CLASSIFY_TASK, request.language,
@@ -187,8 +186,7 @@ class AnthropicEngine(Engine):
         merged = merge_classification(kb, answer, self.known, self.name)
         # The knowledge base decides whether it is a device at all: the model may not give a class to a
         # product no market regulates, nor drop the qualification's question.
-        merged = qualify_classification(merged, request.concept, request.language, request.markets, request.context,
-                                        request.answers)
+        merged = qualify_classification(merged, request.concept, request.language, request.markets, request.context)
         data = self._validate("classify", merged)
         yield Result({**data, "usage": usage.as_dict()})
 

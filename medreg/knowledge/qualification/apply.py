@@ -82,7 +82,10 @@ def _first(question: str, questions: list[str]) -> list[str]:
 def qualify_classification(classification: dict, concept: str, language: str,
                            markets: Sequence[str] = ("US", "EU", "KR"), context: Optional[str] = None,
                            answers: Optional[dict] = None) -> dict:
-    """One call for any engine: qualify the concept (using the classification's device match) and apply it."""
+    """One call for any engine: qualify the concept (using the classification's device match) and apply it;
+    the user's answers are the classification's own (`answers`) unless given."""
+    if answers is None and isinstance(classification.get("answers"), dict):
+        answers = classification["answers"]
     device = classification.get("device") if isinstance(classification.get("device"), dict) else None
     if device is not None and not isinstance(device.get("score"), (int, float)):
         # An engine that names a device type without a match score vouches for it as a strong match.
