@@ -151,3 +151,22 @@ def test_whole_plan_set_is_refined_in_one_request_and_undone(live_server, open_p
     assert _dossier(page)["plans"] == before and _dossier(page)["refinements"] == []
     assert page.locator("#refinement-summary .refinement").count() == 0
     assert re.search(r"US", page.inner_text("#plan-cards"))
+
+
+@pytest.mark.parametrize("language,locale,concept,badge", [("en", "en-US", "a yoga app that tracks mood", "Medical device"),
+                                                           ("ko", "ko-KR", "기분을 기록하는 요가 앱", "의료기기")])
+def test_the_qualification_question_is_answered_in_the_page(live_server, open_page, artifacts, language, locale,
+                                                            concept, badge) -> None:
+    """Not a device, no plans; answering that it claims a medical purpose makes it one, plans on request."""
+    page = open_page(live_server, locale=locale)
+    page.fill("#concept", concept)
+    page.click("#start")
+    page.wait_for_selector("fieldset.question[data-question=medical_claim]")
+    _idle(page)
+    assert page.is_hidden("#plans")
+    page.locator("fieldset.question[data-question=medical_claim] button.option[data-value=yes]").click()
+    page.wait_for_function("() => window.medreg.dossier().classification.qualification.status === 'device'")
+    _idle(page)
+    assert page.inner_text("#classification .qualification h4 .badge") == badge
+    assert page.is_visible("#plans-outdated")
+    page.screenshot(path=str(artifacts / f"qualification-answered-{language}.png"), full_page=True)
