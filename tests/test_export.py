@@ -202,3 +202,18 @@ def test_the_dossier_shows_the_qualification(concept: str, language: str, headin
         text = render({"concept": concept, "classification": c}, language)
         assert heading in text and status in text
         assert "520(o)(1)(B)" in text and "의료기기법 제2조 제1항" in text
+
+
+@pytest.mark.parametrize("change,en,ko", [
+    ({"path": "plans[0]", "before": {"id": "a"}, "after": None, "reason": "moot"}, "plan removed — moot", "계획 삭제 — moot"),
+    ({"path": "plans[0].activities[0].weeks", "before": 4, "after": 6}, "CER: 4 weeks → 6 weeks", "CER: 4주 → 6주"),
+    ({"path": "plans[0].standards[0]", "before": {"id": "ISO 14155"}, "after": None}, "ISO 14155 removed", "ISO 14155 삭제"),
+    ({"path": "plans[0].estimated_weeks", "before": 4, "after": 6}, "estimate: 4 weeks → 6 weeks", "예상 기간: 4주 → 6주"),
+    ({"path": "plans[0].markets", "before": ["US", "KR"], "after": []}, "markets: US, KR → none", "시장: US, KR → 없음"),
+])
+def test_changes_are_said_in_words(change, en, ko):
+    """A change path becomes words about the plan's own items, in both languages (never `plans[0]…`)."""
+    from medreg.export.changes import change_text
+    plans = [{"id": "a", "title": "Clinical", "activities": [{"name": "CER", "weeks": 4}], "standards": [{"id": "ISO 14155"}]}]
+    assert change_text(change, plans, "en") == ("a", en)
+    assert change_text(change, plans, "ko") == ("a", ko)

@@ -65,7 +65,7 @@ def change_text(change: dict, plans: list[dict], lang: str) -> tuple[Optional[st
             text = _WORDS["added"][lang].format(what=_named(after, field))
         else:
             text = _WORDS["changed"][lang].format(what=name, before=_named(before, field), after=_named(after, field))
-    elif m["index"] is not None and field == "plan" or field == "plans" or (field == "plan" and plan and after is None):
+    elif field == "plan" and (before is None or after is None):   # the whole plan ("plans[3]")
         text = _WORDS["removed" if after is None else "added"][lang].format(what=_w("plan", lang))
     else:
         text = _WORDS["changed"][lang].format(what=_w(field, lang), before=_shown(before, field, lang),

@@ -32,8 +32,13 @@ def _list(items: Any) -> str:
     return "<ul>" + "".join(f"<li>{_e(x)}</li>" for x in items or []) + "</ul>"
 
 
+def _rows(rows: list[tuple[str, Any]]) -> str:
+    return "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+
+
 def _kv(rows: list[tuple[str, Any]]) -> str:
-    return '<table class="kv">' + "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows) + "</table>"
+    return f'<table class="kv">{_rows(rows)}</table>'
+
 
 
 def _table(head: list[str], rows: list[tuple]) -> str:
@@ -58,10 +63,9 @@ def _classification(dossier: dict, c: dict, lang: str, L: dict) -> list[str]:
     if rows:
         out.append(f"<h3>{_e(L['qualification'])}</h3>{_kv(rows)}")
     for code, market in markets_of(c):
-        out.append(f'<h3>{_e(code)}</h3>{_kv(market_facts(market, lang))[:-len("</table>")]}')
-        if market.get("citations"):
-            out.append(f"<tr><th>{_e(L['citations'])}</th><td>{_list(market['citations'])}</td></tr>")
-        out.append("</table>")
+        cites = (f"<tr><th>{_e(L['citations'])}</th><td>{_list(market['citations'])}</td></tr>"
+                 if market.get("citations") else "")
+        out.append(f'<h3>{_e(code)}</h3><table class="kv">{_rows(market_facts(market, lang))}{cites}</table>')
     questions = question_rows(dossier, c, lang)
     if questions:
         out.append(f"<h3>{_e(L['questions'])}</h3>{_table([L['question'], L['answer']], questions)}")
