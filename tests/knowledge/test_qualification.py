@@ -34,6 +34,34 @@ NOT_DEVICES = [
     ("미세먼지 차단용 KF94 보건용 마스크", "ko", "ppe"),
     ("tattoo ink in twelve colours", "en", "cosmetic"),
     ("응급처치 방법 안내 앱", "ko", "wellness"),
+    ("pharmacology flashcards app for nursing students preparing for board exams", "en", "education"),
+    ("간호대생 국가고시 대비 문제은행 앱", "ko", "education"),
+    ("a drug reference app with monographs and standard doses; no patient data goes in", "en", "education"),
+    ("병원 약품집을 검색하는 앱, 환자 정보를 입력하지 않아요", "ko", "education"),
+    ("water-resistant SPF 30 sunscreen stick for kids", "en", "cosmetic"),
+    ("자외선 차단제 신제품, 톤업 효과", "ko", "cosmetic"),
+    ("clay peel-off mask that unclogs pores", "en", "cosmetic"),
+    ("주방 설거지용 고무장갑", "ko", "wellness"),
+    ("거실용 육아캠, 아기가 깨면 폰으로 영상 알림", "ko", "wellness"),
+    ("수분 세럼이에요. 아토피 개선 같은 말은 안 써요", "ko", "cosmetic"),
+    ("an audiobook app with a speech equalizer, nothing about hearing loss or hearing aids", "en", "audio"),
+    ("회사 계단 오르기 챌린지 앱, 팀별 랭킹이랑 배지", "ko", "wellness"),
+    ("personal sound amplifier for birdwatching, not for hearing loss", "en", "audio"),
+    ("등산용 소리 증폭기, 새소리 듣기용", "ko", "audio"),
+    ("alcohol hand sanitizer gel, 70%", "en", "cosmetic"),
+    ("휴대용 손소독제 스프레이", "ko", "cosmetic"),
+    ("병원 와이파이 관리 소프트웨어", "ko", "admin_software"),
+    # Medical words as the subject of records, rosters or teaching software, with nothing a device does.
+    ("scheduling app for dialysis patients to book their sessions", "en", "admin_software"),
+    ("환자 인계용 메신저, 중환자실 간호사용", "ko", "admin_software"),
+    ("billing software that checks diagnosis codes on insurance claims", "en", "admin_software"),
+    ("records app for clinics that stores allergy lists and lab reports; it never alerts or interprets", "en",
+     "admin_software"),
+    ("피부과 질환 사진을 모아 보여주는 의대생용 아틀라스 앱", "ko", "education"),
+    ("a CPR manikin for first-aid classes", "en", "education"),
+    ("기능성화장품으로 보고하는 탈모 증상 완화 샴푸", "ko", "cosmetic"),
+    ("peroxide teeth whitening strips", "en", "cosmetic"),
+    ("청력 정상인 분들용 소리 증폭기예요. 난청용이라고는 안 해요", "ko", "audio"),
 ]
 
 DEVICES = [
@@ -49,6 +77,23 @@ DEVICES = [
     ("인공 고관절", "ko"),
     ("pocket fetal doppler for expecting moms at home, with a speaker and headphones", "en"),
     ("구강 스캐너예요. 치과에서 입안을 3D로 스캔해서 기공소로 보내요. 진단 기능은 없어요", "ko"),
+    # Words the exclusions know (badges, quizzes, baby monitors, gloves, EHR) beside a device stay a device.
+    ("baby monitor that watches infant breathing and sounds an apnea alarm", "en"),
+    ("수술용 멸균 고무장갑", "ko"),
+    ("insulin dose calculator app that awards badges for logging glucose", "en"),
+    ("심전도 측정 스마트워치, 친구와 걸음 랭킹 챌린지", "ko"),
+    ("infusion pump with a drug library (formulary) and dose error reduction", "en"),
+    ("EHR에서 환자 검사 결과를 읽어 진료지침 기준으로 필요한 검진 항목을 의사에게 보여주는 소프트웨어", "ko"),
+    ("미생물 배양 배지 (혈액한천배지)", "ko"),
+    ("high-level disinfectant for flexible endoscopes", "en"),
+    ("OTC hearing aid, no prescription needed, for mild hearing loss", "en"),
+    ("응급실용 바퀴 달린 환자 이송 스트레처, 매트리스 포함", "ko"),
+    ("mechanical heart valve replacement", "en"),
+    # Admin or teaching words beside something only a device does (flags, 분석, detects) stay a device.
+    ("an EHR module that flags patients at risk of sepsis", "en"),
+    ("병원 예약 앱인데 당뇨 환자의 혈당을 분석해서 위험하면 알려줘요", "ko"),
+    ("a medical student quiz app that also reads the user's own ECG and detects arrhythmia", "en"),
+    ("EHR-integrated insulin pump that logs doses to the patient record", "en"),
 ]
 
 ANNEX_XVI = [
@@ -179,3 +224,11 @@ def test_another_engines_classification_is_qualified_in_one_call() -> None:
     pacer = classify("Implantable cardiac pacemaker", "en")
     named = dict(pacer, device={"id": "pacemaker-implantable", "name": "Pacemaker"})   # no score
     assert qualify_classification(named, "Implantable cardiac pacemaker", "en")["qualification"]["status"] == "device"
+
+
+def test_a_sunscreen_names_the_regime_that_applies_in_each_market() -> None:
+    """Not a device anywhere, and the US line says drug, not cosmetic (sunscreens are OTC drugs there)."""
+    q = classify("SPF 50 sunscreen lotion", "en")["qualification"]
+    assert q["status"] == "not_device" and q["basis"] == "cosmetic"
+    assert "FD&C Act section 201(g) (21 U.S.C. 321(g))" in q["markets"]["US"]["citations"]
+    assert "over-the-counter drugs" in q["markets"]["US"]["other_regime"]

@@ -65,8 +65,10 @@ class CueData:
     disclaim: re.Pattern
     neg_en: re.Pattern
     neg_ko: re.Pattern
+    neg_wording: Optional[re.Pattern]
     groups: re.Pattern
     exclusions: re.Pattern
+    actions: Optional[re.Pattern]
 
 
 @lru_cache(maxsize=1)
@@ -80,7 +82,8 @@ def data() -> CueData:
     neg_ko = re.compile("|".join(r"\s*".join(map(re.escape, w)) for w in neg["ko"]))
     return CueData(raw, _compile(raw["medical_cues"]), _compile(raw["device_cues"]), _compile(raw["ignore_cues"]),
                    _compile(raw["context_cues"]), _compile(raw["scope_words"]), _compile(raw["disclaim_words"]),
-                   neg_en, neg_ko, _compile_groups(raw["device_groups"]), _compile_groups(raw["exclusions"]))
+                   neg_en, neg_ko, _compile({"en": neg.get("en_wording", []), "ko": neg.get("ko_wording", [])}), _compile_groups(raw["device_groups"]), _compile_groups(raw["exclusions"]),
+                   _compile(raw.get("action_cues", {})))
 
 
 def _disclaimers(text: str, d: CueData) -> list[tuple[int, int]]:
@@ -94,6 +97,15 @@ def _disclaimers(text: str, d: CueData) -> list[tuple[int, int]]:
         stop = m.end() + (words[min(limit, len(words)) - 1].end() if words else 0)
         if d.scope.search(text, m.end(), stop) or d.scope.search(text, m.start(), m.end() + 1):
             spans.append((m.start(), stop))
+    if d.neg_wording is not None:
+        # "nothing about hearing loss", "아토피 개선 같은 말은 안 써요": what the maker says it does not say is
+        # disclaimed, scope word or not (English: the words after it; Korean: its clause before it).
+        for m in d.neg_wording.finditer(text):
+            if m.group(0).isascii():
+                spans.append((m.start(), next(b for b in bounds if b >= m.end())))
+            else:
+                spans.append((max([b + 1 for b in bounds if b < m.start()] + [text.rfind(",", 0, m.start()) + 1]),
+                              m.end()))
     for m in d.neg_ko.finditer(text):
         if not re.search(r"[\uac00-\ud7a3]", m.group(0)):
             continue
@@ -102,6 +114,21 @@ def _disclaimers(text: str, d: CueData) -> list[tuple[int, int]]:
                                                                  m.start() - KO_WINDOW])
         if d.scope.search(text, start, m.start()):
             spans.append((start, m.end()))
+    return spans
+
+
+def _negated(text: str, d: CueData) -> list[tuple[int, int]]:
+    """Spans any negation covers, whatever it negates ("no alerts", "해석하진 않아요"): for actions, which
+    are never scope words."""
+    bounds = [m.start() for m in _BOUNDARY.finditer(text)] + [len(text)]
+    spans = []
+    for m in d.neg_en.finditer(text):
+        words = list(re.finditer(r"\S+", text[m.end():next(b for b in bounds if b >= m.end())]))
+        spans.append((m.start(), m.end() + (words[min(EN_WINDOW, len(words)) - 1].end() if words else 0)))
+    for m in d.neg_ko.finditer(text):
+        if re.search(r"[\uac00-\ud7a3]", m.group(0)):
+            spans.append((max([b + 1 for b in bounds if b < m.start()] + [text.rfind(",", 0, m.start()) + 1,
+                                                                         m.start() - KO_WINDOW]), m.end()))
     return spans
 
 
@@ -133,6 +160,7 @@ class Evidence:
     score: float
     name: str
     dual_use: bool             # the matched type is a device only with a medical claim (massagers)
+    actions: list[str]         # what only a device does with medical data (detects, flags, 분석, 판독), not negated
 
 
 def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: str, d: CueData) -> Evidence:
@@ -153,4 +181,5 @@ def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: 
         any(d.disclaim.search(text, a, b) for a, b in spans),
         float(match.get("score") or 0.0),
         match.get("name_ko" if lang == "ko" else "name") or match.get("name") or "",
-        match.get("id") in d.raw["dual_use_types"])
+        match.get("id") in d.raw["dual_use_types"],
+        hits(d.actions, text, _negated(text, d)))

@@ -17,6 +17,7 @@ from medreg.knowledge.qualification.cues import CueData, Evidence, data, evidenc
 STATUSES = ("device", "not_device", "needs_review")
 MATCH_STRONG = 0.62   # conf.MATCH_WEAK: a curated type matched this well is evidence of a device
 MATCH_ANY = 0.55      # conf.MATCH_NONE: below, nothing matched
+_CDS_OUTRANKS = ("admin_software", "education")   # exclusions that decision-support words override
 MATCH_NEAR = 0.4      # a near miss, evidence of a device only beside words about the body or care
 
 
@@ -160,6 +161,13 @@ def _by_match(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
             _tr(d.raw["questions"]["what"], e.lang), 0.3)
 
 
+def _records_software(e: Evidence) -> bool:
+    """Admin, records or teaching software with medical words but nothing a device does with them: no
+    detecting, flagging, analysing or recommending (`actions`), no decision support, no device type matched."""
+    return (bool(e.claims or e.device_words) and bool(e.plain) and not e.actions and e.cds is None
+            and e.score < MATCH_ANY and all(g["category"] in _CDS_OUTRANKS for g, _ in e.plain))
+
+
 def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "KR"),
             context: Optional[str] = None, match: Optional[dict] = None,
             answers: Optional[dict] = None) -> Qualification:
@@ -176,11 +184,19 @@ def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "
         decision = _by_answer(e, claim == "yes", markets, d)
     elif e.groups:
         decision = _by_group(e, markets, d)
+    elif e.plain and any(g.get("overrides_claims") for g, _ in e.plain):
+        decision = _by_exclusion(e, markets, d)   # the maker names its regime: "기능성화장품 보고"
+    elif _records_software(e):
+        # Medical words in scheduling, records or teaching software are its subject, not its purpose.
+        decision = _by_exclusion(e, markets, d)
     elif e.claims or e.device_words:     # a medical claim beats any consumer framing
         decision = _by_claim(e, markets, d)
     elif strong_match:                   # a wellness or admin word beside a device type is a feature
         decision = (_all("device", _tr(d.raw["reasons"]["device_type"], lang, name=e.name), markets, d),
                     "device_type", [], None, 0.85)
+    elif e.cds is not None and all(g["category"] in _CDS_OUTRANKS for g, _ in e.plain):
+        # Patient-specific recommendations read from an EHR are decision support, not record keeping.
+        decision = _by_claim(e, markets, d)
     elif e.plain or e.disclaimed:
         decision = _by_exclusion(e, markets, d)
     elif e.cds is not None:
