@@ -12,7 +12,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 
 from medreg import __version__
 from tests.shared_data import REPO_ROOT

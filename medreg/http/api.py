@@ -6,7 +6,7 @@ import time
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from medreg.errors import MedregError, error_from_code, message_for
+from medreg.errors import MedregError, error_from_code
 from medreg.events import Failure, Result
 from medreg.http.bodies import BodyError, read_body
 from medreg.http.disconnect import ClientWatch

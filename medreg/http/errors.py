@@ -7,7 +7,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from medreg.errors import (MedregError, MethodNotAllowed, NotFound, PayloadTooLarge, InvalidJSON,
-                           MedregError as Internal, message_for)
+                           MedregError as Internal)
 from medreg.http.bodies import guess_language
 from medreg.http.relay import sse_error_response
 from medreg.schemas.messages import localise
