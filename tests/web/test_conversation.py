@@ -146,6 +146,7 @@ def test_whole_plan_set_is_refined_in_one_request_and_undone(live_server, open_p
     assert "plans[" not in text and "activities[" not in text
     assert ("removed" if language == "en" else "삭제") in text
     page.screenshot(path=str(artifacts / f"refine-all-{language}.png"), full_page=True)
+    page.locator("#refinement-summary").screenshot(path=str(artifacts / f"refine-all-{language}-summary.png"))
     page.click("#undo-refine")
     _idle(page)
     assert _dossier(page)["plans"] == before and _dossier(page)["refinements"] == []
