@@ -33,6 +33,9 @@ DEFAULTS: dict[str, Any] = {
     # Comma-separated bearer keys; empty means /api is open.
     "API_KEYS": "",
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # /api/export takes a whole session: 4x the largest realistic one (12 plans refined twice, 62 KB;
+    # `python bench/export_size.py --per-plan`), still bounded.
+    "EXPORT_MAX_CONTENT_LENGTH": 256 * 1024,
     "RATE_LIMIT": "120/minute",
     "RATE_LIMIT_STORAGE_URI": "memory://",
     "MAX_STREAMS_PER_CLIENT": 20,

@@ -18,6 +18,7 @@ class ClassifyInput:
     language: str
     context: Optional[str] = None
     markets: tuple[str, ...] = MARKETS
+    answers: Optional[dict] = None   # {question id: option value}, already validated
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,7 @@ class AnthropicEngine(Engine):
     def _classify(self, request: ClassifyInput) -> Iterator[Event]:
         deadline, usage = monotonic_deadline(self.step_deadline_s), Usage()
         yield self._status("grounding", request.language, 0.1)
-        kb = self.offline.knowledge.classify(request.concept, request.context, request.markets, request.language)
+        kb = self.offline.knowledge.classify(request.concept, request.context, request.markets, request.language, request.answers)
         yield self._status("model", request.language, 0.2)
         schema = classify_schema_for(tuple(m for m in request.markets if m in kb["markets"]))
         spec = self._spec("classify", schema, prompts.CLASSIFY_TASK, request.language,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Optional, Sequence, Union
 
 from medreg.errors import NotADevice
+from medreg.knowledge.classification.answers import sync_details
 from medreg.knowledge.qualification.qualify import Qualification, data, pathway_text, qualify
 
 # Market keys that only a device has: emptied where the product is not a device there.
@@ -69,7 +70,9 @@ def apply_qualification(classification: dict, q: Union[Qualification, dict]) -> 
             # A market left undecided (US clinical decision support) keeps the whole answer under review.
             c["needs_review"] = True
             c["confidence"] = round(min(float(c.get("confidence") or 0.0), 0.7), 2)
-    return c
+    if qd.get("basis") == "answer" and qd["status"] == "not_device":
+        c["questions"] = []   # the user already answered the one question that would make it a device
+    return sync_details(c, data().raw["questions"])
 
 
 def _first(question: str, questions: list[str]) -> list[str]:
@@ -77,13 +80,17 @@ def _first(question: str, questions: list[str]) -> list[str]:
 
 
 def qualify_classification(classification: dict, concept: str, language: str,
-                           markets: Sequence[str] = ("US", "EU", "KR"), context: Optional[str] = None) -> dict:
-    """One call for any engine: qualify the concept (using the classification's device match) and apply it."""
+                           markets: Sequence[str] = ("US", "EU", "KR"), context: Optional[str] = None,
+                           answers: Optional[dict] = None) -> dict:
+    """One call for any engine: qualify the concept (using the classification's device match) and apply it;
+    the user's answers are the classification's own (`answers`) unless given."""
+    if answers is None and isinstance(classification.get("answers"), dict):
+        answers = classification["answers"]
     device = classification.get("device") if isinstance(classification.get("device"), dict) else None
     if device is not None and not isinstance(device.get("score"), (int, float)):
         # An engine that names a device type without a match score vouches for it as a strong match.
         device = dict(device, score=STATED_MATCH)
-    q = qualify(concept, language, markets, context, match=device)
+    q = qualify(concept, language, markets, context, match=device, answers=answers)
     return apply_qualification(classification, q)
 
 

@@ -183,16 +183,20 @@ def _records_software(e: Evidence) -> bool:
 
 
 def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "KR"),
-            context: Optional[str] = None, match: Optional[dict] = None) -> Qualification:
+            context: Optional[str] = None, match: Optional[dict] = None,
+            answers: Optional[dict] = None) -> Qualification:
     """Decide per market whether the concept is a medical device; `match` is the classify step's best device type
-    (`{"id", "name", "name_ko", "score", "source"}`), if any."""
+    (`{"id", "name", "name_ko", "score", "source"}`), if any; `answers` the user's (`medical_claim`: yes/no)."""
     d = data()
     lang = "ko" if language == "ko" else "en"
     markets = tuple(markets) or ("US", "EU", "KR")
     e = evidence(concept, context, match, lang, d)
     strong_match = (e.score >= MATCH_STRONG and not e.dual_use and not e.disclaimed
                     and not any(g.get("decisive") for g, _ in e.plain))
-    if e.groups:
+    claim = (answers or {}).get("medical_claim")
+    if claim == "yes" or (claim == "no" and not e.groups):
+        decision = _by_answer(e, claim == "yes", markets, d)
+    elif e.groups:
         decision = _by_group(e, markets, d)
     elif e.plain and any(g.get("overrides_claims") for g, _ in e.plain):
         decision = _by_exclusion(e, markets, d)   # the maker names its regime: "기능성화장품 보고"
@@ -221,6 +225,17 @@ def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "
         question = _tr(d.raw["questions"]["claim"], lang)
     return Qualification(status, _summary(status, result, lang, d), _union(result), result, basis,
                          question, cues, confidence)
+
+
+def _by_answer(e: Evidence, claims: bool, markets: Sequence[str], d: CueData) -> _Decision:
+    """The user said whether it claims a medical purpose: that decides it (a product group still decides per market)."""
+    R = d.raw["reasons"]
+    if claims:
+        return _all("device", _tr(R["answer_claim"], e.lang), markets, d), "answer", [], None, 0.9
+    group = e.plain[0][0] if e.plain else None
+    if group is not None:
+        return _from_group(group, markets, e.lang, d, "not_device"), "answer", [], None, 0.85
+    return _all("not_device", _tr(R["answer_no_claim"], e.lang), markets, d), "answer", [], None, 0.85
 
 
 def _summary(status: str, markets: dict, lang: str, d: CueData) -> str:
