@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 from medreg.export.labels import LABELS, attribute_label, source_label, value_label
 from medreg.knowledge.classification.answers import SPECS
+from medreg.knowledge.qualification.qualify import STATUSES
 from medreg.markets import MARKETS
 
 
@@ -103,7 +104,7 @@ def market_facts(market: dict, lang: str) -> list[tuple[str, str]]:
 def qualification_rows(classification: dict, lang: str) -> list[tuple[str, str]]:
     """(label, text) rows of the qualification: overall, then each market with its reason and citations."""
     q = classification.get("qualification")
-    if not isinstance(q, dict) or q.get("status") not in ("device", "not_device", "needs_review"):
+    if not isinstance(q, dict) or q.get("status") not in STATUSES:
         return []
     status = lambda s: LABELS.get(f"q_{s}", {}).get(lang, str(s))  # noqa: E731
     rows = [(LABELS["qualification"][lang], f"{status(q['status'])}: {value(q.get('reason'))}")]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import INCLUDE, Schema, fields, validate
 
+from medreg.knowledge.qualification.qualify import STATUSES
+
 
 class _Open(Schema):
     class Meta:
@@ -43,7 +45,7 @@ class MarketsSchema(Schema):
     KR = fields.Nested(MarketSchema)
 
 
-QUALIFICATION_STATUSES = ["device", "not_device", "needs_review"]
+QUALIFICATION_STATUSES = list(STATUSES)
 
 
 class MarketQualificationSchema(_Open):

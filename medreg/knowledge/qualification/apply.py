@@ -1,9 +1,10 @@
 """Applies a qualification to a Classification (any engine's), and refuses device plans for non-devices."""
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+from typing import Optional, Sequence
 
 from medreg.errors import NotADevice
+from medreg.markets import MARKETS
 from medreg.knowledge.classification.answers import sync_details
 from medreg.knowledge.qualification.qualify import Qualification, data, pathway_text, qualify
 
@@ -34,11 +35,11 @@ def _market_block(block: dict, mq: dict, language: str) -> dict:
     return block
 
 
-def apply_qualification(classification: dict, q: Union[Qualification, dict]) -> dict:
+def apply_qualification(classification: dict, q: Qualification) -> dict:
     """A copy of `classification` with `qualification` set and each market, confidence and questions made to agree."""
     c = dict(classification)
     language = "ko" if c.get("language") == "ko" else "en"
-    qd = q.to_dict() if isinstance(q, Qualification) else dict(q)
+    qd = q.to_dict()
     c["qualification"] = qd
     markets = dict(c.get("markets") or {})
     for code, mq in (qd.get("markets") or {}).items():
@@ -51,8 +52,7 @@ def apply_qualification(classification: dict, q: Union[Qualification, dict]) -> 
     c["markets"] = markets
     claim_question = data().raw["questions"]["claim"][language]
     questions = [x for x in (c.get("questions") or []) if isinstance(x, str)]
-    confidence = float(qd.get("confidence", getattr(q, "confidence", 0.5)) if isinstance(q, dict)
-                       else q.confidence)
+    confidence = q.confidence
     if qd["status"] == "not_device":
         if c.get("device"):
             c["alternatives"] = [c["device"], *(c.get("alternatives") or [])]
@@ -80,7 +80,7 @@ def _first(question: str, questions: list[str]) -> list[str]:
 
 
 def qualify_classification(classification: dict, concept: str, language: str,
-                           markets: Sequence[str] = ("US", "EU", "KR"), context: Optional[str] = None,
+                           markets: Sequence[str] = MARKETS, context: Optional[str] = None,
                            answers: Optional[dict] = None) -> dict:
     """One call for any engine: qualify the concept (using the classification's device match) and apply it;
     the user's answers are the classification's own (`answers`) unless given."""
