@@ -100,6 +100,17 @@ DEVICES = [
     ("patient-specific drug-drug interaction alerts inside the EHR for prescribers", "en"),
 ]
 
+# A bare "not a medical device" with no product group named: never not_device on the disclaimer alone.
+DISCLAIMER_ONLY = [
+    ("Not a medical device! A warming patch with vibration that eases period cramps.", "en"),
+    ("의료기기 아님! 생리통 완화용 온열 진동 패치", "ko"),
+]
+
+
+@pytest.mark.parametrize("concept, language", DISCLAIMER_ONLY)
+def test_a_disclaimer_alone_never_makes_a_device_not_a_device(concept: str, language: str) -> None:
+    assert classify(concept, language)["qualification"]["status"] != "not_device"
+
 ANNEX_XVI = [
     ("coloured contact lenses with no vision correction", "en"),
     ("도수 없는 컬러렌즈(서클렌즈), 미용 목적", "ko"),

@@ -146,7 +146,9 @@ def _by_exclusion(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
     if group is not None:
         return (_from_group(group, markets, e.lang, d, "not_device"), group["category"], hits[:4], None,
                 0.9 if e.disclaimed else 0.8)
-    return _all("not_device", tr(R["disclaimed"], e.lang), markets, d), "disclaimed", [], None, 0.75
+    # "Not a medical device!" alone names no product group: the claims decide, so a person must look.
+    return (_all("needs_review", tr(R["disclaimed"], e.lang), markets, d), "disclaimed", [],
+            tr(Q["claim"], e.lang), 0.4)
 
 
 def _by_match(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
