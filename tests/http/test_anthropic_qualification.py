@@ -1,5 +1,5 @@
-"""A model that gives a wellness app classes cannot make it a device: checked where users read it, over HTTP
-through gunicorn with the Anthropic engine (stub), on the JSON answer and the stream, and standards refuses it."""
+"""Qualification where users read it, over HTTP through gunicorn: a model that gives a wellness app classes cannot
+make it a device (JSON and stream; standards refuses it), and plans skip markets where a device type is no device."""
 from __future__ import annotations
 
 import pytest
@@ -41,3 +41,14 @@ def test_the_served_answer_is_not_a_device_and_standards_refuses_it(anthropic_se
     plans = requests.post(url + "/api/standards", json={"classification": classification}, timeout=30)
     assert plans.status_code == 422 and plans.json()["error"]["code"] == "not_a_device"
     assert "의료기기" in plans.json()["error"]["message"]   # in the user's language
+
+
+@pytest.mark.parametrize("concept, absent", [("일회용 생리대", ("KR", "EU")), ("tampons, regular absorbency", ("KR", "EU"))])
+def test_plans_skip_the_markets_where_it_is_no_device(live_server: str, concept: str, absent: tuple) -> None:
+    """A US device that is 의약외품 in Korea (and a hygiene product in the EU): no KGMP, no MDR technical file."""
+    classification = requests.post(live_server + "/api/classify", json={"concept": concept}, timeout=10).json()
+    assert classification["qualification"]["status"] == "device"
+    plans = requests.post(live_server + "/api/standards", json={"classification": classification}, timeout=10).json()
+    markets = {a.get("market") for p in plans["plans"] for a in p["activities"]}
+    assert "US" in markets and not markets & set(absent), markets
+    assert any("21 CFR" in str(p) or "FDA" in str(p) for p in plans["plans"])

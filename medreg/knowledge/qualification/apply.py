@@ -94,6 +94,15 @@ def qualify_classification(classification: dict, concept: str, language: str,
     return apply_qualification(classification, q)
 
 
+def device_markets(classification: Optional[dict], markets: Sequence[str]) -> tuple[str, ...]:
+    """The requested markets that regulate it as a device: no KGMP plan for a pad that is 의약외품 in Korea.
+    All of them when none does (standards then refuses the classification as a whole)."""
+    q = classification.get("qualification") if isinstance(classification, dict) else None
+    qm = q.get("markets") if isinstance(q, dict) and isinstance(q.get("markets"), dict) else {}
+    kept = tuple(m for m in markets if not (isinstance(qm.get(m), dict) and qm[m].get("status") == "not_device"))
+    return kept or tuple(markets)
+
+
 def is_not_a_device(classification: Optional[dict]) -> bool:
     """Whether a classification says there is no medical device to plan for.
 
