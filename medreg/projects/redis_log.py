@@ -43,8 +43,9 @@ class RedisEventLog(EventLog):
         return [(_seq(entry_id), json.loads(fields[b"data"])) for entry_id, fields in entries]
 
     def wait(self, run_id: str, after: int, timeout: float) -> None:
-        """Block on XREAD until an entry after `<after>-1` arrives, or `timeout`."""
-        self.client.xread({self.key(run_id): f"{after}-1"}, count=1, block=max(1, int(timeout * 1000)))
+        """Block on XREAD until an entry after `<after>-1` arrives, or `timeout` (at most 1 s: the
+        reader then records that it is still there, and checks that the run's worker is alive)."""
+        self.client.xread({self.key(run_id): f"{after}-1"}, count=1, block=max(1, int(min(timeout, 1.0) * 1000)))
 
     def close(self) -> None:
         """Close the connection pool."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,8 @@ def postgres_url(tmp_path_factory):
     user = "postgres" if os.getuid() == 0 else None
     if os.getuid() == 0 and subprocess.run(["id", "postgres"], capture_output=True).returncode != 0:
         _skip_or_fail("running as root with no `postgres` user to own the cluster")
-    root = tmp_path_factory.mktemp("pg")
+    # Not under pytest's folder: that is private to root, and the cluster's owner must reach it.
+    root = Path(tempfile.mkdtemp(prefix="medreg-pg-"))
     data, sockets = root / "data", root / "sock"
     sockets.mkdir()
     if user:
@@ -108,6 +110,7 @@ def postgres_url(tmp_path_factory):
     finally:
         subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
                        capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
