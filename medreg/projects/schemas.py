@@ -70,6 +70,16 @@ class VersionSchema(Schema):
     run_id = fields.String(allow_none=True)
 
 
+class VersionSummarySchema(Schema):
+    """A line of a project's history."""
+
+    number = fields.Integer()
+    step = fields.String(allow_none=True)
+    author = fields.String()
+    created_at = fields.String()
+    engine = fields.String(allow_none=True)
+
+
 class ProjectSchema(Schema):
     """A project and (on GET /api/projects/{id}) its versions, newest last."""
 
@@ -80,7 +90,7 @@ class ProjectSchema(Schema):
     deleted = fields.Boolean()
     latest_version = fields.Integer()
     latest = fields.Nested(VersionSchema, allow_none=True)
-    versions = fields.List(fields.Nested(VersionSchema(only=("number", "step", "author", "created_at", "engine"))))
+    versions = fields.List(fields.Nested(VersionSummarySchema))
 
 
 class RunSchema(Schema):
@@ -98,7 +108,7 @@ class RunSchema(Schema):
     events_url = fields.String()
 
 
-class ChangeSchema(Schema):
+class VersionChangeSchema(Schema):
     """One change between two versions, in both languages."""
 
     kind = fields.String()
@@ -113,5 +123,5 @@ class DiffSchema(Schema):
 
     from_ = fields.Integer(data_key="from")
     to = fields.Integer()
-    changes = fields.List(fields.Nested(ChangeSchema))
+    changes = fields.List(fields.Nested(VersionChangeSchema))
     summary = fields.Dict()
