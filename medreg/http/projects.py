@@ -11,6 +11,7 @@ from marshmallow import Schema, ValidationError
 from medreg.errors import InvalidRequest, NotFound, error_from_code
 from medreg.http.bodies import guess_language
 from medreg.http.relay import sse_response
+from medreg.pipeline import request_language
 from medreg.projects import EXTENSION, ProjectsStore
 from medreg.projects.diff import diff_versions
 from medreg.projects.dossier import kb_version, step_body
@@ -73,6 +74,8 @@ def create_project() -> Response:
     """Create a project (with a concept: version 1 holds it)."""
     body = _load(ProjectCreateSchema())
     dossier = {key: body[key] for key in ("concept", "context", "markets", "language") if key in body}
+    if dossier.get("concept"):
+        dossier["language"] = request_language(dossier)
     project, _ = _store().projects.create(owner(), body["name"], owner(), dossier, _meta())
     response = jsonify(_project_json(project, full=True))
     response.status_code = 201

@@ -55,6 +55,7 @@ class RunService:
     def start(self, job: StepJob) -> str:
         """Create the run and start it; returns its id at once."""
         step_input = build_input(job.step, job.body)
+        job.inputs.setdefault("language", step_input.language)  # the version is in the run's language
         run_id = new_id()
         self.runs.create(run_id, job.project_id, job.owner, job.step, step_input.language)
         greenlet = gevent.spawn(self._drive, run_id, job, step_input)
