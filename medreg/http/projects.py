@@ -14,6 +14,7 @@ from medreg.http.relay import sse_response
 from medreg.pipeline import request_language
 from medreg.projects import EXTENSION, ProjectsStore
 from medreg.projects.diff import diff_versions
+from medreg.projects.estimate import estimate
 from medreg.projects.dossier import kb_version, step_body
 from medreg.projects.follow import follow
 from medreg.projects.models import Project
@@ -142,6 +143,24 @@ def diff_project(project_id: str) -> Response:
     except ValueError:
         raise InvalidRequest(fields={"from": ["Not a version number."]}) from None
     return jsonify(diff_versions(_version(project_id, start), _version(project_id, to)))
+
+
+@projects_bp.get("/projects/<project_id>/estimate")
+def estimate_project(project_id: str) -> Response:
+    """Three-point weeks per market, cited review clocks, fees and costs cited or "unknown"."""
+    project = _project(project_id, include_deleted=True)
+    overrides = {}
+    try:
+        number = int(request.args.get("version") or project.latest_version)
+        for key in ("optimistic_factor", "pessimistic_factor"):
+            if request.args.get(key):
+                overrides[key] = float(request.args[key])
+    except ValueError:
+        raise InvalidRequest(fields={"_query": ["Not a number."]}) from None
+    if any(not 0 < value <= 10 for value in overrides.values()):
+        raise InvalidRequest(fields={"_query": ["Factors must be in (0, 10]."]})
+    language = request.args.get("language") if request.args.get("language") in ("en", "ko") else None
+    return jsonify(estimate(_version(project_id, number), overrides, language))
 
 
 @projects_bp.post("/projects/<project_id>/runs")

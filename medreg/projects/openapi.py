@@ -56,6 +56,12 @@ def add_paths(spec, errors: dict) -> None:
         "tags": tags, "parameters": [pid, *({"name": n, "in": "query", "schema": {"type": "integer"}}
                                            for n in ("from", "to"))],
         "responses": {**ok("Diff"), **missing, **common}}})
+    spec.path(path="/api/projects/{project_id}/estimate", operations={"get": {
+        "summary": "Three-point weeks per market and pathway; review clocks cited; fees and costs cited or unknown",
+        "tags": tags, "parameters": [pid, *({"name": n, "in": "query", "schema": {"type": "number"}}
+                                           for n in ("version", "optimistic_factor", "pessimistic_factor")),
+                                     {"name": "language", "in": "query", "schema": {"type": "string", "enum": ["en", "ko"]}}],
+        "responses": {"200": {"description": "The estimate"}, **missing, **common}}})
     spec.path(path="/api/projects/{project_id}/runs", operations={"post": {
         "summary": "Run a step into the project: JSON at the end, or SSE (`stream: true` / Accept)",
         "tags": tags, "parameters": [pid], "description": RUN_STREAM,

@@ -123,3 +123,31 @@ def test_a_step_without_its_inputs_says_which_step_first(served) -> None:
     assert response.json()["error"]["fields"]["standards"] == ["먼저 이전 단계를 실행하세요: classify."]
     bad = requests.post(f"{url}/api/projects/{pid}/runs", json={"step": "fly"}, headers=headers(), timeout=10)
     assert bad.status_code == 422 and "step" in bad.json()["error"]["fields"]
+
+
+def test_estimate_cites_the_review_clock_and_never_invents_a_fee(served) -> None:
+    url = served.url
+    pid = requests.post(f"{url}/api/projects", json={"name": "Pacemaker", "concept": "implantable cardiac pacemaker"},
+                        headers=headers(), timeout=10).json()["id"]
+    for step in ("classify", "standards"):
+        requests.post(f"{url}/api/projects/{pid}/runs", json={"step": step}, headers=headers(),
+                      timeout=60).raise_for_status()
+    estimate = requests.get(f"{url}/api/projects/{pid}/estimate", headers=headers(), timeout=10).json()
+    markets = {entry["market"]: entry for entry in estimate["markets"]}
+    us = markets["US"]
+    assert us["pathway"] == "PMA" and us["review"]["value"] == 180 and us["review"]["unit"] == "FDA days"
+    assert "21 CFR 814.40" in us["review"]["sources"]
+    weeks = estimate["plan_weeks"]
+    assert us["duration"] == {"optimistic": round(weeks * 0.8, 1), "likely": round(weeks, 1),
+                              "pessimistic": round(weeks * 1.5, 1), "unit": "weeks",
+                              "basis": us["duration"]["basis"]}
+    assert us["total_weeks"]["likely"] == round(round(weeks, 1) + 180 / 7, 1)
+    for entry in markets.values():  # no fee or cost figure anyone here could source
+        assert entry["fee"]["value"] is None and entry["fee"]["status"] == "unknown"
+        assert entry["cost"]["likely"] is None
+    assert markets["EU"]["review"]["status"] == "unknown" and markets["KR"]["review"]["status"] == "unknown"
+    edited = requests.get(f"{url}/api/projects/{pid}/estimate", params={"pessimistic_factor": 2, "language": "ko"},
+                          headers=headers(), timeout=10).json()
+    assert {m["market"]: m for m in edited["markets"]}["US"]["duration"]["pessimistic"] == round(weeks * 2, 1)
+    assert [a["edited"] for a in edited["assumptions"]] == [False, True]
+    assert "알 수 없음" in edited["markets"][0]["fee"]["note"]
