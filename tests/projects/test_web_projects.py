@@ -1,0 +1,54 @@
+"""The projects sidebar in Debian's chromium over real gunicorn: save a concept as a project, see
+its history, run it again with a changed concept and read the diff, rename, delete and restore,
+and find it all again after a server restart."""
+from __future__ import annotations
+
+import pytest
+
+from tests.projects.conftest import KEYS
+from tests.web.conftest import browser, open_page  # noqa: F401 (fixtures)
+
+PUMP = "몸에 부착하는 체외용 인슐린 주입 펌프"
+WHEELCHAIR = "실내용 수동 휠체어"
+
+
+def _ready(page) -> None:
+    page.locator("#server-settings summary").click()
+    page.fill("#api-key", KEYS["alpha"])
+    page.check("#projects-show-deleted")
+    page.uncheck("#projects-show-deleted")  # lists again, now with the key
+
+
+@pytest.mark.browser
+def test_sidebar_keeps_a_project_with_history_and_diff(served, open_page) -> None:  # noqa: F811
+    page = open_page(served.url + "/")
+    _ready(page)
+    page.fill("#concept", PUMP)
+    page.click("#projects-save")
+    page.wait_for_selector(".project-history li[data-version='4']", timeout=60000)
+    assert page.locator(".project-history li").count() == 4
+    page.fill("#concept", WHEELCHAIR)
+    page.click(".project-rerun")
+    page.wait_for_selector(".project-history li[data-version='7']", timeout=60000)
+    changes = page.locator(".project-diff li").all_inner_texts()
+    assert page.locator(".project-details h4").inner_text().startswith("변경 내용 (v4 → v7)")
+    assert f"개념 변경: “{PUMP}” → “{WHEELCHAIR}”" in changes, changes
+    assert "미국 FDA 등급: II → I" in changes, changes
+    assert any(text.startswith("주요 경로(크리티컬 패스): ") for text in changes), changes
+    page.once("dialog", lambda dialog: dialog.accept("휠체어 프로젝트"))
+    page.click("#projects-list .project-rename")
+    page.wait_for_selector("#projects-list .project-name:has-text('휠체어 프로젝트 · v7')")
+
+    served.restart()
+    page = open_page(served.url + "/")
+    _ready(page)
+    item = page.locator("#projects-list li:has-text('휠체어 프로젝트 · v7')")
+    item.locator(".project-open").click()
+    page.wait_for_selector(".project-history li[data-version='7']")
+    assert page.locator(".project-details h4").inner_text().startswith("변경 내용 (v4 → v7)")
+    item.locator(".project-delete").click()
+    page.wait_for_selector("#projects-list li:has-text('휠체어 프로젝트')", state="detached")
+    page.check("#projects-show-deleted")
+    page.locator("#projects-list li:has-text('휠체어 프로젝트') .project-restore").click()
+    page.uncheck("#projects-show-deleted")
+    page.wait_for_selector("#projects-list li:has-text('휠체어 프로젝트 · v7')")
