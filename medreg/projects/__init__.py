@@ -15,6 +15,7 @@ from medreg.projects.service import RunService
 
 log = logging.getLogger(__name__)
 EXTENSION = "medreg_projects"
+_ENGINES: dict = {}
 
 
 @dataclass
@@ -33,8 +34,11 @@ def init_app(app: Flask) -> None:
     from medreg.http.projects import projects_bp
 
     url = served_database_url(app.instance_path, app.config.get("DATABASE_URL"))
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = _ENGINES.get(url)
+    if engine is None:
+        # One engine (pool) and one migration per database per process, however many apps are made.
+        engine = _ENGINES[url] = make_engine(url)
+        upgrade(engine)
     sessions = session_factory(engine)
     runs = Runs(sessions)
     events = make_event_log(runs, app.config.get("RUN_EVENTS_URL"))
