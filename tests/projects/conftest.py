@@ -59,15 +59,16 @@ def _skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def sqlite_url(tmp_path_factory) -> str:
-    """A fresh SQLite database file for the module."""
+    """A fresh SQLite database file for the projects tests."""
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'medreg.db'}"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def served(server_logs, sqlite_url):
-    """Two gevent workers, offline engine paced between plans, on the module's SQLite database."""
+    """Two gevent workers, offline engine paced between plans, on one SQLite database (shared by the
+    projects tests: each makes its own projects; some restart it, which keeps the database)."""
     server = Served(server_logs, {**BASE_ENV, "MEDREG_DATABASE_URL": sqlite_url,
                                   "MEDREG_ENGINE": "tests.projects.fakes:PacedOffline",
                                   "MEDREG_TEST_PLAN_GAP_S": "0.15"})
