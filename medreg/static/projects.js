@@ -17,6 +17,10 @@ const WORDS = {
   needConcept: { en: 'Write a concept first.', ko: '먼저 개념을 입력하세요.' },
   newName: { en: 'New name', ko: '새 이름' },
   running: { en: 'Running', ko: '실행 중' },
+  estimate: { en: 'Estimate (weeks: optimistic / likely / pessimistic)', ko: '추정 (주: 낙관 / 보통 / 비관)' },
+  review: { en: 'review', ko: '심사' },
+  fee: { en: 'fee', ko: '수수료' },
+  unknown: { en: 'unknown', ko: '알 수 없음' },
 };
 const STEPS = ['classify', 'purpose', 'standards'];
 const $ = (id) => document.getElementById(id);
@@ -97,6 +101,29 @@ async function act(project, action) {
   } catch (err) { say(err.message); }
 }
 
+function estimateRow(m) {
+  const d = m.duration;
+  const review = m.review.status === 'unknown' ? w('unknown') : `${m.review.value} ${m.review.unit} (${(m.review.sources || []).join('; ')})`;
+  return el('li', { 'data-market': m.market },
+    `${m.market} · ${m.class ?? '—'} · ${m.pathway ?? '—'}: ${d.optimistic} / ${d.likely} / ${d.pessimistic}`,
+    el('div', { class: 'hint' }, `${w('review')}: ${review}`),
+    el('div', { class: 'hint' }, `${w('fee')}: ${w('unknown')} — ${m.fee.note}`));
+}
+
+async function estimateBox(id, factors = {}) {
+  const query = new URLSearchParams({ language: lang(), ...factors });
+  const est = await api(`api/projects/${id}/estimate?${query}`);
+  const box = el('div', { class: 'project-estimate' });
+  const inputs = est.assumptions.map((a) => el('label', { title: a.note }, `${a.note}: `,
+    el('input', { type: 'number', step: '0.1', min: '0.1', max: '10', value: String(a.value), 'data-key': a.key,
+      onchange: async () => {
+        const edited = Object.fromEntries([...box.querySelectorAll('input[data-key]')].map((i) => [i.dataset.key, i.value]));
+        box.replaceWith(await estimateBox(id, edited));
+      } })));
+  box.append(el('h4', {}, w('estimate')), ...inputs, el('ul', {}, ...est.markets.map(estimateRow)));
+  return box;
+}
+
 async function details(id) {
   const project = await api(`api/projects/${id}`);
   const box = el('div', { class: 'project-details', 'data-project': id },
@@ -114,6 +141,7 @@ async function details(id) {
     box.append(el('h4', {}, `${w('changes')} (v${diff.from} → v${diff.to}): ${diff.summary[lang()]}`),
       el('ul', { class: 'project-diff' }, ...diff.changes.map((c) => el('li', { 'data-kind': c.kind }, c[lang()]))));
   }
+  if (latest?.step === 'standards') box.append(await estimateBox(id));
   return box;
 }
 

@@ -31,10 +31,20 @@ def test_sidebar_keeps_a_project_with_history_and_diff(served, open_page) -> Non
     page.click(".project-rerun")
     page.wait_for_selector(".project-history li[data-version='7']", timeout=60000)
     changes = page.locator(".project-diff li").all_inner_texts()
-    assert page.locator(".project-details h4").inner_text().startswith("변경 내용 (v4 → v7)")
+    assert page.locator(".project-details h4").first.inner_text().startswith("변경 내용 (v4 → v7)")
     assert f"개념 변경: “{PUMP}” → “{WHEELCHAIR}”" in changes, changes
     assert "미국 FDA 등급: II → I" in changes, changes
     assert any(text.startswith("주요 경로(크리티컬 패스): ") for text in changes), changes
+    # The estimate: the wheelchair is US class I; its factors are assumptions the user edits in the page.
+    us = page.locator(".project-estimate li[data-market='US']")
+    assert us.inner_text().startswith("US · I · ")
+    assert "수수료: 알 수 없음" in us.inner_text()
+    pessimistic = page.locator(".project-estimate input[data-key='pessimistic_factor']")
+    before = us.inner_text().split(":")[1].split("/")
+    pessimistic.fill("3")
+    pessimistic.dispatch_event("change")
+    expected = f"{before[0].strip()} / {before[1].strip()} / {round(float(before[1]) * 3, 1):g}"
+    page.wait_for_selector(f".project-estimate li[data-market='US']:has-text('{expected}')")
     page.once("dialog", lambda dialog: dialog.accept("휠체어 프로젝트"))
     page.click("#projects-list .project-rename")
     page.wait_for_selector("#projects-list .project-name:has-text('휠체어 프로젝트 · v7')")
@@ -45,7 +55,7 @@ def test_sidebar_keeps_a_project_with_history_and_diff(served, open_page) -> Non
     item = page.locator("#projects-list li:has-text('휠체어 프로젝트 · v7')")
     item.locator(".project-open").click()
     page.wait_for_selector(".project-history li[data-version='7']")
-    assert page.locator(".project-details h4").inner_text().startswith("변경 내용 (v4 → v7)")
+    assert page.locator(".project-details h4").first.inner_text().startswith("변경 내용 (v4 → v7)")
     item.locator(".project-delete").click()
     page.wait_for_selector("#projects-list li:has-text('휠체어 프로젝트')", state="detached")
     page.check("#projects-show-deleted")
