@@ -189,12 +189,16 @@ def _run_json(run_id: str) -> Response:
         if data.get("type") in ("done", "error"):
             terminal = data
     run = store.runs.state(run_id)
+    if terminal is not None and str(terminal.get("code", "")).startswith("run_"):
+        # Ended by the projects layer (cancelled, worker lost): its own words, 503 (retry the run).
+        body = {key: terminal[key] for key in ("code", "message", "retryable")}
+        response = jsonify({"error": body})
+        response.status_code = 503
+        return response
     if terminal is None or terminal["type"] == "error":
         code = (terminal or {}).get("code", "internal")
         error = error_from_code(code, fields=(terminal or {}).get("fields"),
                                 retryable=bool((terminal or {}).get("retryable")))
-        if code.startswith("run_"):
-            error.status = 503
         raise error.with_language(run.language if run else "en")
     return jsonify({"run": run.as_dict(), "version": run.version, "result": result})
 
