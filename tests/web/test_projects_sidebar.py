@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.projects.conftest import KEYS
-from tests.web.conftest import browser, open_page  # noqa: F401 (fixtures)
+from tests.projects.conftest import BASE_ENV, KEYS, Served
 
 PUMP = "몸에 부착하는 체외용 인슐린 주입 펌프"
 WHEELCHAIR = "실내용 수동 휠체어"
@@ -19,8 +18,17 @@ def _ready(page) -> None:
     page.uncheck("#projects-show-deleted")  # lists again, now with the key
 
 
+@pytest.fixture(scope="module")
+def served(server_logs, tmp_path_factory):
+    """Real gunicorn (two gevent workers, offline engine) on a SQLite database of its own."""
+    database = f"sqlite:///{tmp_path_factory.mktemp('sidebar') / 'medreg.db'}"
+    server = Served(server_logs, {**BASE_ENV, "MEDREG_DATABASE_URL": database, "MEDREG_ENGINE": "offline"})
+    yield server
+    server.stop()
+
+
 @pytest.mark.browser
-def test_sidebar_keeps_a_project_with_history_and_diff(served, open_page) -> None:  # noqa: F811
+def test_sidebar_keeps_a_project_with_history_and_diff(served, open_page) -> None:
     page = open_page(served.url + "/")
     _ready(page)
     page.fill("#concept", PUMP)
