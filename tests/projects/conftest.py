@@ -71,7 +71,7 @@ def served(server_logs, sqlite_url):
     projects tests: each makes its own projects; some restart it, which keeps the database)."""
     server = Served(server_logs, {**BASE_ENV, "MEDREG_DATABASE_URL": sqlite_url,
                                   "MEDREG_ENGINE": "tests.projects.fakes:PacedOffline",
-                                  "MEDREG_TEST_PLAN_GAP_S": "0.15"})
+                                  "MEDREG_TEST_PLAN_GAP_S": "0.1"})
     yield server
     server.stop()
 

@@ -38,7 +38,7 @@ def test_projects_on_postgresql(server_logs, postgres_url) -> None:
     server = Served(server_logs, {**BASE_ENV, **PACED, "MEDREG_DATABASE_URL": url})
     try:
         run_id, events = _cut_and_resume(server.url)
-        report = concurrent_runs(server.url, runs=20, projects=2)
+        report = concurrent_runs(server.url, runs=8, projects=2)  # `bench/project_runs.py --database` for more
         assert report.problems == []
     finally:
         server.stop()

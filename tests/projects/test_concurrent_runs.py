@@ -6,6 +6,6 @@ from tests.projects.load import concurrent_runs
 
 
 def test_concurrent_runs_lose_no_event_and_no_version(served) -> None:
-    report = concurrent_runs(served.url, runs=40, projects=4)
+    report = concurrent_runs(served.url, runs=30, projects=3)
     assert report.problems == []
-    assert report.runs == 40 and report.events > 40 * 12
+    assert report.runs == 30 and report.events > 30 * 12
