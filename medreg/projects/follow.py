@@ -10,6 +10,7 @@ from medreg.http.relay import HEARTBEAT, Heartbeat
 from medreg.projects.eventlog import EventLog
 from medreg.projects.runs import TERMINAL, Runs
 
+MISSING_TRIES = 50  # reads (0.1 s apart) for a terminal event the run's row says was written
 TOUCH_S = 1.0  # how often a reader records that it is still there (the run's grace counts from it)
 
 
@@ -35,6 +36,7 @@ def follow(run_id: str, after: int, events: EventLog, runs: Runs, *, heartbeat_s
     """Every event with an id above `after`, live, until the terminal one; heartbeats in silences."""
     events.reader_arrived(run_id)
     last_write = last_touch = time.monotonic()
+    missing = 0
     try:
         while True:
             batch = events.events_after(run_id, after)
@@ -55,7 +57,13 @@ def follow(run_id: str, after: int, events: EventLog, runs: Runs, *, heartbeat_s
             if run.status != "running":
                 if run.events <= after:  # ended, and every stored event was sent
                     return
-                continue  # the terminal event was stored after our read: read again
+                # The terminal event is on its way (Redis gets it just after the database): read
+                # again shortly; a writer that died in between leaves nothing to wait for.
+                missing += 1
+                if missing > MISSING_TRIES:
+                    return
+                events.wait(run_id, after, 0.1)
+                continue
             if runs.is_orphan(run, stale_s):
                 on_lost(run_id, run.language)
                 continue
