@@ -106,3 +106,8 @@ def _register_optional(app: Flask) -> None:
         kb_cli = None
     if kb_cli is not None:
         app.cli.add_command(kb_cli)
+    # Projects (issue 17): versioned dossiers in a database, resumable run streams.
+    if app.config.get("PROJECTS", True):
+        from medreg import projects
+
+        projects.init_app(app)

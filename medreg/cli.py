@@ -232,5 +232,12 @@ def export_command(dossier_file: str, fmt: str, lang: Optional[str]) -> None:
     click.echo((to_html if fmt == "html" else to_markdown)(dossier, dossier_language(dossier, lang), meta), nl=False)
 
 
+# Projects (issue 17): `medreg db upgrade`, `medreg projects list|show|diff|export`.
+from medreg.projects.commands import db_cli, projects_cli  # noqa: E402
+
+main.add_command(db_cli)
+main.add_command(projects_cli)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

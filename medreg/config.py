@@ -48,6 +48,14 @@ DEFAULTS: dict[str, Any] = {
     # /healthz also reports greenlets, resident memory and open streams (benchmarks).
     "STATS": False,
     "KB_STORE": None,
+    # Projects (medreg/projects): the database (default: sqlite in the instance folder, WAL mode;
+    # postgresql://... for several hosts), where run events are read back from (default: that
+    # database; redis://... for several hosts), seconds a run goes on with no reader, and seconds
+    # of silence after which a running run's worker counts as gone.
+    "DATABASE_URL": None,
+    "RUN_EVENTS_URL": None,
+    "RUN_GRACE_S": 30.0,
+    "RUN_STALE_S": 10.0,
 }
 
 

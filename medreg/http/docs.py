@@ -86,9 +86,17 @@ def build_spec() -> dict:
         "responses": {"200": {"description": "The report, as a download", "content": {
             "text/markdown": {"schema": {"type": "string"}}, "text/html": {"schema": {"type": "string"}}}},
             **{code: errors[code] for code in ("400", "413", "415", "422", "401", "429")}}}})
+    _add_projects(spec, errors)
     spec.path(path="/healthz", operations={"get": {"summary": "Liveness and engine", "tags": ["Service"],
                                                    "responses": {"200": {"description": "OK"}}}})
     return spec.to_dict()
+
+
+def _add_projects(spec: APISpec, errors: dict) -> None:
+    # Projects (issue 17) describe their own paths in their own module.
+    from medreg.projects.openapi import add_paths
+
+    add_paths(spec, errors)
 
 
 @docs_bp.get("/openapi.json")
