@@ -18,6 +18,7 @@ from medreg.errors import message_for
 from medreg.export import dossier_language, to_html, to_markdown
 from medreg.language import language_of
 from medreg.markets import MARKETS
+from medreg.knowledge.catalogue.commands import medreg_kb
 from medreg.knowledge.qualification.apply import is_not_a_device
 
 STEP_TITLES = {
@@ -289,5 +290,8 @@ def export_command(dossier_file: str, fmt: str, lang: Optional[str]) -> None:
     click.echo((to_html if fmt == "html" else to_markdown)(dossier, dossier_language(dossier, lang)), nl=False)
 
 
+main.add_command(medreg_kb)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
+

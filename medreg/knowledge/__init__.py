@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from medreg.knowledge.catalogue.loader import KnowledgeData, load_data
+from medreg.knowledge.catalogue.shipped import Catalogue, load_catalogue
 from medreg.knowledge.classification.classify import classify_concept
 from medreg.knowledge.classification.matching import MatchIndex, build_device_index
 from medreg.knowledge.plans.build import build_plans
@@ -28,8 +29,10 @@ _instance: Optional["Knowledge"] = None
 class Knowledge:
     """Facade over the knowledge base: one method per pipeline step, plain dicts out."""
 
-    def __init__(self, data: KnowledgeData) -> None:
+    def __init__(self, data: KnowledgeData, catalogue: Optional[Catalogue] = None) -> None:
         self.data = data
+        # the official lists, read once per process here (never in a request path)
+        self.catalogue: Catalogue = catalogue if catalogue is not None else load_catalogue()
         self.kb_store_dir: Optional[Path] = None  # where `flask kb import-*` keep official entries
         self.imported_cache = None                 # catalogue.store's index over those entries
         self._index_lock = threading.Lock()
