@@ -74,6 +74,10 @@ def _driven_class(kb):
 
 def _brief(match: Match) -> dict:
     c = match.candidate
+    # Entries of the shipped official catalogue say so ("catalogue"), with the list they came from.
+    if c.payload.get("catalogue"):
+        return {"id": c.id, "name": c.name, "name_ko": c.name_ko, "score": round(match.score, 2),
+                "source": "catalogue", "list": c.source}
     return {"id": c.id, "name": c.name, "name_ko": c.name_ko, "score": round(match.score, 2), "source": c.source}
 
 
@@ -128,15 +132,20 @@ def _find(kb, concept: str, context: Optional[str], stated: dict) -> _Found:
         if with_context and (not curated or with_context[0].score > curated[0].score + 0.1):
             curated = with_context
     curated = rerank(curated, stated)
-    index = imported_index(kb)
-    imported = index.search(feats, avoid=avoid, later=later) if index is not None else []
+    # The user's own imports when there are any, else the shipped official catalogue.
+    index = imported_index(kb) or kb.catalogue_index()
+    imported = index.search(feats, avoid=avoid, later=later)
     best_c = curated[0] if curated else None
     best_fda = next((m for m in imported if m.candidate.source == "fda"), None)
     best_mfds = next((m for m in imported if m.candidate.source == "mfds"), None)
     best_imp = max([m for m in (best_fda, best_mfds) if m], key=lambda m: m.score, default=None)
     primary = None
-    # Curated types carry all three markets and citations, so they win unless clearly weaker.
-    if best_c and best_c.score >= conf.MATCH_NONE and (best_imp is None or best_c.score >= best_imp.score - 0.1):
+    # Curated types carry all three markets and citations, so they win unless clearly weaker; over
+    # the shipped catalogue (17k names, many of them parts and accessories) a curated type that
+    # fits well is preferred by a wider margin.
+    margin = CATALOGUE_MARGIN if best_imp is not None and best_imp.candidate.payload.get("catalogue") \
+        and best_c is not None and best_c.score >= conf.MATCH_WEAK else 0.1
+    if best_c and best_c.score >= conf.MATCH_NONE and (best_imp is None or best_c.score >= best_imp.score - margin):
         primary = best_c
     elif best_imp and best_imp.score >= conf.MATCH_NONE:
         primary = best_imp
@@ -249,6 +258,7 @@ def _display_name(match: Match, language: str) -> str:
 RERANK_KEYS = ("home_use", "software_only", "ivd", "invasiveness", "administers_medicine", "ionizing_radiation",
                "ai", "sterile", "single_use")
 RERANK_STEP = 0.06
+CATALOGUE_MARGIN = 0.25
 RIVAL_SCORE = 0.5
 # Where a device type's silence is itself an answer (otherwise silence is "unknown", not "no").
 ABSENT_MEANS = {"software_only": False, "ivd": False, "invasiveness": "non_invasive", "ionizing_radiation": False,
