@@ -8,6 +8,8 @@ from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.attributes import extract
 from medreg.knowledge.classification.eu_block import eu_block
 from medreg.knowledge.classification.matching import Match, MatchIndex
+from medreg.knowledge.classification.catalogue_choice import (CAP as RIVAL_CAP, CATALOGUE_NONE, choose_primary,
+                                                              official_rival)
 from medreg.knowledge.classification.rules_kr import item_block, kr_block, kr_none_text
 from medreg.knowledge.catalogue.store import imported_index
 from medreg.knowledge.words.text import features, lead_sentence, negated_features
@@ -16,7 +18,8 @@ from medreg.knowledge.qualification.qualify import qualify
 from medreg.knowledge.qualification.apply import apply_qualification
 
 # The text may override these (the maker's choice); other rule inputs only fill gaps or raise a question.
-TEXT_WINS = {"wireless", "connected", "home_use", "software", "ai", "single_use", "sterile", "measuring"}
+TEXT_WINS = {"wireless", "connected", "home_use", "software", "ai", "single_use", "sterile", "measuring",
+             "medicinal_substance"}  # Rule 14 rests on the product's own make-up, which the text states
 DEFAULTS = {"invasiveness": "non_invasive", "active": False, "software": False, "wireless": False,
             "home_use": False, "sterile": False}
 # Gaps in a curated type that the text may fill.
@@ -135,20 +138,10 @@ def _find(kb, concept: str, context: Optional[str], stated: dict) -> _Found:
     # The user's own imports when there are any, else the shipped official catalogue.
     index = imported_index(kb) or kb.catalogue_index()
     imported = index.search(feats, avoid=avoid, later=later)
-    best_c = curated[0] if curated else None
     best_fda = next((m for m in imported if m.candidate.source == "fda"), None)
     best_mfds = next((m for m in imported if m.candidate.source == "mfds"), None)
     best_imp = max([m for m in (best_fda, best_mfds) if m], key=lambda m: m.score, default=None)
-    primary = None
-    # Curated types carry all three markets and citations, so they win unless clearly weaker; over
-    # the shipped catalogue (17k names, many of them parts and accessories) a curated type that
-    # fits well is preferred by a wider margin.
-    margin = CATALOGUE_MARGIN if best_imp is not None and best_imp.candidate.payload.get("catalogue") \
-        and best_c is not None and best_c.score >= conf.MATCH_WEAK else 0.1
-    if best_c and best_c.score >= conf.MATCH_NONE and (best_imp is None or best_c.score >= best_imp.score - margin):
-        primary = best_c
-    elif best_imp and best_imp.score >= conf.MATCH_NONE:
-        primary = best_imp
+    primary = choose_primary(curated[0] if curated else None, best_imp)
     return _Found(curated, imported, best_fda, best_mfds, primary)
 
 
@@ -160,7 +153,8 @@ def _markets(kb, found: _Found, device: Optional[dict], attrs: dict, device_attr
     if "US" in markets:
         if device is not None and (device.get("us") or not best_fda or best_fda.score < conf.MATCH_WEAK):
             out["US"] = us_block(device, language)
-        elif best_fda and best_fda.score >= (conf.MATCH_WEAK if device is not None else conf.MATCH_NONE):
+        elif best_fda and best_fda.score >= (conf.MATCH_WEAK if device is not None else
+                                             CATALOGUE_NONE if found.primary is best_fda else conf.MATCH_NONE):
             out["US"] = us_block_from_fda_row(best_fda.candidate.payload, language)
         else:
             out["US"] = us_block(None, language)
@@ -210,6 +204,8 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
                            rival=_rival(primary, device, others),
                            markets=result_markets)
     confidence = conf.confidence(signals)
+    if official_rival(primary, found.best_fda, found.best_mfds, result_markets):
+        confidence = min(confidence, RIVAL_CAP)
     ambiguous = bool(primary and (primary.score < conf.MATCH_WEAK or
                                   (signals.runner_up_differs and primary.score - signals.runner_up < 0.12)))
     # Two types of different class that the words fit (almost) equally: whichever is shown, a
@@ -258,7 +254,6 @@ def _display_name(match: Match, language: str) -> str:
 RERANK_KEYS = ("home_use", "software_only", "ivd", "invasiveness", "administers_medicine", "ionizing_radiation",
                "ai", "sterile", "single_use")
 RERANK_STEP = 0.06
-CATALOGUE_MARGIN = 0.25
 RIVAL_SCORE = 0.5
 # Where a device type's silence is itself an answer (otherwise silence is "unknown", not "no").
 ABSENT_MEANS = {"software_only": False, "ivd": False, "invasiveness": "non_invasive", "ionizing_radiation": False,
