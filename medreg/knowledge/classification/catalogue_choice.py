@@ -15,6 +15,7 @@ CATALOGUE_MARGIN = 0.25
 IMPORT_MARGIN = 0.1
 CATALOGUE_NONE = 0.45   # an official name half-met is still the best lead; its confidence stays low
 RIVAL_MARGIN = CATALOGUE_MARGIN   # the band in which a curated type was preferred
+EXPLAINED_SHARE = 0.5   # share of the concept's known words a confident curated answer must explain
 CAP = 0.75            # below the 0.8 a user may act on unreviewed
 
 
@@ -36,6 +37,10 @@ def official_rival(primary: Optional[Match], best_fda: Optional[Match], best_mfd
     disagrees with it on the US class or the KR grade."""
     if primary is None or primary.candidate.source != "curated":
         return False
+    if primary.share < EXPLAINED_SHARE:
+        # Most of what the concept says is not what the type is about ("bone-cement mixing bowl"
+        # read as bone cement): among 17k official names another reading is likely.
+        return True
     floor = primary.score - RIVAL_MARGIN
     us, kr = markets.get("US") or {}, markets.get("KR") or {}
     if best_fda and best_fda.score >= floor and us.get("class"):
