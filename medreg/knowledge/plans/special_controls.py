@@ -35,7 +35,8 @@ def special_controls_plan(kb, classification: dict, markets, language: str, depe
     ko = language == "ko"
     activities = [{
         "name": (f"특별 관리 항목 충족: {item['cite']}" if ko else f"Meet the special control {item['cite']}"),
-        "deliverable": _summary(item["text"]),   # the regulation's own words (English, as published)
+        # the regulation's own words (English, as published); in Korean, introduced in Korean
+        "deliverable": (f"충족 근거 자료 (규정 원문: {_summary(item['text'])})" if ko else _summary(item["text"])),
         "weeks": WEEKS, "kind": "document", "market": "US", "citation": item["cite"],
     } for item in items]
     title = (kb.catalogue.regulations.get(number) or {}).get("title", "")
