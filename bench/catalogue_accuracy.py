@@ -1,6 +1,6 @@
 """Accuracy of the offline classifier on concepts from the official catalogues (JSON lines).
 
-    python bench/catalogue_accuracy.py bench/data/catalogue_holdout1.jsonl [--show-misses]
+    python bench/catalogue_accuracy.py bench/data/catalogue/catalogue_holdout1.jsonl [--show-misses]
 
 Rows as bench/data/holdout8.jsonl: expected us_class, us_product_code, eu_class, kr_grade,
 kr_item_code; rows whose status (top level or in expected) is `not_device` are right when the

@@ -2,7 +2,7 @@
 top-5 hit of the expected FDA code or MFDS item. The built-in index and bm25s get the same features
 (English stems, Korean bigrams); rapidfuzz gets the raw names.  pip install -e .[retrieval-bench]
 
-    python bench/retrieval_compare.py bench/data/catalogue_holdout1.jsonl
+    python bench/retrieval_compare.py bench/data/catalogue/catalogue_holdout1.jsonl
 """
 from __future__ import annotations
 
