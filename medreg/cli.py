@@ -18,6 +18,7 @@ from medreg.errors import message_for
 from medreg.export import dossier_language, provenance, to_html, to_markdown
 from medreg.knowledge import get_knowledge
 from medreg.markets import MARKETS
+from medreg.knowledge.catalogue.commands import medreg_kb
 from medreg.knowledge.qualification.apply import is_not_a_device
 
 def _load(path: str) -> Any:
@@ -239,5 +240,8 @@ main.add_command(db_cli)
 main.add_command(projects_cli)
 
 
+main.add_command(medreg_kb)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
+

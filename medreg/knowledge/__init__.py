@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from medreg.knowledge.catalogue.loader import KnowledgeData, load_data
+from medreg.knowledge.catalogue.index import build_catalogue_index
+from medreg.knowledge.catalogue.shipped import Catalogue, load_catalogue
 from medreg.knowledge.classification.classify import classify_concept
 from medreg.knowledge.classification.matching import MatchIndex, build_device_index
 from medreg.knowledge.plans.build import build_plans
@@ -28,11 +30,14 @@ _instance: Optional["Knowledge"] = None
 class Knowledge:
     """Facade over the knowledge base: one method per pipeline step, plain dicts out."""
 
-    def __init__(self, data: KnowledgeData) -> None:
+    def __init__(self, data: KnowledgeData, catalogue: Optional[Catalogue] = None) -> None:
         self.data = data
+        # the official lists, read once per process here (never in a request path)
+        self.catalogue: Catalogue = catalogue if catalogue is not None else load_catalogue()
         self.kb_store_dir: Optional[Path] = None  # where `flask kb import-*` keep official entries
         self.imported_cache = None                 # catalogue.store's index over those entries
         self._index_lock = threading.Lock()
+        self._catalogue_index: Optional[MatchIndex] = None
         self._device_index: Optional[MatchIndex] = None
         self._indexed_devices = -1
 
@@ -43,6 +48,14 @@ class Knowledge:
                 self._device_index = build_device_index(self.data.devices)
                 self._indexed_devices = len(self.data.devices)
         return self._device_index
+
+    def catalogue_index(self) -> MatchIndex:
+        """The match index over the shipped catalogue (built once, on first use or at warm-up)."""
+        if self._catalogue_index is None:
+            with self._index_lock:
+                if self._catalogue_index is None:
+                    self._catalogue_index = build_catalogue_index(self.catalogue)
+        return self._catalogue_index
 
     def classify(self, concept: str, context: Optional[str], markets: Sequence[str], language: str,
                  answers: Optional[dict] = None) -> dict:
@@ -70,5 +83,7 @@ def get_knowledge() -> Knowledge:
     if _instance is None:
         with _lock:
             if _instance is None:
-                _instance = Knowledge(load_data())
+                knowledge = Knowledge(load_data())
+                knowledge.catalogue_index()  # at load, so no request pays for it
+                _instance = knowledge
     return _instance

@@ -58,3 +58,37 @@ def clear_command() -> None:
     for name in (FDA_FILE, MFDS_FILE):
         (directory / name).unlink(missing_ok=True)
     click.echo(f"cleared {directory}")
+
+
+def default_catalogue_path() -> Path:
+    """Where the shipped catalogue lives in a source checkout (package data)."""
+    return Path(__file__).resolve().parent.parent / "data" / "catalogue.json.gz"
+
+
+@click.command("build")
+@click.option("--fda", "fda", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="FDA foiclass.txt")
+@click.option("--mfds", "mfds", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="MFDS item list CSV")
+@click.option("--mfds-ivd", "mfds_ivd", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="MFDS IVD item list CSV")
+@click.option("--emdn", "emdn", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="EMDN CSV")
+@click.option("--cfr", "cfr", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="directory of 21 CFR part-*.md")
+@click.option("--version", "versions", multiple=True, metavar="SOURCE=TEXT", help="a source's version/date, e.g. fda='about Oct 2020' (repeatable)")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="output (default: the package's catalogue.json.gz)")
+def build_command(fda: Path, mfds: Path, mfds_ivd: Path, emdn: Path, cfr: Path, versions: tuple, out: Path | None) -> None:
+    """Build the compact catalogue (gzip JSON) from the official files."""
+    from medreg.knowledge.catalogue.build import build_catalogue, write_catalogue
+
+    pairs = dict(v.split("=", 1) for v in versions if "=" in v)
+    try:
+        catalogue = build_catalogue(fda, mfds, mfds_ivd, emdn, cfr, pairs)
+    except ImportFormatError as exc:
+        raise click.ClickException(str(exc)) from exc
+    target = out or default_catalogue_path()
+    size = write_catalogue(catalogue, target)
+    click.echo(f"wrote {target} ({size:,} bytes): {len(catalogue['fda'])} FDA product codes, "
+               f"{len(catalogue['regulations'])} 21 CFR sections, {len(catalogue['mfds'])} MFDS items, "
+               f"{len(catalogue['emdn'])} EMDN terms")
+
+
+kb_cli.add_command(build_command)
+medreg_kb = click.Group("kb", help="The official catalogue shipped with medreg (`medreg kb build`).")
+medreg_kb.add_command(build_command)

@@ -58,6 +58,10 @@ _RULES: list[tuple[str, Any, Optional[str], Optional[str]]] = [
     ("measuring", True, r"\b(measur(e|es|ing|ement|ements)|quantif(y|ies|ying))\b", r"측정|계측|계량"),
     ("administers_medicine", True, r"\b(deliver(s|ing)? (drugs?|medication|insulin|medicine)|drug delivery|infus(e|es|ion|ing)|inject(s|ion|ing|or)?|administer(s|ing)? (drugs?|medication|medicine))\b",
      r"약물\s*(전달|주입|투여)|주입|투여|주사"),
+    # MDR Annex VIII Rule 14: a medicinal substance with ancillary action (drug-eluting, heparin- or
+    # antibiotic-coated, spermicide, local anaesthetic in the device).
+    ("medicinal_substance", True, r"\b(drug[- ](coated|eluting|releasing|impregnated)|(coated|impregnated|loaded) with (an? )?(drugs?|antibiotics?|heparin|silver sulfadiazine)|heparin[- ](coated|bonded)|antibiotic[- ](coated|impregnated|loaded)|spermicid(e|al)|nonoxynol(-9)?|lidocaine|paclitaxel|sirolimus|everolimus|zotarolimus)\b",
+     r"약물\s*(코팅|방출|용출|함유)|헤파린\s*(코팅|처리)|항생제\s*(코팅|함유|함침)|살정제|노녹시놀|리도카인|파클리탁셀|시롤리무스|에베로리무스"),
     ("life_supporting", True, r"\b(life[- ](support(ing)?|sustaining|saving))\b", r"생명\s*유지"),
     ("ionizing_radiation", True, r"\b(x-?rays?|xray|computed tomography|ct scan(ner)?|fluoroscop(y|ic)|ionizing radiation|radiotherapy|mammograph(y|ic))\b",
      r"엑스선|x선|방사선|전산화\s*단층|(?<![a-z])ct(?![a-z])|유방\s*촬영"),
@@ -74,7 +78,7 @@ _NEG_BEFORE_EN = re.compile(r"\b(no|not|without|never|isn't|doesn't|don't|zero)\
 _NEG_AFTER_KO = re.compile(r"^[^\s.,]{0,3}(\s*[^\s.,]{1,4})?\s*(없|아닌|아님|아니|않|미사용|불필요|제외)")
 _NEG_PREFIX_EN = re.compile(r"non[- ]?$")
 _NEG_PREFIX_KO = re.compile(r"(비|무)$")
-_NEGATABLE = {"wound_dressing", "wireless", "connected", "software", "sterile", "single_use", "home_use", "ai", "active", "software_only",
+_NEGATABLE = {"medicinal_substance", "wound_dressing", "wireless", "connected", "software", "sterile", "single_use", "home_use", "ai", "active", "software_only",
               "measuring", "administers_medicine", "ionizing_radiation", "life_supporting"}
 
 _COMPILED = [(attr, value, re.compile(en) if en else None, re.compile(ko) if ko else None)

@@ -9,6 +9,8 @@ from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.attributes import extract
 from medreg.knowledge.classification.eu_block import eu_block
 from medreg.knowledge.classification.matching import Match, MatchIndex
+from medreg.knowledge.classification.catalogue_choice import (CAP as RIVAL_CAP, CATALOGUE_NONE, choose_primary,
+                                                              official_rival)
 from medreg.knowledge.classification.rules_kr import item_block, kr_block, kr_none_text
 from medreg.knowledge.catalogue.store import imported_index
 from medreg.knowledge.words.text import features, lead_sentence, negated_features
@@ -17,7 +19,8 @@ from medreg.knowledge.qualification.qualify import qualify
 from medreg.knowledge.qualification.apply import apply_qualification
 
 # The text may override these (the maker's choice); other rule inputs only fill gaps or raise a question.
-TEXT_WINS = {"wireless", "connected", "home_use", "software", "ai", "single_use", "sterile", "measuring"}
+TEXT_WINS = {"wireless", "connected", "home_use", "software", "ai", "single_use", "sterile", "measuring",
+             "medicinal_substance"}  # Rule 14 rests on the product's own make-up, which the text states
 DEFAULTS = {"invasiveness": "non_invasive", "active": False, "software": False, "wireless": False,
             "home_use": False, "sterile": False}
 # Gaps in a curated type that the text may fill.
@@ -75,6 +78,10 @@ def _driven_class(kb):
 
 def _brief(match: Match) -> dict:
     c = match.candidate
+    # Entries of the shipped official catalogue say so ("catalogue"), with the list they came from.
+    if c.payload.get("catalogue"):
+        return {"id": c.id, "name": c.name, "name_ko": c.name_ko, "score": round(match.score, 2),
+                "source": "catalogue", "list": c.source}
     return {"id": c.id, "name": c.name, "name_ko": c.name_ko, "score": round(match.score, 2), "source": c.source}
 
 
@@ -129,18 +136,13 @@ def _find(kb, concept: str, context: Optional[str], stated: dict) -> _Found:
         if with_context and (not curated or with_context[0].score > curated[0].score + 0.1):
             curated = with_context
     curated = rerank(curated, stated)
-    index = imported_index(kb)
-    imported = index.search(feats, avoid=avoid, later=later) if index is not None else []
-    best_c = curated[0] if curated else None
+    # The user's own imports when there are any, else the shipped official catalogue.
+    index = imported_index(kb) or kb.catalogue_index()
+    imported = index.search(feats, avoid=avoid, later=later)
     best_fda = next((m for m in imported if m.candidate.source == "fda"), None)
     best_mfds = next((m for m in imported if m.candidate.source == "mfds"), None)
     best_imp = max([m for m in (best_fda, best_mfds) if m], key=lambda m: m.score, default=None)
-    primary = None
-    # Curated types carry all three markets and citations, so they win unless clearly weaker.
-    if best_c and best_c.score >= conf.MATCH_NONE and (best_imp is None or best_c.score >= best_imp.score - 0.1):
-        primary = best_c
-    elif best_imp and best_imp.score >= conf.MATCH_NONE:
-        primary = best_imp
+    primary = choose_primary(curated[0] if curated else None, best_imp)
     return _Found(curated, imported, best_fda, best_mfds, primary)
 
 
@@ -152,7 +154,8 @@ def _markets(kb, found: _Found, device: Optional[dict], attrs: dict, device_attr
     if "US" in markets:
         if device is not None and (device.get("us") or not best_fda or best_fda.score < conf.MATCH_WEAK):
             out["US"] = us_block(device, language)
-        elif best_fda and best_fda.score >= (conf.MATCH_WEAK if device is not None else conf.MATCH_NONE):
+        elif best_fda and best_fda.score >= (conf.MATCH_WEAK if device is not None else
+                                             CATALOGUE_NONE if found.primary is best_fda else conf.MATCH_NONE):
             out["US"] = us_block_from_fda_row(best_fda.candidate.payload, language)
         else:
             out["US"] = us_block(None, language)
@@ -205,6 +208,8 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
                            rival=_rival(primary, device, others),
                            markets=result_markets)
     confidence = conf.confidence(signals)
+    if official_rival(primary, found.best_fda, found.best_mfds, result_markets):
+        confidence = min(confidence, RIVAL_CAP)
     ambiguous = bool(primary and (primary.score < conf.MATCH_WEAK or
                                   (signals.runner_up_differs and primary.score - signals.runner_up < 0.12)))
     # Two types of different class that the words fit (almost) equally: whichever is shown, a

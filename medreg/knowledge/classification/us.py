@@ -18,6 +18,7 @@ def _texts(language: str) -> dict[str, str]:
             "unverified": "FDA 분류가 확인되지 않았습니다(검토 필요). 제품 코드와 등급을 513(g) 요청 또는 FDA 분류 데이터베이스로 확인하세요.",
             "ok": "제품 코드 {code} ({reg}) 기준 Class {cls}, 경로: {path}.",
             "imported": "가져온 FDA 제품 분류 파일의 제품 코드 {code}({name}) 기준 Class {cls}, 경로: {path}.",
+            "catalogue": "내장된 FDA 제품 분류 목록의 제품 코드 {code}({name}) 기준 Class {cls}, 경로: {path}. 큐레이션된 기기 유형이 아니므로 검토하세요.",
         }
     return {
         "none": "No FDA product code matches this concept well, so no class is guessed. Without a predicate, consider a De Novo request; if the classification is unclear, ask FDA with a 513(g) request.",
@@ -25,6 +26,7 @@ def _texts(language: str) -> dict[str, str]:
         "unverified": "The FDA classification is not verified (needs review); confirm the product code and class with a 513(g) request or FDA's classification database.",
         "ok": "Product code {code} ({reg}): Class {cls}, pathway {path}.",
         "imported": "Product code {code} ({name}) from the imported FDA classification file: Class {cls}, pathway {path}.",
+        "catalogue": "Product code {code} ({name}) from the shipped FDA product classification list: Class {cls}, pathway {path}. Not a curated device type: review it.",
     }
 
 
@@ -68,11 +70,13 @@ def us_block_from_fda_row(row: dict, language: str) -> dict:
     block = {"authority": "FDA", "class": cls, "pathway": pathway, "product_code": row["code"],
              "product_codes": [row["code"]], "regulation": reg, "imported": True, "verified": cls is not None,
              "citations": [c for c in [reg] if c] + [f"FDA product code {row['code']}"]}
+    # The official file's flags that change the plan (QMS, review route), as published.
+    block.update({k: True for k in ("gmp_exempt", "third_party", "implant", "life_sustaining") if row.get(k) is True})
     if cls is None:
         block.update({"needs_review": True, "rationale": t["unverified"]})
     else:
         block.update({"needs_review": pathway is None,
-                      "rationale": t["imported"].format(code=row["code"], name=row.get("name", ""), cls=cls,
+                      "rationale": t["catalogue" if row.get("catalogue") else "imported"].format(code=row["code"], name=row.get("name", ""), cls=cls,
                                                         path=_pathway_text(pathway, language))})
     return block
 

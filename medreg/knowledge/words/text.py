@@ -138,6 +138,10 @@ def hangul_compact(text: str) -> str:
     return "".join(HANGUL_RUN.findall(text))
 
 
+# One-syllable words that are particles, adverbs or bound nouns, not device nouns.
+KO_FUNCTION_SYLLABLES = frozenset("및 등 용 의 위 더 잘 안 못 꼭 좀 참 그 이 저 것 수 때 곳 후 전 중 약 각 총 큰 새 한 두 세 네 내 외 할 된 쓸 쓴 한".split())
+
+
 def ko_features(text: str, query: bool = False) -> set[str]:
     """Syllable bigrams of the Hangul text joined across spaces (spacing-proof).
 
@@ -157,8 +161,11 @@ def ko_features(text: str, query: bool = False) -> set[str]:
             if query:
                 feats.add("\u3134" + word[i:i + 2])
         prev_last = word[-1]
-    if len(words) == 1 and len(words[0]) == 1:
-        feats.add("\u3131" + words[0])
+    # A one-syllable noun (침 needle, 관 tube) has no bigram of its own: it stands as itself, so
+    # "멸균 일회용 스테인리스 침" still meets the synonym "멸균 침" whatever word precedes it.
+    for word in words:
+        if len(word) == 1 and (len(words) == 1 or word not in KO_FUNCTION_SYLLABLES):
+            feats.add("\u3131" + word)
     return feats
 
 

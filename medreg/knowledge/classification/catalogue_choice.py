@@ -1,0 +1,54 @@
+"""Curated type or official catalogue entry: which one an answer rests on, and whether an official
+entry that fits (almost) as well as the chosen curated type gives a different class (then the
+curated answer is a guess between two readings, not a confident one)."""
+from __future__ import annotations
+
+from typing import Optional
+
+from medreg.knowledge.classification import confidence as conf
+from medreg.knowledge.classification.matching import Match
+from medreg.knowledge.classification.us import ROMAN
+
+# Over the shipped catalogue (17k names, many of them parts and accessories) a curated type that
+# fits well is preferred unless clearly weaker; user imports keep the older, narrower margin.
+CATALOGUE_MARGIN = 0.25
+IMPORT_MARGIN = 0.1
+CATALOGUE_NONE = 0.45   # an official name half-met is still the best lead; its confidence stays low
+RIVAL_MARGIN = CATALOGUE_MARGIN   # the band in which a curated type was preferred
+EXPLAINED_SHARE = 0.5   # share of the concept's known words a confident curated answer must explain
+CAP = 0.75            # below the 0.8 a user may act on unreviewed
+
+
+def choose_primary(best_c: Optional[Match], best_imp: Optional[Match]) -> Optional[Match]:
+    """The match an answer rests on: curated types carry all three markets and citations, so they
+    win unless clearly weaker than the official entry."""
+    from_catalogue = best_imp is not None and best_imp.candidate.payload.get("catalogue")
+    margin = CATALOGUE_MARGIN if from_catalogue and best_c is not None and best_c.score >= conf.MATCH_WEAK else IMPORT_MARGIN
+    if best_c and best_c.score >= conf.MATCH_NONE and (best_imp is None or best_c.score >= best_imp.score - margin):
+        return best_c
+    if best_imp and best_imp.score >= (CATALOGUE_NONE if from_catalogue else conf.MATCH_NONE):
+        return best_imp
+    return None
+
+
+def official_rival(primary: Optional[Match], best_fda: Optional[Match], best_mfds: Optional[Match],
+                   markets: dict[str, dict]) -> bool:
+    """True when a curated answer has an official FDA code or MFDS item within the margin that
+    disagrees with it on the US class or the KR grade."""
+    if primary is None or primary.candidate.source != "curated":
+        return False
+    if primary.share < EXPLAINED_SHARE:
+        # Most of what the concept says is not what the type is about ("bone-cement mixing bowl"
+        # read as bone cement): among 17k official names another reading is likely.
+        return True
+    floor = primary.score - RIVAL_MARGIN
+    us, kr = markets.get("US") or {}, markets.get("KR") or {}
+    if best_fda and best_fda.score >= floor and us.get("class"):
+        official = ROMAN.get(str(best_fda.candidate.payload.get("class", "")))
+        if official and official != us["class"] and best_fda.candidate.id.split(":", 1)[-1] not in (us.get("product_codes") or []):
+            return True
+    if best_mfds and best_mfds.score >= floor and kr.get("grade"):
+        grade = best_mfds.candidate.payload.get("grade")
+        if grade and int(grade) != int(kr["grade"]) and best_mfds.candidate.payload.get("code") not in (kr.get("item_codes") or []):
+            return True
+    return False

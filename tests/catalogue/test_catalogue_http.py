@@ -1,0 +1,64 @@
+"""What a user receives from real gunicorn when the answer rests on the shipped catalogue."""
+from __future__ import annotations
+
+import json
+import urllib.request
+
+from medreg.knowledge.catalogue.shipped import load_catalogue
+from medreg.knowledge.words.text import ko_features
+
+
+def _post(url: str, path: str, body: dict) -> dict:
+    request = urllib.request.Request(url + path, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        return json.loads(response.read())
+
+
+def test_long_tail_concept_reaches_an_official_code(live_server: str) -> None:
+    """"flexible bronchoscope" is no curated type; the catalogue's EOQ "Bronchoscope (Flexible Or Rigid)" answers,
+    says it is a catalogue answer, and stays below the confidence a user may act on unreviewed."""
+    served = _post(live_server, "/api/classify", {"concept": "flexible bronchoscope"})
+    entry = load_catalogue().fda["EOQ"]
+    assert served["device"]["id"] == "fda:EOQ" and served["device"]["source"] == "catalogue"
+    us = served["markets"]["US"]
+    assert us["product_code"] == "EOQ" and us["regulation"] == f"21 CFR {entry['regulation']}"
+    assert us["class"] == {"1": "I", "2": "II", "3": "III"}[entry["class"]]
+    assert served["confidence"] < 0.8 and served["needs_review"] is True
+
+
+def test_not_classified_rows_are_not_matched(live_server: str) -> None:
+    """FDA rows of class N / U / f are no device type: no answer rests on one."""
+    catalogue = load_catalogue()
+    code, entry = next((c, e) for c, e in sorted(catalogue.fda.items()) if e["class"] == "N" and len(e["name"]) > 12)
+    served = _post(live_server, "/api/classify", {"concept": entry["name"]})
+    ids = [served["device"]["id"] if served["device"] else None] + [a["id"] for a in served["alternatives"]]
+    assert f"fda:{code}" not in ids
+
+
+def test_special_controls_plan_cites_each_item(live_server: str) -> None:
+    """A class II device under 21 CFR 886.1100 gets a plan with (b)(1)..(b)(6), each cited."""
+    classification = _post(live_server, "/api/classify",
+                           {"concept": "diabetic retinopathy AI screening software for primary care"})
+    assert classification["markets"]["US"]["regulation"] == "21 CFR 886.1100"
+    plans = _post(live_server, "/api/standards", {"classification": classification})["plans"]
+    plan = next(p for p in plans if p["id"] == "plan-us-special-controls")
+    cites = [a["citation"] for a in plan["activities"]]
+    assert cites == [f"21 CFR 886.1100(b)({n})" for n in range(1, 7)]
+    assert plan["activities"][1]["deliverable"].startswith("Clinical performance data")
+    assert plan["markets"] == ["US"]
+
+
+def test_one_syllable_korean_noun_is_a_feature() -> None:
+    """침 (needle) after any word is still evidence ("멸균 일회용 스테인리스 침" meets "멸균 침")."""
+    assert "\u3131침" in ko_features("멸균 일회용 스테인리스 침", query=True)
+    assert "\u3131및" not in ko_features("침 및 관", query=True)
+
+
+def test_medicinal_substance_in_the_text_fires_rule_14(live_server: str) -> None:
+    """A spermicide named in the concept makes the condom EU class III (MDR Annex VIII Rule 14); without it, not."""
+    served = _post(live_server, "/api/classify", {"concept": "latex condom with nonoxynol-9 spermicide"})
+    eu = served["markets"]["EU"]
+    assert served["attributes"].get("medicinal_substance") is True
+    assert eu["class"] == "III" and any("14" in str(r) for r in eu.get("rules", []))
+    plain = _post(live_server, "/api/classify", {"concept": "latex condom without spermicide"})
+    assert plain["markets"]["EU"]["class"] != "III" and not plain["attributes"].get("medicinal_substance")
