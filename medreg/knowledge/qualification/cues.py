@@ -161,6 +161,13 @@ class Evidence:
     name: str
     dual_use: bool             # the matched type is a device only with a medical claim (massagers)
     actions: list[str]         # what only a device does with medical data (detects, flags, 분석, 판독), not negated
+    curated: bool = True       # the match is a curated type (an official-catalogue name match is weaker evidence)
+
+    @property
+    def type_score(self) -> float:
+        """The match score as evidence against an exclusion: a catalogue name match on a shared word
+        ("sleep sound", "dictation") never outweighs wellness, admin or teaching words; a curated type may."""
+        return self.score if self.curated else 0.0
 
 
 def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: str, d: CueData) -> Evidence:
@@ -182,4 +189,5 @@ def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: 
         float(match.get("score") or 0.0),
         match.get("name_ko" if lang == "ko" else "name") or match.get("name") or "",
         match.get("id") in d.raw["dual_use_types"],
-        hits(d.actions, text, _negated(text, d)))
+        hits(d.actions, text, _negated(text, d)),
+        match.get("source", "curated") == "curated")

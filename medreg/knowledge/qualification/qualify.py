@@ -138,7 +138,7 @@ def _by_exclusion(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
     # Wellness framing with the claims disclaimed ("we don't claim to detect apnea") is general wellness
     # even beside a device type: under FDA's policy and MFDS's criteria the claims decide.
     wellness_disclaimed = e.disclaimed and group is not None and group["id"] == "wellness"
-    if e.score >= MATCH_STRONG and not e.dual_use and not (group or {}).get("decisive") and not wellness_disclaimed:
+    if e.type_score >= MATCH_STRONG and not e.dual_use and not (group or {}).get("decisive") and not wellness_disclaimed:
         what = group["reason"][e.lang].split(":")[0] if group else tr(R["disclaimed"], e.lang)
         reason = tr(R["wellness_but_device_type"], e.lang, what=what, name=e.name)
         return (_all("needs_review", reason, markets, d), "device_type_framed_as_wellness", hits[:4],
@@ -179,7 +179,7 @@ def _records_software(e: Evidence) -> bool:
     """Admin, records or teaching software with medical words but nothing a device does with them: no
     detecting, flagging, analysing or recommending (`actions`), no decision support, no device type matched."""
     return (bool(e.claims or e.device_words) and bool(e.plain) and not e.actions and e.cds is None
-            and e.score < MATCH_ANY and all(g["category"] in _CDS_OUTRANKS for g, _ in e.plain))
+            and e.type_score < MATCH_ANY and all(g["category"] in _CDS_OUTRANKS for g, _ in e.plain))
 
 
 def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
@@ -191,7 +191,7 @@ def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
     lang = "ko" if language == "ko" else "en"
     markets = tuple(markets) or MARKETS
     e = evidence(concept, context, match, lang, d)
-    strong_match = (e.score >= MATCH_STRONG and not e.dual_use and not e.disclaimed
+    strong_match = (e.type_score >= MATCH_STRONG and not e.dual_use and not e.disclaimed
                     and not any(g.get("decisive") for g, _ in e.plain))
     claim = (answers or {}).get("medical_claim")
     if claim == "yes" or (claim == "no" and not e.groups):
@@ -218,7 +218,7 @@ def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
     else:
         decision = _by_match(e, markets, d)
     result, basis, cues, question, confidence = decision
-    if basis == "device_type" and match:
+    if match and (basis == "device_type" or (basis == "medical_claim" and e.score >= MATCH_STRONG)):
         result = _type_markets(result, match.get("id"), lang, d)
     status = _top(result)
     if status == "needs_review" and question is None:
