@@ -5,7 +5,9 @@ flask-limiter's `memory://` storage counts per worker, so N workers let N times 
 master at one file (in /dev/shm where it exists) with `sqlite:///path`; `redis://` shares across hosts.
 Each update is one statement or one short `BEGIN IMMEDIATE` transaction, so concurrent workers
 never lose a count. Durability is not wanted (the file dies with the server): WAL, synchronous off.
-Cost: `python bench/limit_storage.py` measures it per request (in its docstring).
+Cost (`python bench/limit_storage.py`, 2 shared cores, two runs): a rate-limit hit 16 µs (memory://
+5-8 µs, Redis on loopback 43-70 µs); a stream cap's take + drop 38-55 µs (Redis 86-139 µs): under
+a tenth of the ~1 ms CPU an offline stream costs.
 """
 from __future__ import annotations
 
