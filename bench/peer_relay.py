@@ -44,7 +44,7 @@ async def _to_end(body: dict) -> dict:
 @app.post("/api/stream/{step}")
 async def stream(step: str, request: Request):
     """The step's recorded upstream calls, relayed as SSE."""
-    if step not in CALLS:
+    if not CALLS.get(step):
         return JSONResponse({"error": {"code": "not_found"}}, status_code=404)
     try:
         REQUEST_SCHEMAS[step].load(json.loads(await request.body()))
@@ -73,6 +73,9 @@ async def stream(step: str, request: Request):
             yield _frame(number + 1, "result", {"data": data})
             yield _frame(number + 2, "done", {})
         except Exception as exc:  # noqa: BLE001  one error event ends the stream, like medreg's
+            if os.environ.get("MEDREG_PEER_DEBUG"):
+                import traceback
+                traceback.print_exc()
             yield _frame(number + 1, "error", {"code": "upstream_error", "message": type(exc).__name__})
 
     return EventSourceResponse(events(), ping=15)

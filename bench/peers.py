@@ -87,7 +87,10 @@ def record_calls(stub: StubProcess, reqs: dict[str, bytes]) -> Path:
         for step, payload in reqs.items():
             stub.control(reset=True)
             assert stream(server.port, payload)[2], f"medreg's {step} stream failed on the stub"
-            calls[step] = [body for body in stub.requests() if "messages" in body]
+            bodies = [entry["body"] for entry in stub.requests() if "messages" in entry.get("body", {})]
+            # `stream=True` is the SDK's own doing: `messages.stream()` adds it again.
+            calls[step] = [{key: value for key, value in body.items() if key != "stream"} for body in bodies]
+            assert calls[step], f"the stub recorded no call of {step}"
     finally:
         server.stop()
     path = Path(tempfile.mkdtemp()) / "calls.json"
@@ -170,8 +173,8 @@ def llm(args: argparse.Namespace) -> dict:
     return figures
 
 
-def held_open(server: Gunicorn, payload: bytes, count: int, rate: float, arrivals_s: float) -> dict:
-    """Open `count` long streams (ramped at `rate`), then new ones at `rate`: RSS per open stream, first event."""
+def held_open(server: Gunicorn, payload: bytes, count: int, ramp_rate: float, rate: float, arrivals_s: float) -> dict:
+    """Open `count` long streams (at `ramp_rate`), then new ones at `rate`: RSS per open stream, first event."""
     import socket
 
     rss0 = sum(rss_kb(pid) for pid in server.worker_pids())
@@ -190,7 +193,7 @@ def held_open(server: Gunicorn, payload: bytes, count: int, rate: float, arrival
     readers = []
     for _ in range(count):
         readers.append(gevent.spawn(hold))
-        gevent.sleep(1 / rate)
+        gevent.sleep(1 / ramp_rate)
     gevent.sleep(2)
     rss1 = sum(rss_kb(pid) for pid in server.worker_pids())
     results: list[tuple[float, bool]] = []
@@ -227,7 +230,8 @@ def open_streams(args: argparse.Namespace) -> dict:
                              ("peer_b", lambda: peer_relay(stub, calls, args.workers))]:
             server = start()
             try:
-                figures[label] = held_open(server, reqs["classify"], args.open, args.rate, args.arrivals_s)
+                figures[label] = held_open(server, reqs["classify"], args.open, args.ramp_rate, args.rate,
+                                             args.arrivals_s)
             finally:
                 server.stop()
     finally:
@@ -247,7 +251,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--first-token-s", type=float, default=0.5)
     parser.add_argument("--tokens-per-s", type=float, default=50)
-    parser.add_argument("--slow-tokens-per-s", type=float, default=5, help="open: long streams (~30 s each)")
+    parser.add_argument("--slow-tokens-per-s", type=float, default=10, help="open: long streams (~30 s each)")
+    parser.add_argument("--ramp-rate", type=float, default=200, help="open: streams opened per second")
     parser.add_argument("--words", type=int, default=8)
     parser.add_argument("--stub-processes", type=int, default=1)
     parser.add_argument("--open", type=int, default=1000)
