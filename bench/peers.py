@@ -222,10 +222,11 @@ def held_open(server: Gunicorn, payload: bytes, count: int, ramp_rate: float, ra
 def open_streams(args: argparse.Namespace) -> dict:
     """Long classify streams on a slow stub: medreg vs peer (b)."""
     reqs = payloads()
-    stub = stub_for(argparse.Namespace(**{**vars(args), "tokens_per_s": args.slow_tokens_per_s}))
+    stub = stub_for(args)
     figures: dict = {}
     try:
-        calls = record_calls(stub, reqs)
+        calls = record_calls(stub, reqs)  # at the normal pace, then slow: long streams
+        stub.control(tokens_per_s=args.slow_tokens_per_s)
         for label, start in [("medreg", lambda: medreg_llm(stub, args.workers)),
                              ("peer_b", lambda: peer_relay(stub, calls, args.workers))]:
             server = start()
