@@ -48,6 +48,7 @@ def measure(uri: str, n: int) -> tuple[float, float]:
 
 
 def main() -> None:
+    """Parse arguments, time each storage, print a table."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=20000)
     args = parser.parse_args()

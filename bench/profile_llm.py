@@ -43,6 +43,7 @@ def top(raw: Path, count: int) -> tuple[list, list]:
 
 
 def main() -> None:
+    """Parse arguments, run, print the figures and the profile's top entries."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--open", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=10)
