@@ -24,6 +24,36 @@ errorlog = "-"
 loglevel = os.environ.get("MEDREG_LOG_LEVEL", "info")
 
 
+def on_starting(server):
+    """Rate limits and stream caps hold across this master's workers: one SQLite file they share.
+
+    Without it each worker counted alone (225 requests passed a 120/minute limit on 2 workers).
+    The file is named after the master, so two servers on one host keep apart; redis:// (set
+    MEDREG_RATE_LIMIT_STORAGE_URI) shares them across hosts; memory:// goes back to per worker.
+    """
+    import tempfile
+
+    if not os.environ.get("MEDREG_RATE_LIMIT_STORAGE_URI"):
+        folder = "/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
+        path = os.path.join(folder, f"medreg-limits-{os.getpid()}.sqlite")
+        for suffix in ("", "-wal", "-shm"):  # a file left by a killed master of the same pid
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        os.environ["MEDREG_RATE_LIMIT_STORAGE_URI"] = f"sqlite://{path}"
+        _owned_files.append(path)
+
+
+def on_exit(server):
+    """Remove the shared limits file this master made."""
+    for path in _owned_files:
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+
+
+_owned_files: list = []
+
+
 def post_worker_init(worker):
     """Freeze what start-up made (app, knowledge base, imports: ~90k objects) out of the collector.
 

@@ -1,9 +1,14 @@
-"""Rate limits per API key or client address (flask-limiter) and a cap on open streams per client."""
+"""Rate limits per API key or client address (flask-limiter) and a cap on open streams per client.
+
+Both are counted where every worker sees them when MEDREG_RATE_LIMIT_STORAGE_URI says so:
+`sqlite:///path` (gunicorn.conf.py's default: one file per master) or `redis://` (across hosts).
+"""
 from __future__ import annotations
 
 import math
 import threading
 import time
+import uuid
 from collections import Counter
 from contextlib import contextmanager
 from typing import Iterator
@@ -12,6 +17,8 @@ from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter, RequestLimit
 
 from medreg.errors import RateLimited
+from medreg.http import shared_store  # noqa: F401  registers the sqlite:// limits storage
+from medreg.http.stream_caps import SharedCounts, shared_counts
 
 
 def client_key() -> str:
@@ -21,11 +28,13 @@ def client_key() -> str:
 
 
 class StreamSlots:
-    """Counts open streams per client in this worker; refuses one past the cap."""
+    """Counts open streams per client (in this worker, and in `shared` when set); refuses one past the cap."""
 
-    def __init__(self, cap: int) -> None:
+    def __init__(self, cap: int, shared: SharedCounts | None = None) -> None:
         self.cap = cap
+        self.shared = shared
         self.open: Counter = Counter()
+        self._ids: dict[str, list[str]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -35,6 +44,14 @@ class StreamSlots:
 
     def acquire(self, client: str) -> None:
         """Take a slot or raise `RateLimited`."""
+        if self.cap and self.shared is not None:
+            stream_id = uuid.uuid4().hex
+            if not self.shared.take(client, stream_id, self.cap):
+                raise RateLimited(headers={"Retry-After": "5"})
+            with self._lock:
+                self._ids.setdefault(client, []).append(stream_id)
+                self.open[client] += 1
+            return
         with self._lock:
             if self.cap and self.open[client] >= self.cap:
                 raise RateLimited(headers={"Retry-After": "5"})
@@ -42,10 +59,18 @@ class StreamSlots:
 
     def release(self, client: str) -> None:
         """Give a slot back."""
+        stream_id = None
         with self._lock:
             self.open[client] -= 1
             if self.open[client] <= 0:
                 del self.open[client]
+            ids = self._ids.get(client)
+            if ids:
+                stream_id = ids.pop()  # any of the client's ids: they are interchangeable
+                if not ids:
+                    del self._ids[client]
+        if stream_id is not None:
+            self.shared.drop(client, stream_id)
 
     @contextmanager
     def held(self, client: str) -> Iterator[None]:
@@ -74,7 +99,11 @@ def init_app(app: Flask) -> None:
         on_breach=_on_breach, headers_enabled=False,
     )
     app.extensions["medreg"].limiter = limiter
-    app.extensions["medreg"].stream_slots = StreamSlots(int(app.config["MAX_STREAMS_PER_CLIENT"] or 0))
+    # A stream's record outlives the longest stream, so one a dead worker held frees itself.
+    lifetime_s = app.config["MAX_STREAM_S"] + app.config["WRITE_TIMEOUT_S"] + 60
+    cap = int(app.config["MAX_STREAMS_PER_CLIENT"] or 0)
+    shared = shared_counts(app.config["RATE_LIMIT_STORAGE_URI"], lifetime_s) if cap else None
+    app.extensions["medreg"].stream_slots = StreamSlots(cap, shared)
 
 
 def stream_slots() -> StreamSlots:

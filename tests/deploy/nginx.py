@@ -18,7 +18,7 @@ MAIN_CONF = """daemon off;
 {user}worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log info;
-events {{ worker_connections 1024; }}
+events {{ worker_connections 4096; }}  # 500-stream load test: a client and an upstream socket each
 http {{
     default_type application/octet-stream;
     client_body_temp_path {prefix}/client_body;

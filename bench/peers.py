@@ -1,0 +1,271 @@
+"""medreg against fair peers, in turn on this machine, one command (issue 15): prints the figures and ratios.
+
+  pip install -e .[bench]          # fastapi, sse-starlette, uvicorn, py-spy
+  python bench/peers.py offline    # classify stream, closed loop (wrk): medreg vs peer (a), streams/s, CPU/stream
+  python bench/peers.py llm        # stub LLM, closed loop: medreg vs peer (b), classify and standards:
+                                   # streams/s, worker CPU s per stream, p50/p99 first event
+  python bench/peers.py open       # N long LLM streams open, new ones arriving: RSS per open stream, p99 first event
+  python bench/peers.py all        # the three, --repeat times each
+
+Peer (a) is bench/peer_offline.py (FastAPI + sse-starlette + uvicorn, medreg's engine and schemas);
+peer (b) is bench/peer_relay.py (FastAPI + AsyncAnthropic), which replays the very upstream
+request bodies medreg sent for the step (recorded here from the stub). CPU is the server
+processes' user + system time from /proc; every server gets the same worker count.
+"""
+from __future__ import annotations
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import gevent  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.anthropic_bench import CLASSIFY, stream  # noqa: E402
+from bench.soak import rss_kb  # noqa: E402
+from bench.streams import UNLIMITED, percentile, run_wrk  # noqa: E402
+from medreg.knowledge import get_knowledge  # noqa: E402
+from tests.servers import REPO_ROOT, Gunicorn, free_port, stream_request, wait_for_http  # noqa: E402
+from tests.stub_anthropic.process import StubProcess  # noqa: E402
+
+
+class Uvicorn(Gunicorn):
+    """A running uvicorn serving a peer app; the same CPU and pid helpers as Gunicorn."""
+
+    def start(self, log_dir: Path) -> "Uvicorn":
+        """Start it and wait until /healthz answers."""
+        import os
+
+        self.port = free_port()
+        env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **self.env}
+        self.log_path = log_dir / f"uvicorn-{self.port}.log"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", self.app_module, "--host", "127.0.0.1", "--port", str(self.port),
+             "--workers", str(self.workers), "--no-access-log", "--log-level", "warning"],
+            cwd=REPO_ROOT, env=env, stdout=self.log_path.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for_http(f"{self.url}/healthz", self.process)
+        return self
+
+    def worker_pids(self) -> list[int]:
+        """The serving processes: uvicorn itself with one worker, else its children."""
+        return [self.process.pid] if self.workers == 1 else super().worker_pids()
+
+
+def payloads() -> dict[str, bytes]:
+    """The classify and standards stream requests every server gets."""
+    classification = get_knowledge().classify(CLASSIFY["concept"], None, ("US", "EU", "KR"), "en")
+    return {"classify": stream_request("classify", CLASSIFY),
+            "standards": stream_request("standards", {"classification": classification, "language": "en"})}
+
+
+def stub_for(args: argparse.Namespace) -> StubProcess:
+    """The Anthropic stub at the bench's latency."""
+    return StubProcess(first_token_s=args.first_token_s, tokens_per_s=args.tokens_per_s, words=args.words,
+                       processes=args.stub_processes).start()
+
+
+def medreg_llm(stub: StubProcess, workers: int) -> Gunicorn:
+    """medreg with the anthropic engine on the stub."""
+    return Gunicorn(env={"MEDREG_ENGINE": "anthropic", "ANTHROPIC_API_KEY": "sk-bench", "ANTHROPIC_BASE_URL": stub.url,
+                         "MEDREG_FALLBACK_OFFLINE": "0", "MEDREG_ACCESS_LOG": "", "MEDREG_STEP_DEADLINE_S": "600",
+                         **UNLIMITED}, workers=workers).start(Path(tempfile.mkdtemp()))
+
+
+def record_calls(stub: StubProcess, reqs: dict[str, bytes]) -> Path:
+    """Run each step once through medreg and keep the request bodies the stub received (peer b replays them)."""
+    server = medreg_llm(stub, 1)
+    calls = {}
+    try:
+        for step, payload in reqs.items():
+            stub.control(reset=True)
+            assert stream(server.port, payload)[2], f"medreg's {step} stream failed on the stub"
+            bodies = [entry["body"] for entry in stub.requests() if "messages" in entry.get("body", {})]
+            # `stream=True` is the SDK's own doing: `messages.stream()` adds it again.
+            calls[step] = [{key: value for key, value in body.items() if key != "stream"} for body in bodies]
+            assert calls[step], f"the stub recorded no call of {step}"
+    finally:
+        server.stop()
+    path = Path(tempfile.mkdtemp()) / "calls.json"
+    path.write_text(json.dumps(calls), encoding="utf-8")
+    return path
+
+
+def peer_relay(stub: StubProcess, calls: Path, workers: int) -> Uvicorn:
+    """Peer (b) on the stub."""
+    return Uvicorn(env={"ANTHROPIC_API_KEY": "sk-bench", "ANTHROPIC_BASE_URL": stub.url, "MEDREG_PEER_CALLS": str(calls)},
+                   workers=workers, app_module="bench.peer_relay:app").start(Path(tempfile.mkdtemp()))
+
+
+def closed_loop(server: Gunicorn, payload: bytes, clients: int, seconds: float) -> dict:
+    """`clients` clients streaming back to back for `seconds`: rate, CPU per stream, first event."""
+    stream(server.port, payload)  # warm-up
+    cpu0, ttfe, failed = server.worker_cpu_s(), [], 0
+    stop_at = time.monotonic() + seconds
+
+    def client() -> None:
+        nonlocal failed
+        while time.monotonic() < stop_at:
+            try:
+                first, _, ok = stream(server.port, payload)
+            except OSError:
+                first, ok = 0.0, False
+            if ok:
+                ttfe.append(first * 1000)
+            else:
+                failed += 1
+
+    started = time.monotonic()
+    gevent.joinall([gevent.spawn(client) for _ in range(clients)])
+    wall, cpu = time.monotonic() - started, server.worker_cpu_s() - cpu0
+    return {"streams_per_s": round(len(ttfe) / wall, 1), "failed": failed,
+            "cpu_ms_per_stream": round(1000 * cpu / max(len(ttfe) + failed, 1), 2),
+            "ttfe_ms_p50": round(percentile(ttfe, 50), 1), "ttfe_ms_p99": round(percentile(ttfe, 99), 1)}
+
+
+def offline(args: argparse.Namespace) -> dict:
+    """Classify stream, offline engine, wrk closed loop: medreg vs peer (a)."""
+    figures = {}
+    for label, server in [("medreg", Gunicorn(env={"MEDREG_ENGINE": "offline", "MEDREG_ACCESS_LOG": "", **UNLIMITED},
+                                               workers=args.workers)),
+                          ("peer_a", Uvicorn(workers=args.workers, app_module="bench.peer_offline:app"))]:
+        server.start(Path(tempfile.mkdtemp()))
+        try:
+            run_wrk(server.port, 50, 2)  # warm-up
+            cpu0 = server.worker_cpu_s()
+            result = run_wrk(server.port, args.clients, args.seconds)
+            cpu = server.worker_cpu_s() - cpu0
+        finally:
+            server.stop()
+        figures[label] = {**result, "cpu_ms_per_stream": round(1000 * cpu / (result["streams_per_s"] * args.seconds), 3)}
+    figures["ratio_streams_per_s"] = round(figures["medreg"]["streams_per_s"] / figures["peer_a"]["streams_per_s"], 2)
+    return figures
+
+
+def llm(args: argparse.Namespace) -> dict:
+    """Classify and standards streams on the stub, closed loop: medreg vs peer (b)."""
+    reqs = payloads()
+    stub = stub_for(args)
+    figures: dict = {}
+    try:
+        calls = record_calls(stub, reqs)
+        for label, start in [("medreg", lambda: medreg_llm(stub, args.workers)),
+                             ("peer_b", lambda: peer_relay(stub, calls, args.workers))]:
+            server = start()
+            try:
+                for step, payload in reqs.items():
+                    clients = args.clients if step == "classify" else max(1, args.clients // 10)
+                    figures.setdefault(step, {})[label] = closed_loop(server, payload, clients, args.seconds)
+            finally:
+                server.stop()
+    finally:
+        stub.stop()
+    for step in reqs:
+        pair = figures[step]
+        pair["ratio_cpu_per_stream"] = round(pair["medreg"]["cpu_ms_per_stream"] / pair["peer_b"]["cpu_ms_per_stream"], 2)
+    return figures
+
+
+def held_open(server: Gunicorn, payload: bytes, count: int, ramp_rate: float, rate: float, arrivals_s: float) -> dict:
+    """Open `count` long streams (at `ramp_rate`), then new ones at `rate`: RSS per open stream, first event."""
+    import socket
+
+    rss0 = sum(rss_kb(pid) for pid in server.worker_pids())
+    held: list[socket.socket] = []
+
+    def hold() -> None:
+        sock = socket.create_connection(("127.0.0.1", server.port), timeout=None)
+        held.append(sock)
+        sock.sendall(payload)
+        try:
+            while sock.recv(65536):
+                pass
+        except OSError:
+            pass
+
+    readers = []
+    for _ in range(count):
+        readers.append(gevent.spawn(hold))
+        gevent.sleep(1 / ramp_rate)
+    gevent.sleep(2)
+    rss1 = sum(rss_kb(pid) for pid in server.worker_pids())
+    results: list[tuple[float, bool]] = []
+
+    def arrival() -> None:
+        try:
+            first, _, _ = stream(server.port, payload, stop_after=b"\ndata: ")
+            results.append((first * 1000, first > 0))
+        except OSError:
+            results.append((0.0, False))
+
+    arrivals = []
+    for _ in range(int(rate * arrivals_s)):
+        arrivals.append(gevent.spawn(arrival))
+        gevent.sleep(1 / rate)
+    gevent.joinall(arrivals, timeout=60)
+    still_open = sum(1 for reader in readers if not reader.dead)
+    for sock in held:
+        sock.close()
+    ttfe = [ms for ms, ok in results if ok]
+    return {"open": count, "still_open": still_open, "rss_kib_per_open_stream": round((rss1 - rss0) / count, 1),
+            "arrivals": len(results), "failed": sum(1 for _, ok in results if not ok),
+            "ttfe_ms_p50": round(percentile(ttfe, 50), 1), "ttfe_ms_p99": round(percentile(ttfe, 99), 1)}
+
+
+def open_streams(args: argparse.Namespace) -> dict:
+    """Long classify streams on a slow stub: medreg vs peer (b)."""
+    reqs = payloads()
+    stub = stub_for(args)
+    figures: dict = {}
+    try:
+        calls = record_calls(stub, reqs)  # at the normal pace, then slow: long streams
+        stub.control(tokens_per_s=args.slow_tokens_per_s)
+        for label, start in [("medreg", lambda: medreg_llm(stub, args.workers)),
+                             ("peer_b", lambda: peer_relay(stub, calls, args.workers))]:
+            server = start()
+            try:
+                figures[label] = held_open(server, reqs["classify"], args.open, args.ramp_rate, args.rate,
+                                             args.arrivals_s)
+            finally:
+                server.stop()
+    finally:
+        stub.stop()
+    figures["ratio_rss_per_stream"] = round(figures["medreg"]["rss_kib_per_open_stream"]
+                                            / max(figures["peer_b"]["rss_kib_per_open_stream"], 0.1), 2)
+    return figures
+
+
+def main() -> None:
+    """Parse arguments, run, print the figures as JSON."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("figure", choices=("offline", "llm", "open", "all"))
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--clients", type=int, default=100, help="closed-loop clients (standards: a tenth)")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--first-token-s", type=float, default=0.5)
+    parser.add_argument("--tokens-per-s", type=float, default=50)
+    parser.add_argument("--slow-tokens-per-s", type=float, default=10, help="open: long streams (~30 s each)")
+    parser.add_argument("--ramp-rate", type=float, default=200, help="open: streams opened per second")
+    parser.add_argument("--words", type=int, default=8)
+    parser.add_argument("--stub-processes", type=int, default=1)
+    parser.add_argument("--open", type=int, default=1000)
+    parser.add_argument("--rate", type=float, default=100)
+    parser.add_argument("--arrivals-s", type=float, default=10)
+    args = parser.parse_args()
+    figures = {"offline": offline, "llm": llm, "open": open_streams}
+    chosen = list(figures) if args.figure == "all" else [args.figure]
+    for name in chosen:
+        for run in range(args.repeat):
+            print(json.dumps({"figure": name, "run": run + 1, "workers": args.workers, **figures[name](args)}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
