@@ -4,13 +4,21 @@ from __future__ import annotations
 import re
 from typing import Any
 
+# The precomposed syllables (가..힣): what Korean words are made of.
+SYLLABLES = "\uac00-\ud7a3"
 # Hangul syllables and the compatibility jamo people type on their own (ㅋㅋ, ㅠ).
-HANGUL = re.compile(r"[\u3131-\u318e\uac00-\ud7a3]")
+HANGUL = re.compile(rf"[\u3131-\u318e{SYLLABLES}]")
+SYLLABLE = re.compile(rf"[{SYLLABLES}]")
 
 
 def has_hangul(text: Any) -> bool:
     """True when `text` is a string with at least one Hangul character."""
     return isinstance(text, str) and bool(HANGUL.search(text))
+
+
+def has_syllable(text: str) -> bool:
+    """True when `text` has a Hangul syllable (a Korean word, not only jamo such as ㅋㅋ)."""
+    return bool(SYLLABLE.search(text))
 
 
 def language_of(text: Any, default: str = "en") -> str:

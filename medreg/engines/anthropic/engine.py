@@ -15,7 +15,7 @@ from collections import Counter
 from contextlib import closing
 from typing import Callable, ClassVar, Iterator, Mapping, Optional
 
-from medreg.config import DEFAULTS
+from medreg.config import DEFAULTS, setting
 from medreg.engines.base import ClassifyInput, Engine, PurposeInput, RefineInput, StandardsInput
 from medreg.engines.anthropic import prompts
 from medreg.engines.anthropic.calls import Usage, monotonic_deadline, run_to_end, streamed_call
@@ -60,8 +60,8 @@ class AnthropicEngine(Engine):
     # Steps wait on upstream calls: the HTTP layer watches the client socket to stop them at a hang-up.
     waits_on_io: ClassVar[bool] = True
 
-    def __init__(self, settings: ClientSettings, *, model: str = DEFAULTS["MODEL"], step_deadline_s: float = 120.0,
-                 concurrency: int = 12, fallback_offline: bool = True, offline: Optional[OfflineEngine] = None,
+    def __init__(self, settings: ClientSettings, *, model: str = DEFAULTS["MODEL"], step_deadline_s: float = DEFAULTS["STEP_DEADLINE_S"],
+                 concurrency: int = DEFAULTS["ANTHROPIC_CONCURRENCY"], fallback_offline: bool = True, offline: Optional[OfflineEngine] = None,
                  check_at_start: bool = True) -> None:
         self.settings = settings
         self.model = model
@@ -84,12 +84,12 @@ class AnthropicEngine(Engine):
         if not settings.api_key:
             raise MissingKey("MEDREG_ENGINE=anthropic needs ANTHROPIC_API_KEY; set it, or use MEDREG_ENGINE=offline")
         # Finish a little before the stream's own deadline so our error (or fallback) wins.
-        deadline = float(config.get("STEP_DEADLINE_S", 120.0))
-        return cls(settings, model=str(config.get("MODEL") or DEFAULTS["MODEL"]),
+        deadline = float(setting(config, "STEP_DEADLINE_S"))
+        return cls(settings, model=str(setting(config, "MODEL") or DEFAULTS["MODEL"]),
                    step_deadline_s=max(1.0, deadline - 2.0),
-                   concurrency=int(config.get("ANTHROPIC_CONCURRENCY", DEFAULTS["ANTHROPIC_CONCURRENCY"])),
-                   fallback_offline=flag(config.get("FALLBACK_OFFLINE", True)),
-                   check_at_start=flag(config.get("ANTHROPIC_CHECK_MODEL", True)))
+                   concurrency=int(setting(config, "ANTHROPIC_CONCURRENCY")),
+                   fallback_offline=flag(setting(config, "FALLBACK_OFFLINE")),
+                   check_at_start=flag(setting(config, "ANTHROPIC_CHECK_MODEL")))
 
     @property
     def name(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Optional, Sequence, Union
 
 from medreg.errors import NotADevice
+from medreg.markets import MARKETS
 from medreg.knowledge.qualification.qualify import Qualification, data, pathway_text, qualify
 
 # Market keys that only a device has: emptied where the product is not a device there.
@@ -77,7 +78,7 @@ def _first(question: str, questions: list[str]) -> list[str]:
 
 
 def qualify_classification(classification: dict, concept: str, language: str,
-                           markets: Sequence[str] = ("US", "EU", "KR"), context: Optional[str] = None) -> dict:
+                           markets: Sequence[str] = MARKETS, context: Optional[str] = None) -> dict:
     """One call for any engine: qualify the concept (using the classification's device match) and apply it."""
     device = classification.get("device") if isinstance(classification.get("device"), dict) else None
     if device is not None and not isinstance(device.get("score"), (int, float)):

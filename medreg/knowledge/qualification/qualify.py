@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from medreg.knowledge.qualification.cues import CueData, Evidence, data, evidence, hits
+from medreg.markets import MARKETS
 
 STATUSES = ("device", "not_device", "needs_review")
 MATCH_STRONG = 0.62   # conf.MATCH_WEAK: a curated type matched this well is evidence of a device
@@ -168,13 +169,13 @@ def _records_software(e: Evidence) -> bool:
             and e.score < MATCH_ANY and all(g["category"] in _CDS_OUTRANKS for g, _ in e.plain))
 
 
-def qualify(concept: str, language: str, markets: Sequence[str] = ("US", "EU", "KR"),
+def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
             context: Optional[str] = None, match: Optional[dict] = None) -> Qualification:
     """Decide per market whether the concept is a medical device; `match` is the classify step's best device type
     (`{"id", "name", "name_ko", "score", "source"}`), if any."""
     d = data()
     lang = "ko" if language == "ko" else "en"
-    markets = tuple(markets) or ("US", "EU", "KR")
+    markets = tuple(markets) or MARKETS
     e = evidence(concept, context, match, lang, d)
     strong_match = (e.score >= MATCH_STRONG and not e.dual_use and not e.disclaimed
                     and not any(g.get("decisive") for g, _ in e.plain))

@@ -11,7 +11,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
+from medreg.language import SYLLABLES
+
+HANGUL_RUN = re.compile(rf"[{SYLLABLES}]+")
 LATIN_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 # Words that carry no device meaning in a founder's description.
