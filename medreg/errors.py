@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Optional
 
-MESSAGES: dict[str, dict[str, str]] = {
+from medreg.language import Text, tr
+
+MESSAGES: dict[str, Text] = {
     "invalid_json": {
         "en": "The request body is not valid JSON.",
         "ko": "요청 본문이 올바른 JSON이 아닙니다.",
@@ -78,8 +80,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 def message_for(code: str, language: str) -> str:
     """The user-facing message for an error code in `language` (English if unknown)."""
-    table = MESSAGES.get(code, MESSAGES["internal"])
-    return table.get(language) or table["en"]
+    return tr(MESSAGES.get(code, MESSAGES["internal"]), language)
 
 
 class MedregError(Exception):

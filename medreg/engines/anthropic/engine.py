@@ -34,6 +34,7 @@ from medreg.engines.offline import OfflineEngine
 from medreg.errors import InvalidApiKey, MedregError, ModelNotFound, UpstreamError
 from medreg.events import Event, PlanReady, Result, Status
 from medreg.knowledge.qualification.apply import qualify_classification
+from medreg.language import tr
 from medreg.schemas.results import RESULT_SCHEMAS, PlanSchema
 
 # One instance of each result schema per process: building a marshmallow schema costs more than
@@ -125,7 +126,7 @@ class AnthropicEngine(Engine):
 
     # --- helpers ----------------------------------------------------------------------------------
     def _status(self, stage: str, language: str, progress: float, **values: str) -> Status:
-        return Status(message=STAGES[stage][language].format(**values), stage=stage, progress=progress)
+        return Status(message=tr(STAGES[stage], language, **values), stage=stage, progress=progress)
 
     def _spec(self, step: str, schema: dict, task: str, language: str, details: Optional[dict], label: str, *,
               shared: Optional[str] = None, cache_shared: bool = False, own: Optional[str] = None,

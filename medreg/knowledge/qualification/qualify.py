@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
 from medreg.knowledge.qualification.cues import CueData, Evidence, data, evidence, hits
+from medreg.language import tr
 from medreg.markets import MARKETS
 
 STATUSES = ("device", "not_device", "needs_review")
@@ -68,10 +69,6 @@ def _texts(ids: Sequence[str], d: CueData) -> tuple[list[str], bool]:
     return [t["cite"] for t in texts], all(t.get("verified", True) for t in texts)
 
 
-def _tr(entry: dict, lang: str, **kw) -> str:
-    return (entry.get(lang) or entry["en"]).format(**kw)
-
-
 def _market(code: str, status: str, reason: str, ids: Sequence[str], d: CueData, verified: bool = True,
             other: Optional[str] = None) -> MarketQualification:
     deciding = list(ids) or d.raw["deciding_texts"][code]
@@ -80,8 +77,8 @@ def _market(code: str, status: str, reason: str, ids: Sequence[str], d: CueData,
 
 
 def _from_group(group: dict, markets: Sequence[str], lang: str, d: CueData, default: str) -> dict:
-    reason = _tr(group["reason"], lang)
-    other = _tr(group["other"], lang) if group.get("other") else None
+    reason = tr(group["reason"], lang)
+    other = tr(group["other"], lang) if group.get("other") else None
     out = {}
     for code in markets:
         spec = group["markets"].get(code) or {"status": default, "texts": []}
@@ -110,10 +107,10 @@ def _by_group(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
     result = _from_group(group, markets, e.lang, d, "device")
     for code, m in result.items():
         if e.claims and m.status != "device":
-            result[code] = _market(code, "device", _tr(R["medical_claim"], e.lang, cue=e.claims[0]), [], d)
-    question = _tr(Q["claim"], e.lang) if any(m.status == "needs_review" for m in result.values()) else None
+            result[code] = _market(code, "device", tr(R["medical_claim"], e.lang, cue=e.claims[0]), [], d)
+    question = tr(Q["claim"], e.lang) if any(m.status == "needs_review" for m in result.values()) else None
     if group["id"] == "sunglasses" and not re.search(r"sun|선글라스|자외선", e.text, re.I):
-        question = _tr(Q["sunglasses"], e.lang)
+        question = tr(Q["sunglasses"], e.lang)
     return result, group["category"], e.claims[:3], question, 0.85
 
 
@@ -123,14 +120,14 @@ def _by_claim(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
     if not e.claims and e.disclaimed and wellness is not None:
         # A device word with a disclaimer in a wellness setting ("SpO2 for climbers, not for medical use"):
         # MFDS calls some of these wellness products, FDA may not; a person decides, never a silent not_device.
-        reason = _tr(d.raw["reasons"]["wellness_but_device_type"], e.lang,
+        reason = tr(d.raw["reasons"]["wellness_but_device_type"], e.lang,
                      what=wellness["reason"][e.lang].split(":")[0], name=e.device_words[0])
         return (_all("needs_review", reason, markets, d), "device_word_framed_as_wellness", e.device_words[:4],
-                _tr(d.raw["questions"]["claim"], e.lang), 0.5)
+                tr(d.raw["questions"]["claim"], e.lang), 0.5)
     if e.cds is not None:
         return (_from_group(e.cds, markets, e.lang, d, "device"), "cds", (e.claims + e.device_words)[:4],
-                _tr(d.raw["questions"]["cds"], e.lang), 0.85)
-    reason = _tr(d.raw["reasons"]["medical_claim"], e.lang, cue=(e.claims or e.device_words)[0])
+                tr(d.raw["questions"]["cds"], e.lang), 0.85)
+    reason = tr(d.raw["reasons"]["medical_claim"], e.lang, cue=(e.claims or e.device_words)[0])
     return _all("device", reason, markets, d), "medical_claim", (e.claims + e.device_words)[:4], None, 0.85
 
 
@@ -139,14 +136,14 @@ def _by_exclusion(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
     R, Q = d.raw["reasons"], d.raw["questions"]
     group, hits = e.plain[0] if e.plain else (None, [])
     if e.score >= MATCH_STRONG and not e.dual_use and not (group or {}).get("decisive"):
-        what = group["reason"][e.lang].split(":")[0] if group else _tr(R["disclaimed"], e.lang)
-        reason = _tr(R["wellness_but_device_type"], e.lang, what=what, name=e.name)
+        what = group["reason"][e.lang].split(":")[0] if group else tr(R["disclaimed"], e.lang)
+        reason = tr(R["wellness_but_device_type"], e.lang, what=what, name=e.name)
         return (_all("needs_review", reason, markets, d), "device_type_framed_as_wellness", hits[:4],
-                _tr(Q["claim"], e.lang), 0.5)
+                tr(Q["claim"], e.lang), 0.5)
     if group is not None:
         return (_from_group(group, markets, e.lang, d, "not_device"), group["category"], hits[:4], None,
                 0.9 if e.disclaimed else 0.8)
-    return _all("not_device", _tr(R["disclaimed"], e.lang), markets, d), "disclaimed", [], None, 0.75
+    return _all("not_device", tr(R["disclaimed"], e.lang), markets, d), "disclaimed", [], None, 0.75
 
 
 def _by_match(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
@@ -155,11 +152,11 @@ def _by_match(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
     context = hits(d.context, e.text)
     if e.score >= MATCH_ANY or (e.score >= MATCH_NEAR and context):
         strong = e.score >= MATCH_STRONG
-        reason = _tr(R["device_type" if strong else "device_type_weak"], e.lang, name=e.name)
+        reason = tr(R["device_type" if strong else "device_type_weak"], e.lang, name=e.name)
         return _all("device", reason, markets, d), "device_type", [], None, 0.9 if strong else 0.6
-    reason = _tr(R["unclear_medical" if context else "unclear"], e.lang)
+    reason = tr(R["unclear_medical" if context else "unclear"], e.lang)
     return (_all("needs_review", reason, markets, d), "unclear", context[:3],
-            _tr(d.raw["questions"]["what"], e.lang), 0.3)
+            tr(d.raw["questions"]["what"], e.lang), 0.3)
 
 
 def _records_software(e: Evidence) -> bool:
@@ -189,7 +186,7 @@ def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
     elif e.claims or e.device_words:     # a medical claim beats any consumer framing
         decision = _by_claim(e, markets, d)
     elif strong_match:                   # a wellness or admin word beside a device type is a feature
-        decision = (_all("device", _tr(d.raw["reasons"]["device_type"], lang, name=e.name), markets, d),
+        decision = (_all("device", tr(d.raw["reasons"]["device_type"], lang, name=e.name), markets, d),
                     "device_type", [], None, 0.85)
     elif e.cds is not None and all(g["category"] in _CDS_OUTRANKS for g, _ in e.plain):
         # Patient-specific recommendations read from an EHR are decision support, not record keeping.
@@ -203,7 +200,7 @@ def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
     result, basis, cues, question, confidence = decision
     status = _top(result)
     if status == "needs_review" and question is None:
-        question = _tr(d.raw["questions"]["claim"], lang)
+        question = tr(d.raw["questions"]["claim"], lang)
     return Qualification(status, _summary(status, result, lang, d), _union(result), result, basis,
                          question, cues, confidence)
 
@@ -215,10 +212,10 @@ def _summary(status: str, markets: dict, lang: str, d: CueData) -> str:
     if status == "device":
         which = ", ".join(c for c, m in markets.items() if m.status == "device")
         head = next(m.reason for m in markets.values() if m.status == "device")
-        return f"{head}; {_tr(R['top_device'], lang, markets=which)}"
+        return f"{head}; {tr(R['top_device'], lang, markets=which)}"
     if status == "not_device":
         return "; ".join(reasons)
-    return f"{reasons[0]}; {_tr(R['top_review'], lang)}"
+    return f"{reasons[0]}; {tr(R['top_review'], lang)}"
 
 
 def _union(markets: dict) -> list[str]:
@@ -227,4 +224,4 @@ def _union(markets: dict) -> list[str]:
 
 def pathway_text(reason: str, language: str) -> str:
     """The pathway of a market where the product is not a device, e.g. "Not regulated as a medical device (…)"."""
-    return _tr(data().raw["pathway"], "ko" if language == "ko" else "en", why=reason)
+    return tr(data().raw["pathway"], "ko" if language == "ko" else "en", why=reason)
