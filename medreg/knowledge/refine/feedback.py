@@ -1,8 +1,7 @@
 """Parses a user's feedback on the plans (Korean or English) into typed intents.
 
-Feedback is cut into clauses; each clause yields the intents found in it, and a clause
-that yields none is returned as not understood, so that nothing the user said is silently
-dropped.
+Feedback is cut into clauses; each clause yields the intents found in it, and a clause that
+yields none is returned as not understood, so that nothing the user said is silently dropped.
 """
 from __future__ import annotations
 
