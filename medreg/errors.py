@@ -148,6 +148,11 @@ class NotADevice(MedregError):
 class RateLimited(MedregError):
     code, status, retryable = "rate_limited", 429, True
 
+    def __init__(self, detail: Optional[str] = None, **kwargs: Any) -> None:
+        super().__init__(detail, **kwargs)
+        # Every 429 says when to come back (RFC 6585); a limit that did not say gets a short wait.
+        self.headers.setdefault("Retry-After", "5")
+
 
 class NotFound(MedregError):
     code, status = "not_found", 404

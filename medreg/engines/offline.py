@@ -21,9 +21,6 @@ class OfflineEngine(Engine):
     """Answers every step from the curated knowledge base, with no network."""
 
     engine_id = "offline"
-    needs_key = False
-    streams_text = False
-    keeps_data_local = True
     waits_on_io = False
 
     def __init__(self, knowledge: Knowledge | None = None) -> None:

@@ -54,10 +54,6 @@ class AnthropicEngine(Engine):
     """Claude via the official SDK, grounded in the offline knowledge base."""
 
     engine_id: ClassVar[str] = "anthropic"
-    needs_key: ClassVar[bool] = True
-    key_env_var: ClassVar[Optional[str]] = "ANTHROPIC_API_KEY"
-    streams_text: ClassVar[bool] = True
-    keeps_data_local: ClassVar[bool] = False
     # Steps wait on upstream calls: the HTTP layer watches the client socket to stop them at a hang-up.
     waits_on_io: ClassVar[bool] = True
 
