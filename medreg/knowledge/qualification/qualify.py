@@ -16,7 +16,6 @@ from medreg.knowledge.qualification.cues import CueData, Evidence, data, evidenc
 from medreg.language import tr
 from medreg.markets import MARKETS
 
-STATUSES = ("device", "not_device", "needs_review")
 MATCH_STRONG = 0.62   # conf.MATCH_WEAK: a curated type matched this well is evidence of a device
 MATCH_ANY = 0.55      # conf.MATCH_NONE: below, nothing matched
 _CDS_OUTRANKS = ("admin_software", "education")   # exclusions that decision-support words override

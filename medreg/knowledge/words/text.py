@@ -135,11 +135,6 @@ def en_tokens(text: str, keep_stopwords: bool = False) -> list[str]:
     return out
 
 
-def hangul_compact(text: str) -> str:
-    """The Hangul syllables of the text with everything else removed (spacing-proof)."""
-    return "".join(HANGUL_RUN.findall(text))
-
-
 def ko_features(text: str, query: bool = False) -> set[str]:
     """Syllable bigrams of the Hangul text joined across spaces (spacing-proof).
 
