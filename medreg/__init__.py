@@ -100,3 +100,8 @@ def _register_parts(app: Flask) -> None:
 
     web.init_app(app)
     app.cli.add_command(kb_cli)
+    # Projects (issue 17): versioned dossiers in a database, resumable run streams.
+    if app.config.get("PROJECTS", True):
+        from medreg import projects
+
+        projects.init_app(app)

@@ -1,124 +1,24 @@
 """The `medreg` command: classify, purpose, standards, refine, run (all steps) and export,
-in-process by default or against a server with --url; readable output, or --json."""
+in-process by default or against a server with --url; readable output, or --json.
+Sessions, colour, errors and exit codes: cli_session.py; the questions: cli_questions.py."""
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import click
 
 from medreg import __version__
-from medreg.cli_output import (Progress, format_classification, format_plans, format_purpose,
-                               format_refinement)
-from medreg.client import InProcess, Remote, TransportError
+from medreg.cli_output import format_classification, format_plans, format_purpose, format_refinement
+from medreg.cli_questions import answer_option, interactive, settle
+from medreg.cli_session import Session, common, interrupted, review_exit
 from medreg.errors import message_for
-from medreg.export import dossier_language, to_html, to_markdown
-from medreg.language import language_of
+from medreg.export import dossier_language, provenance, to_html, to_markdown
+from medreg.knowledge import get_knowledge
 from medreg.markets import MARKETS
 from medreg.knowledge.qualification.apply import is_not_a_device
-
-STEP_TITLES = {
-    "classify": {"ko": "분류", "en": "Classify"},
-    "purpose": {"ko": "사용 목적", "en": "Intended purpose"},
-    "standards": {"ko": "규격 계획", "en": "Standards plans"},
-    "refine": {"ko": "계획 수정", "en": "Refine"},
-}
-
-
-class StepFailed(Exception):
-    """A step ended with an `error` event (or without any terminal event)."""
-
-    def __init__(self, error: dict) -> None:
-        super().__init__(error.get("message") or error.get("code"))
-        self.error = error
-
-
-class Session:
-    """One command's settings: where steps run, how progress and results are shown."""
-
-    def __init__(self, url: Optional[str], api_key: Optional[str], as_json: bool,
-                 lang: Optional[str], quiet: bool) -> None:
-        self.transport = Remote(url, api_key) if url else InProcess()
-        self.as_json = as_json
-        self.lang = lang
-        self.progress = Progress(click.get_text_stream("stderr"), enabled=not quiet)
-
-    def run_step(self, step: str, body: dict) -> dict:
-        """Stream one step, showing its progress; return its result or raise StepFailed."""
-        if self.lang:
-            body = {**body, "language": self.lang}
-        self.progress.step(STEP_TITLES[step][self.lang or _guess_lang(body)])
-        result: Optional[dict] = None
-        error: Optional[dict] = None
-        try:
-            for event in self.transport.stream(step, body):
-                data = event.data if isinstance(event.data, dict) else {}
-                if event.event == "status":
-                    self.progress.status(data.get("message", ""), data.get("progress"))
-                elif event.event == "plan":
-                    self.progress.plan(data.get("index", 0), data.get("total", 0), (data.get("data") or {}).get("title", ""))
-                elif event.event == "result":
-                    result = data.get("data")
-                elif event.event == "error":
-                    error = data
-        finally:
-            self.progress.finish()
-        if error is not None:
-            raise StepFailed(error)
-        if result is None:
-            raise StepFailed({"code": "incomplete", "message": "The stream ended before its result.", "retryable": True})
-        return result
-
-    def emit(self, data: Any, text: str) -> None:
-        """Print the result: JSON for machines, or the readable text."""
-        if self.as_json:
-            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
-        else:
-            click.echo(text)
-
-
-def _guess_lang(body: dict) -> str:
-    return language_of(json.dumps(body, ensure_ascii=False)[:2000])
-
-
-def common(func: Callable) -> Callable:
-    """Options every command takes; the wrapped command receives a Session first."""
-
-    @click.option("--url", envvar="MEDREG_URL", help="Base URL of a medreg server (default: run in-process).")
-    @click.option("--api-key", envvar="MEDREG_API_KEY", help="Bearer key for a server that requires one.")
-    @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-    @click.option("--lang", type=click.Choice(["ko", "en"]), help="Language of the answers (default: from the text).")
-    @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
-    @functools.wraps(func)
-    def wrapper(url, api_key, as_json, lang, quiet, **kwargs):
-        session = Session(url, api_key, as_json, lang, quiet)
-        try:
-            return func(session, **kwargs)
-        except StepFailed as exc:
-            _fail(session, exc.error)
-        except TransportError as exc:
-            _fail(session, {"code": "unreachable", "message": str(exc), "retryable": True})
-        except KeyboardInterrupt:
-            # Leaving the stream's loop closed it, which stops the work behind it.
-            session.progress.finish()
-            click.echo("stopped", err=True)
-            sys.exit(130)
-
-    return wrapper
-
-
-def _fail(session: Session, error: dict) -> None:
-    if session.as_json:
-        click.echo(json.dumps({"error": error}, ensure_ascii=False, indent=2))
-    message = f"error ({error.get('code')}): {error.get('message')}"
-    if error.get("fields"):
-        message += f"\n  {json.dumps(error['fields'], ensure_ascii=False)}"
-    click.echo(message, err=True)
-    sys.exit(1)
-
 
 def _load(path: str) -> Any:
     """JSON from a file, or from stdin when the path is '-'."""
@@ -153,22 +53,60 @@ market_option = click.option("-m", "--market", "markets", multiple=True, type=cl
                              help="Market to cover (repeatable; default US, EU and KR).")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """Ctrl-C anywhere (in a prompt too) ends with one line and exit 130, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (KeyboardInterrupt, click.Abort):
+            interrupted("en")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="medreg")
 def main() -> None:
-    """medreg: classification, intended purpose and standards plans for a medical-device concept."""
+    """medreg: classification, intended purpose and standards plans for a medical-device concept.
+
+    \b
+    Exit codes:
+      0  answered
+      1  error (the server's message is printed; unreachable server)
+      2  usage error
+      3  answered, but it needs review or the product is not a medical device
+      130 interrupted (Ctrl-C)
+    """
+
+
+def _classified(session: Session, body: dict, answers: dict) -> tuple[dict, list[dict]]:
+    """Classify with the --answer values; on a terminal, ask the open questions and classify again."""
+    def classify(given: dict) -> dict:
+        return session.run_step("classify", {**body, **({"answers": given} if given else {})})
+
+    result, answered = classify(answers), []
+    if not session.as_json and interactive(sys.stdin, sys.stdout):
+        result, answered = settle(classify, result, answers, dossier_language(result, session.lang))
+    return result, answered
+
+
+def _write_memo(path: str, dossier: dict, lang: str) -> None:
+    """The dossier as a dated memo (.html: printable HTML, else Markdown)."""
+    render = to_html if path.lower().endswith((".html", ".htm")) else to_markdown
+    Path(path).write_text(render(dossier, lang, provenance(dossier, get_knowledge())), encoding="utf-8")
 
 
 @main.command()
 @click.argument("concept")
 @click.option("--context", help="More about the device.")
 @market_option
+@answer_option
 @common
-def classify(session: Session, concept: str, context: Optional[str], markets: tuple) -> None:
-    """Classify CONCEPT in the US, EU and Korea."""
+def classify(session: Session, concept: str, context: Optional[str], markets: tuple, answers: dict) -> None:
+    """Classify CONCEPT in the US, EU and Korea (exit 3 when it needs review or is not a device)."""
     body = {"concept": concept, "context": context, "markets": list(markets) or None}
-    result = session.run_step("classify", {k: v for k, v in body.items() if v is not None})
-    session.emit(result, format_classification(result, dossier_language(result, session.lang)))
+    result, _ = _classified(session, {k: v for k, v in body.items() if v is not None}, answers)
+    session.emit(result, format_classification(result, dossier_language(result, session.lang), colour=session.colour))
+    sys.exit(review_exit(result))
 
 
 @main.command()
@@ -184,7 +122,7 @@ def purpose(session: Session, concept: str, classification_file: Optional[str], 
     if context:
         body["context"] = context
     result = session.run_step("purpose", body)
-    session.emit(result, format_purpose(result, session.lang or _guess_lang(body)))
+    session.emit(result, format_purpose(result, session.language(body), colour=session.colour))
 
 
 @main.command()
@@ -208,7 +146,8 @@ def standards(session: Session, concept: Optional[str], classification_file: Opt
     if markets:
         body["markets"] = list(markets)
     result = session.run_step("standards", body)
-    session.emit(result, format_plans(result.get("plans") or [], dossier_language(classification, session.lang)))
+    session.emit(result, format_plans(result.get("plans") or [], dossier_language(classification, session.lang),
+                                      colour=session.colour))
 
 
 @main.command()
@@ -233,7 +172,7 @@ def refine(session: Session, feedback: str, plans_file: str, plan_id: Optional[s
     if isinstance(document, dict) and isinstance(document.get("classification"), dict):
         body["classification"] = document["classification"]
     result = session.run_step("refine", body)
-    session.emit(result, format_refinement(result, session.lang or _guess_lang({"f": feedback, "p": plans})))
+    session.emit(result, format_refinement(result, session.language(body), colour=session.colour))
 
 
 @main.command()
@@ -242,22 +181,24 @@ def refine(session: Session, feedback: str, plans_file: str, plan_id: Optional[s
 @market_option
 @click.option("--feedback", multiple=True, help="Refine every plan with this feedback after planning (repeatable).")
 @click.option("--export", "export_path", type=click.Path(dir_okay=False), help="Also write the dossier to a .md or .html file.")
+@answer_option
 @common
 def run(session: Session, concept: str, context: Optional[str], markets: tuple, feedback: tuple,
-        export_path: Optional[str]) -> None:
-    """Every step in order: classify, purpose, standards, then refine with any --feedback."""
+        export_path: Optional[str], answers: dict) -> None:
+    """Every step in order: classify, purpose, standards, then refine with any --feedback (exit 3: needs review)."""
     extra = {k: v for k, v in {"context": context, "markets": list(markets) or None}.items() if v}
-    classification = session.run_step("classify", {"concept": concept, **extra})
+    classification, answered = _classified(session, {"concept": concept, **extra}, answers)
     lang = dossier_language(classification, session.lang)
     dossier: dict = {"concept": concept, "context": context, "language": lang, "markets": list(markets or MARKETS),
-                     "classification": classification, "purpose": None, "plans": [], "refinements": []}
+                     "classification": classification, "answered": answered, "purpose": None, "plans": [],
+                     "refinements": []}
     if is_not_a_device(classification):
         # Not a medical device (or nothing recognisable): no purpose, no device plan, as the web app does.
         if export_path:
-            render = to_html if export_path.lower().endswith((".html", ".htm")) else to_markdown
-            Path(export_path).write_text(render(dossier, lang), encoding="utf-8")
-        session.emit(dossier, format_classification(classification, lang) + "\n\n" + message_for("not_a_device", lang))
-        return
+            _write_memo(export_path, dossier, lang)
+        session.emit(dossier, format_classification(classification, lang, colour=session.colour)
+                     + "\n\n" + message_for("not_a_device", lang))
+        sys.exit(review_exit(classification))
     dossier["purpose"] = session.run_step("purpose", {"concept": concept, "classification": classification,
                                                       **({"context": context} if context else {})})
     plans = session.run_step("standards", {"classification": classification, "category": classification.get("category"),
@@ -271,12 +212,13 @@ def run(session: Session, concept: str, context: Optional[str], markets: tuple, 
         dossier["refinements"].append({"plan_id": None, "feedback": text, "changes": result.get("changes") or [],
                                        "not_applied": result.get("not_applied") or [], "engine": result.get("engine")})
     if export_path:
-        render = to_html if export_path.lower().endswith((".html", ".htm")) else to_markdown
-        Path(export_path).write_text(render(dossier, lang), encoding="utf-8")
-    text = "\n\n".join([format_classification(classification, lang), format_purpose(dossier["purpose"], lang),
-                        format_plans(dossier["plans"], lang)]
-                       + [format_refinement({**r, "plans": []}, lang) for r in dossier["refinements"]])
+        _write_memo(export_path, dossier, lang)
+    colour = session.colour
+    text = "\n\n".join([format_classification(classification, lang, colour=colour),
+                        format_purpose(dossier["purpose"], lang, colour=colour), format_plans(dossier["plans"], lang, colour=colour)]
+                       + [format_refinement({**r, "plans": []}, lang, colour=colour) for r in dossier["refinements"]])
     session.emit(dossier, text)
+    sys.exit(review_exit(classification))
 
 
 @main.command("export")
@@ -286,7 +228,15 @@ def run(session: Session, concept: str, context: Optional[str], markets: tuple, 
 def export_command(dossier_file: str, fmt: str, lang: Optional[str]) -> None:
     """Render a dossier (from `medreg run --json`) as Markdown or printable HTML on stdout."""
     dossier = _load(dossier_file)
-    click.echo((to_html if fmt == "html" else to_markdown)(dossier, dossier_language(dossier, lang)), nl=False)
+    meta = provenance(dossier, get_knowledge())
+    click.echo((to_html if fmt == "html" else to_markdown)(dossier, dossier_language(dossier, lang), meta), nl=False)
+
+
+# Projects (issue 17): `medreg db upgrade`, `medreg projects list|show|diff|export`.
+from medreg.projects.commands import db_cli, projects_cli  # noqa: E402
+
+main.add_command(db_cli)
+main.add_command(projects_cli)
 
 
 if __name__ == "__main__":  # pragma: no cover

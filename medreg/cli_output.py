@@ -4,7 +4,11 @@ from __future__ import annotations
 import shutil
 from typing import Any, TextIO
 
+import click
+
 from medreg.export import LABELS, PURPOSE_FIELDS, qualification_rows, standard_label, weeks_text
+from medreg.export.changes import grouped
+from medreg.export.facts import decided_class
 
 
 class Progress:
@@ -56,6 +60,15 @@ class Progress:
         self.stream.flush()
 
 
+def _h(text: str, colour: bool, fg: str = "cyan") -> str:
+    """A heading, bold and coloured when colour is on (a terminal without NO_COLOR)."""
+    return click.style(text, fg=fg, bold=True) if colour else text
+
+
+def _answer_hint(detail: dict) -> str:
+    return f"--answer {detail['id']}={'|'.join(o['value'] for o in detail['options'])}"
+
+
 def _v(value: Any) -> str:
     if value is None or value == "" or value == []:
         return "—"
@@ -75,21 +88,23 @@ def _codes(market: dict) -> str:
     return " · ".join(codes)
 
 
-def format_classification(c: dict, lang: str) -> str:
+def format_classification(c: dict, lang: str, colour: bool = False) -> str:
     """Per market: class, pathway, codes and rules; then confidence and questions."""
     L = {k: v[lang] for k, v in LABELS.items()}
     device = c.get("device") or {}
     name = (device.get("name_ko") if lang == "ko" else None) or device.get("name") or "—"
     category = (c.get("category") or {}).get("label") or (c.get("category") or {}).get("code")
-    out = [f"{L['classification']}: {c.get('concept', '')} → {name} ({_v(category)})",
+    out = [f"{_h(L['classification'], colour)}: {c.get('concept', '')} → {name} ({_v(category)})",
            f"  {L['confidence']}: {round(float(c.get('confidence') or 0) * 100)}%"
            + (f"  [{L['needs_review']}]" if c.get("needs_review") else "") + f"   {L['engine']}: {_v(c.get('engine'))}"]
     for label, text in qualification_rows(c, lang):
         out.append(f"  {label}: {text}")
     for code, m in (c.get("markets") or {}).items():
+        klass, tentative = decided_class(m)   # a derived grade is shown too, flagged
         flags = " [" + L["needs_review"] + "]" if m.get("needs_review") else ""
         flags += " [" + L["unverified"] + "]" if m.get("verified") is False else ""
-        out.append(f"  {code:<3} {_v(m.get('authority')):<16} {L['class']} {_v(m.get('class')):<4} "
+        flags += " [" + L["derived"] + "]" if tentative or m.get("derived") else ""
+        out.append(f"  {_h(f'{code:<3}', colour, 'yellow')} {_v(m.get('authority')):<16} {L['class']} {_v(klass):<4} "
                    f"{L['pathway']}: {_v(m.get('pathway'))}{flags}")
         if _codes(m):
             out.append(f"      {L['codes']}: {_codes(m)}")
@@ -97,16 +112,23 @@ def format_classification(c: dict, lang: str) -> str:
             out.append(f"      {m['rationale']}")
         if m.get("citations"):
             out.append(f"      {L['citations']}: {'; '.join(map(str, m['citations']))}")
+    details = {d.get("text"): d for d in c.get("question_details") or [] if isinstance(d, dict)}
+    if c.get("answers"):
+        out.append(f"  {_h(L['answers'], colour)}: " + ", ".join(f"{k}={v}" for k, v in c["answers"].items()))
     if c.get("questions"):
-        out.append(f"  {L['questions']}:")
-        out += [f"    - {q}" for q in c["questions"]]
+        out.append(f"  {_h(L['questions'], colour)}:")
+        for q in c["questions"]:
+            out.append(f"    - {q}")
+            detail = details.get(q) or {}
+            if detail.get("options"):   # how to answer it from a script
+                out.append(f"      {_answer_hint(detail)}")
     return "\n".join(out)
 
 
-def format_purpose(p: dict, lang: str) -> str:
+def format_purpose(p: dict, lang: str, colour: bool = False) -> str:
     """The purpose fields, one per line."""
     L = {k: v[lang] for k, v in LABELS.items()}
-    out = [f"{L['purpose']}:"]
+    out = [f"{_h(L['purpose'], colour)}:"]
     for key in PURPOSE_FIELDS:
         if key in p:
             out.append(f"  {L[key]}: {_v(p[key])}")
@@ -127,23 +149,23 @@ def format_plan(plan: dict, lang: str) -> str:
     return "\n".join(out)
 
 
-def format_plans(plans: list[dict], lang: str) -> str:
+def format_plans(plans: list[dict], lang: str, colour: bool = False) -> str:
     """Every plan."""
     L = {k: v[lang] for k, v in LABELS.items()}
-    return "\n".join([f"{L['plans']} ({len(plans)}):"] + [format_plan(p, lang) for p in plans])
+    return "\n".join([f"{_h(L['plans'], colour)} ({len(plans)}):"] + [format_plan(p, lang) for p in plans])
 
 
-def format_refinement(r: dict, lang: str) -> str:
+def format_refinement(r: dict, lang: str, colour: bool = False) -> str:
     """The changes, then the plans as they are now."""
     L = {k: v[lang] for k, v in LABELS.items()}
-    out = [f"{L['refinements']}:"]
-    for ch in r.get("changes") or []:
-        out.append(f"  * {ch.get('path')}: {_v(ch.get('before'))} → {_v(ch.get('after'))}"
-                   + (f"  ({ch['reason']})" if ch.get("reason") else ""))
+    out = [f"{_h(L['refinements'], colour)}:"]
+    plans = r.get("plans") or ([r["plan"]] if r.get("plan") else [])
+    for title, texts in grouped(r.get("changes") or [], plans, lang):   # in words, by plan
+        out.append(f"  {title}")
+        out += [f"    * {text}" for text in texts]
     if not r.get("changes"):
         out.append(f"  ({L['none']})")
     for n in r.get("not_applied") or []:
         out.append(f"  ! {L['not_applied']}: {n.get('text')} — {n.get('reason')}")
-    plans = r.get("plans") or ([r["plan"]] if r.get("plan") else [])
     out += [format_plan(p, lang) for p in plans]
     return "\n".join(out)

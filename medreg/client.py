@@ -24,7 +24,10 @@ class InProcess:
 
             # Request logs would interleave with the command's own progress; warnings still show.
             quiet = {} if os.environ.get("MEDREG_LOG_LEVEL") else {"LOG_LEVEL": "WARNING"}
-            app = create_app(quiet)
+            from medreg.projects.db import cli_database_url
+
+            # The command's projects database is the user's own (~/.local/share/medreg), not the server's.
+            app = create_app({**quiet, "DATABASE_URL": cli_database_url()})
         self.client = app.test_client()
 
     def stream(self, step: str, body: dict) -> Iterator[SSEEvent]:

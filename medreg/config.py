@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     # Comma-separated bearer keys; empty means /api is open.
     "API_KEYS": "",
     "MAX_CONTENT_LENGTH": 64 * 1024,
+    # /api/export takes a whole session: 4x the largest realistic one (12 plans refined twice, 62 KB;
+    # `python bench/export_size.py --per-plan`), still bounded.
+    "EXPORT_MAX_CONTENT_LENGTH": 256 * 1024,
     "RATE_LIMIT": "120/minute",
     "RATE_LIMIT_STORAGE_URI": "memory://",
     "MAX_STREAMS_PER_CLIENT": 20,
@@ -49,6 +52,14 @@ DEFAULTS: dict[str, Any] = {
     # /healthz also reports greenlets, resident memory and open streams (benchmarks).
     "STATS": False,
     "KB_STORE": None,
+    # Projects (medreg/projects): the database (default: sqlite in the instance folder, WAL mode;
+    # postgresql://... for several hosts), where run events are read back from (default: that
+    # database; redis://... for several hosts), seconds a run goes on with no reader, and seconds
+    # of silence after which a running run's worker counts as gone.
+    "DATABASE_URL": None,
+    "RUN_EVENTS_URL": None,
+    "RUN_GRACE_S": 30.0,
+    "RUN_STALE_S": 10.0,
 }
 
 

@@ -15,8 +15,8 @@ MESSAGES: dict[str, Text] = {
         "ko": "일부 필드가 없거나 올바르지 않습니다.",
     },
     "payload_too_large": {
-        "en": "The request body is larger than 64 KiB.",
-        "ko": "요청 본문이 64 KiB보다 큽니다.",
+        "en": "The request body is larger than {limit_kib} KiB.",
+        "ko": "요청 본문이 {limit_kib} KiB보다 큽니다.",
     },
     "unsupported_media_type": {
         "en": "Send the body as JSON with Content-Type: application/json.",
@@ -78,9 +78,13 @@ MESSAGES: dict[str, Text] = {
 }
 
 
-def message_for(code: str, language: str) -> str:
+DEFAULT_VALUES = {"limit_kib": 64}   # what a message names when the error does not say (the general body limit)
+
+
+def message_for(code: str, language: str, **values: Any) -> str:
     """The user-facing message for an error code in `language` (English if unknown)."""
-    return tr(MESSAGES.get(code, MESSAGES["internal"]), language)
+    text = tr(MESSAGES.get(code, MESSAGES["internal"]), language)
+    return text.format(**{**DEFAULT_VALUES, **values}) if "{" in text else text
 
 
 class MedregError(Exception):
@@ -105,15 +109,20 @@ class MedregError(Exception):
         self.language = language
         return self
 
+    def message(self, language: str) -> str:
+        """The user-facing message in `language`."""
+        return message_for(self.code, language)
+
     def payload(self, language: str) -> dict[str, Any]:
         """The body of the one JSON error shape: `{"error": {...}}`."""
         error: dict[str, Any] = {
             "code": self.code,
-            "message": message_for(self.code, language),
+            "message": self.message(language),
             "retryable": self.retryable,
         }
         if self.fields:
-            error["fields"] = self.fields
+            from medreg.schemas.messages import localise   # schemas import this module: resolved late
+            error["fields"] = localise(self.fields, language)
         if getattr(self, "reason", None):  # an upstream's stated reason (a refusal's), never internals
             error["reason"] = self.reason
         return {"error": error}
@@ -129,6 +138,16 @@ class InvalidRequest(MedregError):
 
 class PayloadTooLarge(MedregError):
     code, status = "payload_too_large", 413
+
+    def __init__(self, *args, limit_bytes: Optional[int] = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_bytes = limit_bytes
+
+    def message(self, language: str) -> str:
+        """Names the limit of the endpoint that refused the body."""
+        if self.limit_bytes is None:
+            return message_for(self.code, language)
+        return message_for(self.code, language, limit_kib=self.limit_bytes // 1024)
 
 
 class UnsupportedMediaType(MedregError):

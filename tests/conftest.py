@@ -1,10 +1,17 @@
 """Shared fixtures: in-process apps and clients, and real gunicorn servers."""
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 
 from medreg import create_app
 from tests.servers import Gunicorn
+
+# Projects (medreg/projects) open a database in every app: the suite's apps and servers share one
+# throwaway file, never the checkout's instance/ folder. Tests of projects pass their own.
+os.environ.setdefault("MEDREG_DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='medreg-db-')}/medreg.db")
 
 
 @pytest.fixture

@@ -236,9 +236,24 @@ def test_run_stops_after_classify_for_a_non_device(monkeypatch):
     monkeypatch.setenv("MEDREG_ENGINE", "offline")
     monkeypatch.delenv("MEDREG_URL", raising=False)
     result = CliRunner().invoke(main, ["run", "meditation app for stress relief, no medical claims", "--json", "-q"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 3, result.output   # exit 3: not a medical device (issue 16)
     dossier = json.loads(result.stdout)
     assert dossier["classification"]["qualification"]["status"] == "not_device"
     assert dossier["plans"] == [] and dossier["purpose"] is None
     text = CliRunner().invoke(main, ["run", "meditation app for stress relief, no medical claims", "-q"]).stdout
     assert "Is it a medical device?: not a medical device" in text and "no device plan" in text
+
+
+def test_run_with_answers_writes_them_into_the_memo(monkeypatch, tmp_path):
+    """`medreg run --answer` classifies with the answer; the memo lists it in words, dated, with the engine."""
+    monkeypatch.setenv("MEDREG_ENGINE", "offline")
+    monkeypatch.delenv("MEDREG_URL", raising=False)
+    out = tmp_path / "memo.md"
+    result = CliRunner().invoke(main, ["run", "urinary catheter", "-q", "--answer", "duration=long_term",
+                                       "--feedback", "we sell in Korea only", "--export", str(out)])
+    assert result.exit_code == 0, result.output
+    memo = out.read_text(encoding="utf-8")
+    assert "| Duration of continuous use | More than 30 days |" in memo
+    assert "| Class | IIb |" in memo and " UTC (local " in memo and "**Engine:** offline" in memo
+    assert "markets: US, EU, KR → KR" in memo and "plans[" not in memo
+    assert "Refinements:" in result.stdout and "markets: US, EU, KR → KR" in result.stdout

@@ -81,7 +81,8 @@ def test_markdown_market_rows_carry_class_and_review_flags(dossier):
     dossier["classification"]["markets"]["KR"].update({"class": None, "needs_review": True, "verified": False, "derived": True})
     md = to_markdown(dossier, "en")
     kr = md.split("### KR")[1].split("###")[0]
-    assert "| Class | — (Needs review, unverified, derived from the criteria) |" in kr
+    # The grade as derived is shown (issue 16: every market's class as decided), flagged as such.
+    assert "| Class | 4 (Needs review, unverified, derived from the criteria) |" in kr
     assert "| Class | II |" in md.split("### US")[1]
 
 
@@ -101,7 +102,9 @@ def test_html_is_a_printable_standalone_page(dossier):
     assert not re.search(r"(src|href)=\"?https?:", html), "no external assets"
     parsed = _parse(html)
     assert parsed.tags.count("section") == len(PLANS)
-    assert parsed.tags.count("del") == 1 and parsed.tags.count("ins") == 1
+    # Changes in words under their plan (issue 16), the timeline as inline SVG.
+    assert "시장: US, KR → KR — 한국 전용" in html
+    assert parsed.tags.count("svg") == 1 and parsed.tags.count("rect") == len(PLANS)
 
 
 def test_plans_may_be_sent_as_the_standards_result(dossier):
@@ -199,3 +202,18 @@ def test_the_dossier_shows_the_qualification(concept: str, language: str, headin
         text = render({"concept": concept, "classification": c}, language)
         assert heading in text and status in text
         assert "520(o)(1)(B)" in text and "의료기기법 제2조 제1항" in text
+
+
+@pytest.mark.parametrize("change,en,ko", [
+    ({"path": "plans[0]", "before": {"id": "a"}, "after": None, "reason": "moot"}, "plan removed — moot", "계획 삭제 — moot"),
+    ({"path": "plans[0].activities[0].weeks", "before": 4, "after": 6}, "CER: 4 weeks → 6 weeks", "CER: 4주 → 6주"),
+    ({"path": "plans[0].standards[0]", "before": {"id": "ISO 14155"}, "after": None}, "ISO 14155 removed", "ISO 14155 삭제"),
+    ({"path": "plans[0].estimated_weeks", "before": 4, "after": 6}, "estimate: 4 weeks → 6 weeks", "예상 기간: 4주 → 6주"),
+    ({"path": "plans[0].markets", "before": ["US", "KR"], "after": []}, "markets: US, KR → none", "시장: US, KR → 없음"),
+])
+def test_changes_are_said_in_words(change, en, ko):
+    """A change path becomes words about the plan's own items, in both languages (never `plans[0]…`)."""
+    from medreg.export.changes import change_text
+    plans = [{"id": "a", "title": "Clinical", "activities": [{"name": "CER", "weeks": 4}], "standards": [{"id": "ISO 14155"}]}]
+    assert change_text(change, plans, "en") == ("a", en)
+    assert change_text(change, plans, "ko") == ("a", ko)

@@ -7,6 +7,7 @@ from typing import ClassVar, Iterator, Optional
 
 from medreg.events import Event
 
+from medreg.knowledge.qualification.apply import device_markets
 from medreg.markets import MARKETS
 
 
@@ -18,6 +19,7 @@ class ClassifyInput:
     language: str
     context: Optional[str] = None
     markets: tuple[str, ...] = MARKETS
+    answers: Optional[dict] = None   # {question id: option value}, already validated
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class StandardsInput:
     category: Optional[dict] = None
     purpose: Optional[dict] = None
     markets: tuple[str, ...] = MARKETS
+
+    def __post_init__(self) -> None:
+        # Every engine plans only the markets that regulate it as a device (a pad is 의약외품 in Korea).
+        object.__setattr__(self, "markets", device_markets(self.classification, self.markets))
 
 
 @dataclass(frozen=True)

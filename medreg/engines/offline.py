@@ -37,7 +37,8 @@ class OfflineEngine(Engine):
     def classify(self, request: ClassifyInput) -> Iterator[Event]:
         """Match the concept, then apply each market's rules."""
         yield self._status("matching", request.language, 0.3)
-        data = self.knowledge.classify(request.concept, request.context, request.markets, request.language)
+        data = self.knowledge.classify(request.concept, request.context, request.markets, request.language,
+                                       request.answers)
         data["engine"] = self.name
         yield Result(data)
 

@@ -6,7 +6,7 @@ import time
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from medreg.errors import MedregError, error_from_code, message_for
+from medreg.errors import MedregError, error_from_code
 from medreg.events import Failure, Result
 from medreg.http.bodies import BodyError, read_body
 from medreg.http.disconnect import ClientWatch
@@ -14,6 +14,7 @@ from medreg.http.limits import client_key
 from medreg.http.logs import REQUEST_ID_HEADER, current_request_id, log_line
 from medreg.http.relay import relay, sse_error_response, sse_response
 from medreg.pipeline import STEPS, build_input, run_step
+from medreg.schemas.messages import localise
 
 api_bp = Blueprint("api", __name__, url_prefix="/api")
 stream_bp = Blueprint("stream", __name__, url_prefix="/api/stream")
@@ -79,8 +80,8 @@ def answer_stream(step: str) -> Response:
         body, _ = read_body(http, step)
     except BodyError as exc:
         error = exc.error
-        return sse_error_response(error.code, message_for(error.code, exc.language), error.status,
-                                  retryable=error.retryable, fields=error.fields)
+        return sse_error_response(error.code, error.message(exc.language), error.status,
+                                  retryable=error.retryable, fields=localise(error.fields, exc.language))
     step_input = build_input(step, body)
     app = current_app._get_current_object()
     config, slots, client = app.config, app.extensions["medreg"].stream_slots, client_key()

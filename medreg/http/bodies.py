@@ -99,18 +99,20 @@ def _raw_body(request: Request, length: Optional[int], limit: int) -> bytes:
 def read_body(request: Request, step: str) -> tuple[dict, Optional[str]]:
     """The validated body of a step request and its language, or raise `BodyError`."""
     language: Optional[str] = None  # the body's language once known; None means Accept-Language
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    # Flask's per-request limit (the export endpoint raises it), else MAX_CONTENT_LENGTH.
+    limit = request.max_content_length or current_app.config["MAX_CONTENT_LENGTH"]
+    too_large = PayloadTooLarge(limit_bytes=limit)
     length = _declared_length(request)
     if length is not None and length > limit:
-        raise BodyError(PayloadTooLarge(), language)
+        raise BodyError(too_large, language)
     if not _is_json(request):
         raise BodyError(UnsupportedMediaType(), language)
     try:
         raw = _raw_body(request, length, limit)
     except RequestEntityTooLarge:
-        raise BodyError(PayloadTooLarge(), language) from None
+        raise BodyError(too_large, language) from None
     if len(raw) > limit:
-        raise BodyError(PayloadTooLarge(), language)
+        raise BodyError(too_large, language)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

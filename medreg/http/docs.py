@@ -16,7 +16,8 @@ from medreg.schemas.results import RESULT_SCHEMAS, ErrorSchema
 docs_bp = Blueprint("docs", __name__)
 
 SUMMARIES = {
-    "classify": "Risk class per market (US FDA, EU MDR, Korea MFDS) with rules, pathway and codes",
+    "classify": "Risk class per market (US FDA, EU MDR, Korea MFDS) with rules, pathway and codes; "
+                "answer its `question_details` by sending `answers {id: value}` back",
     "purpose": "Intended purpose, indications, users, environment, mechanism of action",
     "standards": "Regulatory plans (one per workstream) with standards, activities and weeks",
     "refine": "A plan revised from the user's feedback, with what changed and why",
@@ -29,7 +30,8 @@ ERROR_CODES = {
 }
 # Codes an endpoint may add to the generic ones.
 NOTES = {"422": "; on standards and refine also `not_a_device` (the classification's qualification says the "
-                "product is not a medical device, so there is no device plan)"}
+                "product is not a medical device, so there is no device plan); on classify an `answers` entry "
+                "naming no question or no option (`fields.answers.<id>`). Field messages are in the user's language"}
 STREAM_DESCRIPTION = (
     "Server-Sent Events. Each event: `id: <n from 1>`, `event: <type>`, `data: <one line of JSON "
     "whose type equals the event name>`. Events: status (first, at once), delta (optional model "
@@ -84,9 +86,17 @@ def build_spec() -> dict:
         "responses": {"200": {"description": "The report, as a download", "content": {
             "text/markdown": {"schema": {"type": "string"}}, "text/html": {"schema": {"type": "string"}}}},
             **{code: errors[code] for code in ("400", "413", "415", "422", "401", "429")}}}})
+    _add_projects(spec, errors)
     spec.path(path="/healthz", operations={"get": {"summary": "Liveness and engine", "tags": ["Service"],
                                                    "responses": {"200": {"description": "OK"}}}})
     return spec.to_dict()
+
+
+def _add_projects(spec: APISpec, errors: dict) -> None:
+    # Projects (issue 17) describe their own paths in their own module.
+    from medreg.projects.openapi import add_paths
+
+    add_paths(spec, errors)
 
 
 @docs_bp.get("/openapi.json")

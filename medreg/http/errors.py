@@ -7,9 +7,10 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from medreg.errors import (MedregError, MethodNotAllowed, NotFound, PayloadTooLarge, InvalidJSON,
-                           MedregError as Internal, RateLimited, message_for)
+                           MedregError as Internal, RateLimited)
 from medreg.http.bodies import guess_language
 from medreg.http.relay import sse_error_response
+from medreg.schemas.messages import localise
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +21,9 @@ def error_response(error: MedregError) -> Response:
     """The error as JSON, or as one SSE `error` event on a stream endpoint."""
     language = error.language or guess_language(request)
     if request.path.startswith("/api/stream/"):
-        return sse_error_response(error.code, message_for(error.code, language), error.status,
-                                  retryable=error.retryable, fields=error.fields, headers=error.headers)
+        return sse_error_response(error.code, error.message(language), error.status,
+                                  retryable=error.retryable, fields=localise(error.fields, language),
+                                  headers=error.headers)
     response = jsonify(error.payload(language))
     response.status_code = error.status
     response.headers.update(error.headers)

@@ -164,15 +164,15 @@ StreamEnded = Callable[[int, Optional[str]], None]
 
 
 def encode_stream(items: Iterable[Event | Heartbeat], ended: Optional[StreamEnded] = None,
-                  watch: Optional[ClientWatch] = None) -> Iterator[bytes]:
-    """Encode events as SSE frames with ids from 1 and heartbeats as comments; closes `items`.
+                  watch: Optional[ClientWatch] = None, first_id: int = 1) -> Iterator[bytes]:
+    """Encode events as SSE frames with ids from `first_id` and heartbeats as comments; closes `items`.
 
     With a `watch`, a client that hangs up ends the stream while it waits for the next event.
 
     `ended(events, terminal)` is called once at the end with the number of events sent and the
     terminal event's type or error code (None when the client left first).
     """
-    sequence, terminal = 0, None
+    sequence, terminal = first_id - 1, None  # a resumed run stream goes on from Last-Event-ID
     try:
         for item in (watch.relay(items) if watch is not None else items):
             if item is HEARTBEAT:
@@ -181,6 +181,8 @@ def encode_stream(items: Iterable[Event | Heartbeat], ended: Optional[StreamEnde
             sequence += 1
             if isinstance(item, (Done, Failure)):
                 terminal = item.type if isinstance(item, Done) else item.code
+            elif item.type in ("done", "error"):  # a stored event (projects/follow.py)
+                terminal = item.type
             yield encode_payload(sequence, item.payload())
     finally:
         close = getattr(items, "close", None)
@@ -204,14 +206,14 @@ def _bound_writes(environ: dict, seconds: float) -> None:
 
 def sse_response(items: Iterable[Event | Heartbeat], *, environ: dict, write_timeout_s: float,
                  headers: Iterable[tuple[str, str]] = (), ended: Optional[StreamEnded] = None,
-                 status: int = 200, watch_client: bool = False) -> Response:
+                 status: int = 200, watch_client: bool = False, first_id: int = 1) -> Response:
     """A `text/event-stream` response that writes each event as one chunk, in order.
 
     `watch_client` (engines that wait on the network) watches the socket so a hang-up stops the step at once.
     """
     _bound_writes(environ, write_timeout_s)
     watch = ClientWatch(environ) if watch_client else None
-    return Response(stream_with_context(encode_stream(items, ended, watch)), status=status,
+    return Response(stream_with_context(encode_stream(items, ended, watch, first_id)), status=status,
                     headers=[*SSE_HEADERS.items(), *headers], content_type=SSE_CONTENT_TYPE)
 
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, request, send_from_directory
+from zoneinfo import ZoneInfo
 
+from flask import Blueprint, Flask, Response, current_app, request, send_from_directory
+
+from medreg import __version__
 from medreg.http.bodies import BodyError, read_body
-from medreg.export import dossier_language, to_html, to_markdown
+from medreg.export import dossier_language, provenance, to_html, to_markdown
+from medreg.knowledge import get_knowledge
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -36,6 +40,8 @@ def index() -> Response:
 
 def _export_body() -> dict:
     """The validated export request, or raise a medreg error in the user's language."""
+    # A whole session (12 plans refined twice) is larger than a step request: its own, still bounded, limit.
+    request.max_content_length = current_app.config["EXPORT_MAX_CONTENT_LENGTH"]
     try:
         body, _ = read_body(request, "export")
     except BodyError as exc:
@@ -55,7 +61,9 @@ def export() -> Response:
     body = _export_body()
     render, mimetype, ext = _FORMATS[body["format"]]
     dossier = body["dossier"]
-    text = render(dossier, dossier_language(dossier, body.get("language")))
+    local = ZoneInfo(body["timezone"]) if body.get("timezone") else None
+    meta = provenance(dossier, get_knowledge(), version=__version__, local=local)
+    text = render(dossier, dossier_language(dossier, body.get("language")), meta)
     response = Response(text, mimetype=mimetype.split(";")[0])
     response.headers["Content-Type"] = mimetype
     response.headers["Content-Disposition"] = f'attachment; filename="{_filename(dossier, ext)}"'

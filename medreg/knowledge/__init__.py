@@ -44,9 +44,10 @@ class Knowledge:
                 self._indexed_devices = len(self.data.devices)
         return self._device_index
 
-    def classify(self, concept: str, context: Optional[str], markets: Sequence[str], language: str) -> dict:
-        """A Classification (see CONTRACT.md) for a free-text concept."""
-        return classify_concept(self, concept, context, tuple(markets), language)
+    def classify(self, concept: str, context: Optional[str], markets: Sequence[str], language: str,
+                 answers: Optional[dict] = None) -> dict:
+        """A Classification (see CONTRACT.md) for a free-text concept and the user's answers to its questions."""
+        return classify_concept(self, concept, context, tuple(markets), language, answers)
 
     def purpose(self, concept: str, classification: Optional[dict], context: Optional[str], language: str) -> dict:
         """A Purpose built from the device type and the concept's own words."""

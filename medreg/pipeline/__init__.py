@@ -8,9 +8,11 @@ from typing import Iterator
 from medreg.engines.base import ClassifyInput, Engine, PurposeInput, RefineInput, StandardsInput
 from medreg.errors import MedregError, message_for
 from medreg.events import Done, Event, Failure, Result, Status
+from medreg.export.changes import worded
 from medreg.knowledge.qualification.apply import refuse_if_not_a_device
 from medreg.language import Text, has_hangul, tr
 from medreg.markets import MARKETS
+from medreg.schemas.messages import localise
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,9 @@ def request_language(body: dict, default: str = "en") -> str:
     classification = body.get("classification")
     if isinstance(classification, dict) and classification.get("language") in ("ko", "en"):
         return classification["language"]
+    dossier = body.get("dossier")   # an export: the session's own language (one level only: no recursion)
+    if isinstance(dossier, dict) and "dossier" not in dossier:
+        return request_language(dossier, default)
     return default
 
 
@@ -55,7 +60,7 @@ def build_input(step: str, body: dict):
     markets = tuple(dict.fromkeys(body.get("markets") or MARKETS))
     if step == "classify":
         return ClassifyInput(concept=body["concept"], language=language,
-                             context=body.get("context"), markets=markets)
+                             context=body.get("context"), markets=markets, answers=body.get("answers") or None)
     if step == "purpose":
         return PurposeInput(concept=body["concept"], language=language,
                             classification=body.get("classification"), context=body.get("context"))
@@ -76,6 +81,9 @@ def build_input(step: str, body: dict):
 
 
 def _shape_result(step: str, request, data: dict) -> dict:
+    if step == "refine":
+        # Whichever engine refined, each change also says in words what it did, and to which plan.
+        data = worded(data, request.plans, request.language)
     if step == "refine" and getattr(request, "single", False) and "plans" in data:
         data = dict(data)
         plans = data.pop("plans")
@@ -86,7 +94,7 @@ def _shape_result(step: str, request, data: dict) -> dict:
 def failure_for(exc: MedregError, language: str) -> Failure:
     """The `error` event for an engine's error, keeping an upstream's stated reason and Retry-After."""
     retry_after = exc.headers.get("Retry-After")
-    return Failure(exc.code, message_for(exc.code, language), exc.retryable, exc.fields,
+    return Failure(exc.code, message_for(exc.code, language), exc.retryable, localise(exc.fields, language),
                    reason=getattr(exc, "reason", None),
                    retry_after_s=int(retry_after) if str(retry_after or "").isdigit() else None)
 

@@ -14,6 +14,7 @@ from marshmallow import (EXCLUDE, INCLUDE, Schema, ValidationError, fields, post
                          validate, validates_schema)
 
 from medreg.markets import MARKETS as MARKET_CHOICES
+from medreg.knowledge.classification.answers import unknown_answers
 
 LANGUAGES = ("ko", "en")
 
@@ -151,6 +152,20 @@ class ClassifyRequestSchema(_Request):
                             metadata={"example": "스마트 인슐린 펌프"})
     context = fields.String(allow_none=True, validate=validate.Length(max=8000))
     markets = _markets_field()
+    answers = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=50)),
+                          values=fields.String(validate=validate.Length(min=1, max=200)),
+                          validate=validate.Length(max=20), allow_none=True, metadata={
+                              "description": "Answers to a previous Classification's `question_details`: "
+                                             "`{question id: option value}`; they outrank the text.",
+                              "example": {"duration": "long_term"}})
+
+    @validates_schema
+    def _answers_known(self, data: dict, **kwargs) -> None:
+        if data.get("answers"):
+            from medreg.knowledge import get_knowledge   # the device type ids live in the knowledge base
+            errors = unknown_answers(data["answers"], get_knowledge().data.devices)
+            if errors:
+                raise ValidationError({"answers": errors})
 
 
 class PurposeRequestSchema(_Request):
@@ -222,10 +237,22 @@ class RefineRequestSchema(_Request):
             raise ValidationError("Send either `plan` or `plans`.", field_name="plan")
 
 
+def _time_zone(name: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValidationError(f"Unknown time zone: {name}.") from None
+
+
 class ExportRequestSchema(_Request):
     format = fields.String(required=True, validate=validate.OneOf(["markdown", "html"]))
+    timezone = fields.String(allow_none=True, validate=[validate.Length(max=64), _time_zone], metadata={
+        "description": "The reader's IANA time zone (e.g. Asia/Seoul), for the memo's local time; default the server's.",
+        "example": "Asia/Seoul"})
     dossier = fields.Nested(_ObjectSchema, required=True, metadata={
-        "description": "{concept, classification, purpose, plans, refinements} as the steps returned them."})
+        "description": "{concept, classification, purpose, plans, refinements, answered?} as the steps returned them "
+                       "(`answered`: [{id, text, label}] of the questions the user answered, for the memo)."})
 
     @validates_schema
     def _something_to_export(self, data: dict, **kwargs) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import INCLUDE, Schema, fields, validate
 
+from medreg.knowledge.qualification.qualify import STATUSES
+
 
 class _Open(Schema):
     class Meta:
@@ -43,7 +45,7 @@ class MarketsSchema(Schema):
     KR = fields.Nested(MarketSchema)
 
 
-QUALIFICATION_STATUSES = ["device", "not_device", "needs_review"]
+QUALIFICATION_STATUSES = list(STATUSES)
 
 
 class MarketQualificationSchema(_Open):
@@ -74,6 +76,21 @@ class QualificationSchema(_Open):
     cues = fields.List(fields.String(), metadata={"description": "the words in the concept that decided it"})
 
 
+class OptionSchema(Schema):
+    value = fields.String(required=True, metadata={"description": "what to send back in `answers`"})
+    label = fields.String(required=True, metadata={"description": "the choice in the user's language"})
+
+
+class QuestionDetailSchema(Schema):
+    """One of `questions[]` with what answering it means; `options` is empty for a free-text question."""
+
+    id = fields.String(required=True, metadata={"description": "the key to use in ClassifyRequest `answers`"})
+    text = fields.String(required=True)
+    attribute = fields.String(allow_none=True, required=True,
+                              metadata={"description": "the attribute the answer decides (`device`: the device type)"})
+    options = fields.List(fields.Nested(OptionSchema), required=True)
+
+
 class ClassificationSchema(_Open):
     concept = fields.String(required=True)
     language = fields.String(required=True, validate=validate.OneOf(["ko", "en"]))
@@ -86,6 +103,10 @@ class ClassificationSchema(_Open):
     confidence = fields.Float(required=True, validate=validate.Range(0, 1))
     needs_review = fields.Boolean()
     questions = fields.List(fields.String(), required=True)
+    question_details = fields.List(fields.Nested(QuestionDetailSchema), metadata={
+        "description": "`questions[]` one to one, each with its id and options; answer with ClassifyRequest `answers`"})
+    answers = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "the answers applied (their attributes have the source `answer`)"})
     engine = fields.String(required=True)
     qualification = fields.Nested(QualificationSchema)
 

@@ -3,12 +3,15 @@ import { streamSSE } from './sse-client.js';
 import { applyTexts, initialLanguage, language, setLanguage, t } from './i18n.js';
 import { h, highlightChanges, renderChanges, renderClassification, renderPlan, renderPurpose } from './render.js';
 import { renderTimeline, schedule } from './timeline.js';
+import { loadLabels, renderQuestions, renderRefinement } from './flow.js';
+import { createConversation } from './conversation.js';
+import { $, setStatus, showError, clearError, fieldsText, authHeaders, askForKey, markStep, resetSteps, appendDelta, show, setPlanProgress } from './page.js';
 
-const $ = (id) => document.getElementById(id);
-const state = { dossier: null, controller: null, busy: false, lastChanges: new Map() };
+// history: the plans before each refinement (for undo); plansStale: answers changed after the plans were made.
+const state = { dossier: null, controller: null, busy: false, lastChanges: new Map(), history: [], lastRefinement: null, plansStale: false };
 
 function newDossier(concept, context, markets) {
-  return { concept, context: context || null, language: language(), markets, classification: null, purpose: null, plans: [], refinements: [] };
+  return { concept, context: context || null, language: language(), markets, classification: null, answered: [], purpose: null, plans: [], refinements: [] };
 }
 
 function setBusy(busy) {
@@ -16,59 +19,9 @@ function setBusy(busy) {
   $('start').disabled = busy;
   $('stop').disabled = !busy;
   $('concept').setAttribute('aria-busy', String(busy));
-  for (const btn of document.querySelectorAll('.refine-btn, .export-btn')) btn.disabled = busy;
+  for (const btn of document.querySelectorAll('.refine-btn, .export-btn, .option')) btn.disabled = busy;
+  if ($('undo-refine')) $('undo-refine').disabled = busy || !state.history.length;
   document.body.classList.toggle('busy', busy);
-}
-
-function setStatus(message, progress) {
-  $('status-text').textContent = message;
-  if (typeof progress === 'number') {
-    $('status-progress').value = Math.round(progress * 100);
-  }
-}
-
-function showError(message, detail) {
-  const box = $('error');
-  // replaceChildren would print a null as the text "null": leave the detail out instead.
-  box.replaceChildren(h('strong', {}, `${t('errorTitle')}: `), message, ...(detail ? [h('div', { class: 'detail' }, detail)] : []));
-  box.hidden = false;
-}
-
-function clearError() {
-  $('error').hidden = true;
-  $('error').replaceChildren();
-}
-
-function fieldsText(fields) {
-  if (!fields) return '';
-  return Object.entries(fields).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(' ') : typeof v === 'object' ? JSON.stringify(v) : v}`).join('; ');
-}
-
-function authHeaders() {
-  const key = $('api-key').value.trim();
-  try { sessionStorage.setItem('medreg.key', key); } catch { /* storage off */ }
-  return key ? { Authorization: `Bearer ${key}` } : {};
-}
-
-function askForKey() {
-  $('server-settings').open = true;
-  $('api-key').focus();
-}
-
-function markStep(step, how) {
-  const li = document.querySelector(`#steps [data-step="${step}"]`);
-  if (!li) return;
-  li.hidden = false;
-  li.classList.remove('active', 'done', 'failed');
-  li.classList.add(how);
-  if (how === 'active') li.setAttribute('aria-current', 'step'); else li.removeAttribute('aria-current');
-}
-
-function resetSteps() {
-  for (const li of document.querySelectorAll('#steps li')) {
-    li.classList.remove('active', 'done', 'failed');
-    li.removeAttribute('aria-current');
-  }
 }
 
 /** One streamed step: returns the `result` data, or null after an error event or a stop. */
@@ -76,13 +29,6 @@ async function runStep(step, body, { onPlan } = {}) {
   const result = await streamStep(step, body, onPlan);
   markStep(step, result ? 'done' : 'failed');
   return result;
-}
-
-function appendDelta(text) {
-  const body = $('model-text-body');
-  // Keep the tail only: a long answer must not grow the page without end.
-  body.textContent = (body.textContent + (text || '')).slice(-4000);
-  $('model-text').hidden = false;
 }
 
 async function streamStep(step, body, onPlan) {
@@ -115,20 +61,6 @@ async function streamStep(step, body, onPlan) {
   }
 }
 
-function show(id, content) {
-  const section = $(id);
-  section.querySelector('.content').replaceChildren(content);
-  section.hidden = false;
-}
-
-function setPlanProgress(index, total) {
-  const pct = total ? Math.round((index / total) * 100) : 0;
-  const bar = $('plan-progress');
-  bar.value = pct;
-  bar.setAttribute('aria-valuetext', `${pct}%`);
-  $('plan-progress-text').textContent = `${t('plansProgress', index, total)} · ${pct}%`;
-}
-
 function drawPlans(freshId = null) {
   const cards = $('plan-cards');
   const titles = new Map(state.dossier.plans.map((p) => [p.id, p.title]));
@@ -151,13 +83,31 @@ function drawTimeline() {
   show('timeline', renderTimeline(plans, { label: (w) => t('weeksN', w), describe: `${t('timeline')}: ${t('timelineDesc', plans.length, total)}` }));
 }
 
+function drawQuestions() {
+  const d = state.dossier;
+  const slot = $('questions-slot');
+  if (slot) slot.replaceChildren(renderQuestions(d.classification, d.answered || [], conversation.answer, state.busy) || '');
+}
+
+function drawRefinement() {
+  const d = state.dossier;
+  $('refinement-summary').replaceChildren(state.lastRefinement
+    ? renderRefinement(state.lastRefinement, d.plans, { onUndo: conversation.undo, canUndo: state.history.length > 0, busy: state.busy }) : '');
+}
+
 function drawAll() {
   const d = state.dossier;
   if (!d) return;
-  if (d.classification) show('classification', renderClassification(d.classification));
-  if (d.purpose) show('purpose', renderPurpose(d.purpose));
-  if (d.plans.length) { $('plans').hidden = false; drawPlans(); drawTimeline(); }
+  if (d.classification) { show('classification', renderClassification(d.classification)); drawQuestions(); }
+  if (d.purpose) show('purpose', renderPurpose(d.purpose)); else $('purpose').hidden = true;
+  $('plans-outdated').hidden = !state.plansStale;
+  if (d.plans.length || state.plansStale) $('plans').hidden = false;
+  drawPlans();
+  if (d.plans.length) drawTimeline(); else $('timeline').hidden = true;
+  drawRefinement();
+  $('refine-all-form').hidden = !d.plans.length;
   $('export').hidden = !d.classification;
+  setBusy(state.busy);
 }
 
 /** Whether the classification says there is no medical device to plan for (the server answers not_a_device). */
@@ -177,6 +127,8 @@ async function analyse(event) {
   const context = $('context').value.trim();
   state.dossier = newDossier(concept, context, markets);
   state.lastChanges.clear();
+  Object.assign(state, { history: [], lastRefinement: null, plansStale: false });
+  $('refinement-summary').replaceChildren();
   for (const id of ['classification', 'purpose', 'plans', 'timeline', 'export']) $(id).hidden = true;
   resetSteps();
   document.querySelector('#steps [data-step="refine"]').hidden = true;
@@ -184,44 +136,44 @@ async function analyse(event) {
   setPlanProgress(0, 0);
   state.controller = new AbortController();
   setBusy(true);
-  const lang = language();
   try {
-    const classification = await runStep('classify', { concept, context: context || undefined, markets, language: lang });
+    const classification = await runStep('classify', { concept, context: context || undefined, markets, language: language() });
     if (!classification) return;
     state.dossier.classification = classification;
     drawAll();
-    if (notADevice(classification)) { setStatus(t('notADevice'), 1); return; }   // no device, no device plan
-    const purpose = await runStep('purpose', { concept, classification, context: context || undefined, language: lang });
-    if (!purpose) return;
-    state.dossier.purpose = purpose;
-    drawAll();
-    $('plans').hidden = false;
-    const plans = await runStep('standards', { classification, category: classification.category, purposeMechanism: purpose, markets, language: lang }, {
-      onPlan: ({ data, index, total }) => {
-        state.dossier.plans.push(data);
-        setPlanProgress(index, total);
-        drawPlans(data.id);
-      },
-    });
-    if (!plans) return;
-    state.dossier.plans = plans.plans;
-    setPlanProgress(plans.plans.length, plans.total_plans || plans.plans.length);
-    drawAll();
-    setStatus(t('finished'), 1);
+    await planFrom(classification);
   } finally {
     setBusy(false);
   }
+  conversation.catchUp();
+}
+
+/** Purpose, then the plans streamed one by one, for a classification; true when both arrived. */
+async function planFrom(classification) {
+  const d = state.dossier;
+  const lang = language();
+  if (notADevice(classification)) { setStatus(t('notADevice'), 1); return false; }   // no device, no device plan
+  const purpose = await runStep('purpose', { concept: d.concept, classification, context: d.context || undefined, language: lang });
+  if (!purpose) return false;
+  d.purpose = purpose;
+  drawAll();
+  $('plans').hidden = false;
+  const plans = await runStep('standards', { classification, category: classification.category, purposeMechanism: purpose, markets: d.markets, language: lang }, {
+    onPlan: ({ data, index, total }) => {
+      d.plans.push(data);
+      setPlanProgress(index, total);
+      drawPlans(data.id);
+    },
+  });
+  if (!plans) return false;
+  d.plans = plans.plans;
+  setPlanProgress(plans.plans.length, plans.total_plans || plans.plans.length);
+  drawAll();
+  setStatus(t('finished'), 1);
+  return true;
 }
 
 let refining = null;
-
-/** The changes that belong to the i-th returned plan: paths "plans[i]…" name it; others apply to all. */
-function changesFor(changes, i) {
-  return (changes || []).filter((c) => {
-    const m = /^\/?plans?[[./](\d+)/.exec(String(c.path || ''));
-    return !m || Number(m[1]) === i;
-  });
-}
 
 function openRefine(plan) {
   refining = plan;
@@ -237,26 +189,17 @@ async function refine(event) {
   if (!feedback || !refining) return;
   $('refine-dialog').close();
   const plan = refining;
-  clearError();
-  state.controller = new AbortController();
-  setBusy(true);
-  try {
-    const d = state.dossier;
-    const result = await runStep('refine', { plan, feedback, classification: d.classification, purposeMechanism: d.purpose, language: language() });
-    if (!result) return;
-    const updated = result.plans || (result.plan ? [result.plan] : []);
-    updated.forEach((next, i) => {
-      const at = d.plans.findIndex((p) => p.id === next.id || (updated.length === 1 && p.id === plan.id));
-      if (at >= 0) d.plans[at] = next; else d.plans.push(next);
-      state.lastChanges.set(next.id, { ...result, changes: changesFor(result.changes, i) });
-    });
-    d.refinements.push({ plan_id: plan.id, feedback, changes: result.changes || [], not_applied: result.not_applied || [], engine: result.engine });
-    drawAll();
-    setStatus(t('finished'), 1);
-    document.querySelector(`#plan-${CSS.escape(updated[0]?.id || plan.id)}`)?.scrollIntoView({ block: 'nearest' });
-  } finally {
-    setBusy(false);
-  }
+  await conversation.refine(feedback, plan);
+  document.querySelector(`#plan-${CSS.escape(plan.id)}`)?.scrollIntoView({ block: 'nearest' });
+}
+
+/** One feedback for every plan, in one request; the changes are listed in words, grouped by plan. */
+async function refineAll(event) {
+  event.preventDefault();
+  const feedback = $('refine-all-feedback').value.trim();
+  if (!feedback || !state.dossier?.plans.length) return;
+  await conversation.refine(feedback);
+  if (state.lastRefinement?.feedback === feedback) $('refine-all-feedback').value = '';
 }
 
 async function exportDossier(format) {
@@ -264,7 +207,8 @@ async function exportDossier(format) {
   try {
     const response = await fetch('api/export', {
       method: 'POST', headers: { 'Content-Type': 'application/json', ...authHeaders() },
-      body: JSON.stringify({ format, language: language(), dossier: state.dossier }),
+      // The reader's time zone, for the memo's local time beside UTC.
+      body: JSON.stringify({ format, language: language(), dossier: state.dossier, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone }),
     });
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));
@@ -282,15 +226,29 @@ async function exportDossier(format) {
   }
 }
 
-function switchLanguage(lang) {
-  setLanguage(lang);
-  for (const btn of document.querySelectorAll('.lang-btn')) btn.setAttribute('aria-pressed', String(btn.dataset.lang === lang));
+function pressLanguage() {
+  for (const btn of document.querySelectorAll('.lang-btn')) btn.setAttribute('aria-pressed', String(btn.dataset.lang === language()));
   applyTexts();
-  if (!state.busy) setStatus(state.dossier ? $('status-text').textContent : t('idle'));
-  drawAll();
 }
 
-function init() {
+function switchLanguage(lang) {
+  const previous = language();
+  setLanguage(lang);
+  pressLanguage();
+  if (!state.busy) setStatus(state.dossier ? $('status-text').textContent : t('idle'));
+  drawAll();
+  // Results already on screen are fetched again in the new language: never a page in two languages.
+  const d = state.dossier;
+  if (d?.classification && d.language !== language() && !state.busy) conversation.relocalise(language(), previous);
+}
+
+const conversation = createConversation({
+  state, runStep, drawAll, setBusy, setStatus, clearError, planFrom, notADevice,
+  applyTexts: pressLanguage,
+});
+
+async function init() {
+  await loadLabels();
   switchLanguage(initialLanguage());
   try { $('api-key').value = sessionStorage.getItem('medreg.key') || ''; } catch { /* storage off */ }
   $('concept-form').addEventListener('submit', analyse);
@@ -303,6 +261,11 @@ function init() {
     if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('refine-form').requestSubmit();
   });
   $('refine-cancel').addEventListener('click', () => $('refine-dialog').close());
+  $('refine-all-form').addEventListener('submit', refineAll);
+  $('refine-all-feedback').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) $('refine-all-form').requestSubmit();
+  });
+  $('update-plans').addEventListener('click', () => conversation.updatePlans());
   $('export-md').addEventListener('click', () => exportDossier('markdown'));
   $('export-html').addEventListener('click', () => exportDossier('html'));
   for (const btn of document.querySelectorAll('.lang-btn')) btn.addEventListener('click', () => switchLanguage(btn.dataset.lang));

@@ -1,5 +1,6 @@
 // DOM builders for results. Text goes in through textContent only, never innerHTML.
 import { t } from './i18n.js';
+import { changeText, decidedClass, renderAttributes } from './flow.js';
 
 /** Create an element: h('p', {class: 'x'}, 'text', child). */
 export function h(tag, attrs = {}, ...children) {
@@ -35,12 +36,14 @@ function badge(text, kind) {
 
 /** One market's block: class, pathway, codes, rules, citations, rationale. */
 function marketCard(code, market) {
-  const cls = market.class ?? '—';
+  // The class as decided, derived ones too (a KR grade from the criteria, an EU Is/Im/Ir), flagged as such.
+  const [decided, tentative] = decidedClass(market);
+  const cls = decided ?? '—';
   return h('article', { class: 'market', 'aria-labelledby': `market-${code}` },
     h('h4', { id: `market-${code}` }, `${code} · ${market.authority || ''}`,
       market.needs_review ? badge(t('needsReview'), 'warn') : null,
       market.verified === false ? badge(t('unverified'), 'warn') : null,
-      market.derived ? badge(t('derived'), 'warn') : null),
+      market.derived || tentative ? badge(t('derived'), 'warn') : null),
     h('dl', {},
       h('dt', {}, t('class')), h('dd', { class: 'class-value' }, String(cls)),
       h('dt', {}, t('pathway')), h('dd', {}, market.pathway || '—'),
@@ -73,7 +76,6 @@ function qualificationBlock(q) {
 export function renderClassification(c) {
   const device = c.device ? `${c.device.name_ko && c.language === 'ko' ? c.device.name_ko : c.device.name}` : '—';
   const pct = Math.round((c.confidence ?? 0) * 100);
-  const attrs = Object.entries(c.attributes || {}).filter(([, v]) => v !== null && v !== undefined);
   return h('div', {},
     qualificationBlock(c.qualification),
     h('dl', { class: 'summary' },
@@ -85,9 +87,8 @@ export function renderClassification(c) {
       h('dt', {}, t('engine')), h('dd', {}, c.engine || '—'),
     ),
     h('div', { class: 'markets' }, Object.entries(c.markets || {}).map(([code, m]) => marketCard(code, m))),
-    c.questions?.length ? h('div', { class: 'questions', role: 'note' }, h('h4', {}, t('questions')), list(c.questions)) : null,
-    attrs.length ? h('details', {}, h('summary', {}, t('attributes')),
-      h('ul', { class: 'attrs' }, attrs.map(([k, v]) => h('li', {}, `${k}: ${v === true ? t('yes') : v === false ? t('no') : v}`)))) : null,
+    h('div', { id: 'questions-slot' }),
+    renderAttributes(c),
     c.alternatives?.length ? h('details', {}, h('summary', {}, t('alternatives')),
       list(c.alternatives.map((a) => `${c.language === 'ko' && a.name_ko ? a.name_ko : a.name} (${Math.round((a.score || 0) * 100)}%)`))) : null,
   );
@@ -136,8 +137,6 @@ export function renderPlan(plan, { onRefine, fresh = false, titles = new Map() }
   );
 }
 
-const fmt = (v) => (v === undefined || v === null ? '—' : Array.isArray(v) ? v.map(fmt).join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v));
-
 /** Normalise a change path ("activities[1].weeks", "/activities/1", "plans[0].title") to dotted form. */
 export function normalisePath(path) {
   return String(path || '').replace(/\[(\d+)\]/g, '.$1').replace(/^\/|^\./, '').replace(/\//g, '.')
@@ -165,11 +164,7 @@ export function renderChanges(refinement) {
   const changes = refinement.changes || [];
   return h('section', { class: 'changes', 'aria-label': t('changes') },
     h('h5', {}, t('changes')),
-    changes.length ? h('ul', {}, changes.map((c) => h('li', {},
-      h('code', {}, c.path), ': ',
-      h('del', { 'aria-label': t('before') }, fmt(c.before)), ' → ',
-      h('ins', { 'aria-label': t('after') }, fmt(c.after)),
-      c.reason ? h('span', { class: 'why' }, ` — ${c.reason}`) : null))) : h('p', { class: 'muted' }, t('noChanges')),
+    changes.length ? h('ul', {}, changes.map((c) => h('li', {}, changeText(c)))) : h('p', { class: 'muted' }, t('noChanges')),
     refinement.not_applied?.length ? [h('h5', {}, t('notApplied')),
       h('ul', {}, refinement.not_applied.map((n) => h('li', {}, `${n.text} — ${n.reason}`)))] : null,
   );

@@ -142,12 +142,15 @@ export async function streamSSE(url, options = {}) {
     onOpen = () => {}, onRetry = () => {}, timeout = 120000, idleTimeout = 45000,
     retries = 3, retryDelay = 1000, fetch: fetchImpl = globalThis.fetch, wait = sleep,
   } = options;
-  const state = { lastEventId: '', delivered: 0, retryBase: retryDelay, retryAfterMs: 0 };
+  const state = { lastEventId: '', delivered: 0, retryBase: retryDelay, retryAfterMs: 0, resumeUrl: '' };
   let attempt = 0;
   for (;;) {
+    // A project run (X-Run-Id) is resumed, not started again: GET its events after Last-Event-ID.
+    const resume = state.resumeUrl;
     try {
-      const terminal = await attemptStream(fetchImpl, url, {
-        body, method, headers, signal, timeout, idleTimeout, onComment, onOpen, state,
+      const terminal = await attemptStream(fetchImpl, resume || url, {
+        body: resume ? undefined : body, method: resume ? 'GET' : method, headers, signal, timeout,
+        idleTimeout, onComment, onOpen, state,
         onEvent, willRetry: attempt < retries, attemptNo: attempt,
       });
       return terminal;
@@ -221,6 +224,8 @@ async function attemptStream(fetchImpl, url, ctx) {
       throw failure(why, cause);
     }
     ctx.onOpen(response);
+    const runId = response.headers.get('x-run-id');
+    if (runId && !state.resumeUrl) state.resumeUrl = new URL(`/api/runs/${encodeURIComponent(runId)}/events`, response.url || url).href;
     const retryAfter = Number(response.headers.get('retry-after'));
     if (Number.isFinite(retryAfter) && retryAfter > 0) state.retryAfterMs = retryAfter * 1000;
     const sse = (response.headers.get('content-type') || '').includes('text/event-stream');
@@ -271,6 +276,18 @@ function failure(why, cause) {
   if (why === 'timeout') return new StreamError('Timed out', { code: 'timeout', cause });
   if (why === 'idle') return new StreamError('No data from the server', { code: 'idle_timeout', cause });
   return new StreamError(cause?.message || 'Network error', { code: 'network', cause });
+}
+
+/**
+ * Follow a project run's events (GET /api/runs/{id}/events) from `lastEventId` (default: the start),
+ * reconnecting with Last-Event-ID as streamSSE does; resolves with the run's one terminal event.
+ */
+export function followRun(baseUrl, runId, options = {}) {
+  const { lastEventId = '', headers = {}, ...rest } = options;
+  const first = lastEventId ? { 'Last-Event-ID': String(lastEventId) } : {};
+  return streamSSE(`${baseUrl}/api/runs/${encodeURIComponent(runId)}/events`, {
+    ...rest, method: 'GET', body: undefined, headers: { ...headers, ...first },
+  });
 }
 
 /** The same stream as an async iterator of events; leaving the loop early stops the request. */

@@ -178,3 +178,16 @@ def test_a_spoofed_forwarded_for_does_not_escape_the_rate_limit(proxied) -> None
     assert [r.status_code for r in statuses] == [200, 200, 200, 429]
     assert statuses[-1].json()["error"]["code"] == "rate_limited"
     assert int(statuses[-1].headers["Retry-After"]) >= 1
+
+
+def test_export_takes_a_whole_session_through_nginx(proxied) -> None:
+    """/api/export has its own limit in nginx too (256 KiB, as the app's): 100 KiB passes, 257 KiB is refused."""
+    proxy, server = proxied({"MEDREG_ENGINE": "offline"})
+    dossier = {"concept": "urinary catheter", "language": "en", "context": "x" * (100 * 1024)}
+    ok = requests.post(f"{proxy.url}/api/export", json={"format": "markdown", "dossier": dossier}, timeout=10)
+    assert ok.status_code == 200 and "# Regulatory dossier: urinary catheter" in ok.text
+    dossier["context"] = "x" * (257 * 1024)
+    refused = requests.post(f"{proxy.url}/api/export", json={"format": "markdown", "dossier": dossier}, timeout=10)
+    assert refused.status_code == 413
+    assert refused.json()["error"]["message"] == "The request body is larger than 256 KiB."
+    assert server.access_path.read_text().count("/api/export") == 1   # nginx refused it: gunicorn saw one

@@ -45,6 +45,17 @@ def test_wrong_model_or_key_is_reported_never_replaced(gunicorn_server, stub, mo
     wait_until(lambda: stub.stats()["open"] == 0, 1.0)
 
 
+def test_a_403_on_a_call_is_reported_as_a_forbidden_model_not_a_bad_key(gunicorn_server, stub) -> None:
+    """The start-up check passes, then a call is refused with 403: /healthz says the key may not use the model."""
+    stub.control(script=[{"fault": "403"}])
+    url = gunicorn_server({**ENV, "ANTHROPIC_BASE_URL": stub.url})
+    answer = requests.post(f"{url}/api/purpose", json=bodies()["purpose"], timeout=10)
+    assert answer.status_code == 502 and answer.json()["error"]["code"] == "invalid_api_key"
+    engine = requests.get(f"{url}/healthz", timeout=5).json()["engine"]
+    assert engine["status"] == "API key not permitted to use model claude-sonnet-5-5"
+    assert engine["code"] == "invalid_api_key"
+
+
 def test_healthy_configuration_says_ok(gunicorn_server, stub) -> None:
     url = gunicorn_server({**ENV, "ANTHROPIC_BASE_URL": stub.url})
     body = requests.get(f"{url}/healthz?deep=1", timeout=5).json()

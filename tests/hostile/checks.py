@@ -105,9 +105,26 @@ def check_stream_answer(step: str, status: int, content_type: str, body: bytes) 
     return events
 
 
+def check_project_answer(status: int, content_type: str, body: bytes) -> None:
+    """Projects and runs: never 5xx; a run stream ends in exactly one terminal event; errors in the one shape."""
+    assert status < 500, (status, body[:500])
+    if content_type.startswith("text/event-stream"):
+        names = [event["event"] for event in events_of(body)]
+        assert names and sum(name in TERMINAL for name in names) == 1 and names[-1] in TERMINAL, names
+        return
+    assert content_type.startswith("application/json"), (status, content_type)
+    payload = json.loads(body)
+    if status >= 400:
+        assert set(payload) == {"error"}, payload
+        check_error_object(payload["error"], status)
+
+
 def check_answer(path: str, status: int, content_type: str, body: bytes) -> None:
     """Dispatch on the endpoint kind."""
     step = path.rsplit("/", 1)[-1]
+    if path.startswith(("/api/projects", "/api/runs")):
+        check_project_answer(status, content_type, body)
+        return
     if not path.startswith("/api/"):
         assert status < 500, (path, status, body[:500])
         if status == 200 and path == "/healthz":

@@ -62,6 +62,9 @@ NOT_DEVICES = [
     ("기능성화장품으로 보고하는 탈모 증상 완화 샴푸", "ko", "cosmetic"),
     ("peroxide teeth whitening strips", "en", "cosmetic"),
     ("청력 정상인 분들용 소리 증폭기예요. 난청용이라고는 안 해요", "ko", "audio"),
+    ("sleep tracking app with a nightly sleep score and tips for better sleep; we don't claim to detect apnea", "en",
+     "wellness"),
+    ("민감성 피부용 클렌징폼, 피부염 치료라는 표현은 안 써요", "ko", "cosmetic"),
 ]
 
 DEVICES = [
@@ -94,7 +97,19 @@ DEVICES = [
     ("병원 예약 앱인데 당뇨 환자의 혈당을 분석해서 위험하면 알려줘요", "ko"),
     ("a medical student quiz app that also reads the user's own ECG and detects arrhythmia", "en"),
     ("EHR-integrated insulin pump that logs doses to the patient record", "en"),
+    ("patient-specific drug-drug interaction alerts inside the EHR for prescribers", "en"),
 ]
+
+# A bare "not a medical device" with no product group named: never not_device on the disclaimer alone.
+DISCLAIMER_ONLY = [
+    ("Not a medical device! A warming patch with vibration that eases period cramps.", "en"),
+    ("의료기기 아님! 생리통 완화용 온열 진동 패치", "ko"),
+]
+
+
+@pytest.mark.parametrize("concept, language", DISCLAIMER_ONLY)
+def test_a_disclaimer_alone_never_makes_a_device_not_a_device(concept: str, language: str) -> None:
+    assert classify(concept, language)["qualification"]["status"] != "not_device"
 
 ANNEX_XVI = [
     ("coloured contact lenses with no vision correction", "en"),
@@ -232,3 +247,22 @@ def test_a_sunscreen_names_the_regime_that_applies_in_each_market() -> None:
     assert q["status"] == "not_device" and q["basis"] == "cosmetic"
     assert "FD&C Act section 201(g) (21 U.S.C. 321(g))" in q["markets"]["US"]["citations"]
     assert "over-the-counter drugs" in q["markets"]["US"]["other_regime"]
+
+
+@pytest.mark.parametrize("concept, language, market, verified", [
+    ("unscented disposable menstrual pads", "en", "KR", True),
+    ("일회용 생리대", "ko", "EU", False),
+    ("tampons, regular absorbency", "en", "KR", True),
+    ("adhesive bandages for small cuts", "en", "KR", False),
+])
+def test_a_device_type_can_be_no_device_in_one_market(concept: str, language: str, market: str, verified: bool) -> None:
+    """A US device (21 CFR 884.5435 / 884.5470 / 880.5240) that is a quasi-drug in Korea or a hygiene product in the
+    EU: that market has no class and cites the text; the answer stays a device overall."""
+    c = classify(concept, language)
+    q = c["qualification"]
+    assert q["status"] == "device" and q["markets"]["US"]["status"] == "device"
+    assert q["markets"][market]["status"] == "not_device"
+    block = c["markets"][market]
+    assert block["class"] is None and block["qualification"] == "not_device" and block["citations"]
+    assert block["verified"] is verified
+    assert c["markets"]["US"]["class"] in ("I", "II")

@@ -38,8 +38,9 @@ ERRORS = {
     "529": (529, "overloaded_error", "Overloaded"),
     "429": (429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"),
     "500": (500, "api_error", "Internal server error"),
+    "403": (403, "permission_error", "Your API key does not have permission to use the specified resource."),
 }
-STATUS_TEXT = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 404: "404 Not Found",
+STATUS_TEXT = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 403: "403 Forbidden", 404: "404 Not Found",
                429: "429 Too Many Requests", 500: "500 Internal Server Error", 529: "529 Overloaded"}
 SETTINGS = {"first_token_s": 0.0, "tokens_per_s": 0.0, "words": 8, "api_key": None,
             "default_thinking_tokens": 6000, "min_cache_tokens": 1024}

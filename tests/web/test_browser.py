@@ -123,7 +123,8 @@ def test_refine_highlights_exactly_what_changed_and_redraws_the_timeline(gunicor
     changed = page.eval_on_selector_all("#plan-software .changed", "els => els.map((e) => e.dataset.path)")
     assert changed == ["activities.0"]
     assert page.locator("#plan-risk .changed, #plan-usability .changed").count() == 0
-    assert "3 → 2" in page.inner_text("#plan-software .changes")
+    # The change in words (issue 16), not a raw path: the activity, its weeks before and after.
+    assert "소프트웨어 개발 계획: 3주 → 2주" in page.inner_text("#plan-software .changes")
     after = _bars(page)["software"]
     assert before == (4, 12) and after == (4, 11)  # after "risk" (4 weeks), 8 weeks became 7
 

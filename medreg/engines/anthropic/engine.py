@@ -24,14 +24,14 @@ from medreg.engines.anthropic.failures import is_transient
 from medreg.engines.anthropic.findings import own_plan, slim_classification
 from medreg.engines.anthropic.fanout import fan_out
 from medreg.engines.anthropic.grounding import KnownIds, merge_classification
-from medreg.engines.anthropic.models import UNCHECKED, ModelStatus, bad_key, check_model, not_found
+from medreg.engines.anthropic.models import UNCHECKED, ModelStatus, check_model
 from medreg.engines.anthropic.plans import merge_plan, merge_refined
 from medreg.engines.anthropic.request import CallSpec, message_params
 from medreg.engines.anthropic.stages import STAGES, fallback_name
 from medreg.engines.anthropic.schemas import (PLAN_SCHEMA, PROSE_KEYS, PURPOSE_SCHEMA, REFINED_PLAN_SCHEMA,
                                            classify_schema_for)
 from medreg.engines.offline import OfflineEngine
-from medreg.errors import InvalidApiKey, MedregError, ModelNotFound, UpstreamError
+from medreg.errors import MedregError, UpstreamError
 from medreg.events import Event, PlanReady, Result, Status
 from medreg.knowledge.qualification.apply import qualify_classification
 from medreg.language import tr
@@ -114,10 +114,9 @@ class AnthropicEngine(Engine):
 
     def _noted(self, error: MedregError) -> MedregError:
         """A call's 404/401/403 also becomes what /healthz says."""
-        if isinstance(error, ModelNotFound):
-            self.model_status = not_found(self.model)
-        elif isinstance(error, InvalidApiKey):
-            self.model_status = bad_key(self.model, forbidden="permitted" in str(getattr(error, "reason", "")))
+        status = getattr(error, "model_status", None)
+        if status is not None:
+            self.model_status = status
         return error
 
     # --- helpers ----------------------------------------------------------------------------------
@@ -173,7 +172,7 @@ class AnthropicEngine(Engine):
     def _classify(self, request: ClassifyInput) -> Iterator[Event]:
         deadline, usage = monotonic_deadline(self.step_deadline_s), Usage()
         yield self._status("grounding", request.language, 0.1)
-        kb = self.offline.knowledge.classify(request.concept, request.context, request.markets, request.language)
+        kb = self.offline.knowledge.classify(request.concept, request.context, request.markets, request.language, request.answers)
         yield self._status("model", request.language, 0.2)
         schema = classify_schema_for(tuple(m for m in request.markets if m in kb["markets"]))
         spec = self._spec("classify", schema, prompts.CLASSIFY_TASK, request.language,

@@ -13,6 +13,7 @@ import anthropic
 import httpx2
 
 from medreg.engines.anthropic.client import RetryWaitTooLong, retry_after_s
+from medreg.engines.anthropic.models import ModelStatus, bad_key, not_found
 from medreg.errors import (AnswerCutOff, InvalidApiKey, MedregError, ModelNotFound, Refused, UpstreamError,
                            UpstreamRateLimited, UpstreamTimeout, UpstreamUnavailable)
 
@@ -65,17 +66,11 @@ def map_error(exc: BaseException, label: str, model: str = "") -> MedregError:
     if isinstance(exc, anthropic.RateLimitError):
         return _rate_limited(retry_after_s(exc.response.headers))
     if isinstance(exc, anthropic.NotFoundError):
-        error: MedregError = ModelNotFound()
-        error.reason = f"model {model} not found — set MEDREG_MODEL"  # type: ignore[attr-defined]
-        return error
+        return _with_status(ModelNotFound(), not_found(model))
     if isinstance(exc, anthropic.AuthenticationError):
-        error = InvalidApiKey()
-        error.reason = "invalid API key — set ANTHROPIC_API_KEY"  # type: ignore[attr-defined]
-        return error
+        return _with_status(InvalidApiKey(), bad_key(model))
     if isinstance(exc, anthropic.PermissionDeniedError):
-        error = InvalidApiKey()
-        error.reason = f"the API key may not use model {model}"  # type: ignore[attr-defined]
-        return error
+        return _with_status(InvalidApiKey(), bad_key(model, forbidden=True))
     if isinstance(exc, anthropic.APIStatusError):
         if is_overloaded(exc):
             return UpstreamUnavailable()
@@ -87,6 +82,13 @@ def map_error(exc: BaseException, label: str, model: str = "") -> MedregError:
     if isinstance(exc, (anthropic.APIConnectionError, httpx2.TransportError, StreamEnded)):
         return _transient(UpstreamError())  # includes RemoteProtocolError: the socket dropped mid-stream
     return UpstreamError()  # malformed event data (a JSON decode error) or an unparsable answer
+
+
+def _with_status(error: MedregError, status: ModelStatus) -> MedregError:
+    """A configuration error carrying what /healthz should now say (one text for both)."""
+    error.reason = status.status  # type: ignore[attr-defined]
+    error.model_status = status  # type: ignore[attr-defined]
+    return error
 
 
 def refused(explanation: Optional[str]) -> MedregError:

@@ -129,7 +129,9 @@ def user_message(task: str, language: str, details: Optional[dict[str, Any]] = N
 
 CLASSIFY_TASK = ("Classify the device concept in <inputs> for each requested market. Start from the KB "
                  "classification; keep its codes where they fit, and explain the class, pathway and the rule "
-                 "or regulation behind it. `summary` is two or three sentences for the user.")
+                 "or regulation behind it. An attribute whose `attribute_sources` entry is `answer` is the user's "
+                 "own answer to a question: a fact about the product, above the concept's wording. `summary` is two "
+                 "or three sentences for the user.")
 PURPOSE_TASK = ("Write the intended purpose and mechanism of action of the concept in <inputs>, specific to "
                 "it. Do not claim indications or contraindications the concept does not support; say what "
                 "the manufacturer must establish instead.")

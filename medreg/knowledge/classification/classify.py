@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from medreg.knowledge.classification import answers as ans
 from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.attributes import extract
 from medreg.knowledge.classification.eu_block import eu_block
@@ -176,11 +177,13 @@ def _markets(kb, found: _Found, device: Optional[dict], attrs: dict, device_attr
     return out
 
 
-def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[str, ...], language: str) -> dict:
-    """A Classification dict (see briefs/classification-shape.md) for a free-text concept."""
-    language = "ko" if language == "ko" else "en"
+def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[str, ...], language: str,
+                     answers: Optional[dict] = None) -> dict:
+    """A Classification dict (see briefs/classification-shape.md) for a free-text concept and the answers given."""
+    language, answers = ("ko" if language == "ko" else "en"), dict(answers or {})
     text = extract(concept + ("\n" + context if context else ""))
     found = _find(kb, concept, context, text.values)
+    found = ans.choose_device(kb, found, answers.get("device_type"))
     primary = found.primary
     device = primary.candidate.payload if primary and primary.candidate.source == "curated" else None
     if device is not None:
@@ -190,6 +193,7 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     else:
         device_attrs = {}
     attrs, sources, conflicts = merge_attributes(device_attrs, text.values, device is not None)
+    attrs, sources, conflicts = ans.apply_answers(attrs, sources, conflicts, text.values, device_attrs, answers)
     result_markets = _markets(kb, found, device, attrs, device_attrs, markets, language)
 
     others = [m for m in found.curated if primary is None or m.candidate.id != primary.candidate.id]
@@ -206,21 +210,22 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     # Two types of different class that the words fit (almost) equally: whichever is shown, a
     # person must choose; the class is a guess until the question is answered.
     tied = bool(primary and signals.runner_up_differs and primary.score - signals.runner_up < TIE_GAP)
+    ambiguous, tied = (False, False) if "device_type" in answers else (ambiguous, tied)  # the user chose it
     needs_review = (primary is None or tied or confidence < 0.6
                     or any(b.get("needs_review") for b in result_markets.values()))
-    names = [_display_name(m, language) for m in ([primary] if primary else []) + others[:2]
-             if m.score >= max(conf.MATCH_NONE * 0.75, best_score - 0.2)]
+    shown = [m for m in ([primary] if primary else []) + others[:2] if m.score >= max(conf.MATCH_NONE * 0.75, best_score - 0.2)]
+    names = [_display_name(m, language) for m in shown]
     eu_assumed = "duration" not in attrs and attrs.get("invasiveness") in ("body_orifice", "surgically_invasive")
-    questions = conf.questions(language, alternatives=names, ambiguous=ambiguous, no_match=primary is None,
-                               attrs=attrs, sources=sources,
-                               conflicts=[conf.conflict_label(k, text.values[k], language) for k in conflicts],
-                               device_name=(device or {}).get("name_ko" if language == "ko" else "name"),
-                               assumed_duration=eu_assumed)
+    asked = conf.asked(language, alternatives=names, ambiguous=ambiguous, no_match=primary is None,
+                       attrs=attrs, sources=sources,
+                       conflicts=[conf.conflict_label(k, text.values[k], language) for k in conflicts],
+                       device_name=(device or {}).get("name_ko" if language == "ko" else "name"),
+                       assumed_duration=eu_assumed)
     alternatives = [_brief(m) for m in others[:4]]
     alternatives += [_brief(m) for m in found.imported[:3] if not primary or m.candidate.id != primary.candidate.id]
     # Qualification first in meaning (is it a device at all?), applied last so it can overrule the classes.
     best = primary or (found.curated[0] if found.curated else None)   # a near miss is evidence too
-    qualification = qualify(concept, language, markets, context, match=_brief(best) if best else None)
+    qualification = qualify(concept, language, markets, context, match=_brief(best) if best else None, answers=answers)
     return apply_qualification({
         "concept": concept, "language": language,
         "device": _brief(primary) if primary else None,
@@ -228,8 +233,10 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         "category": _category(kb, device, language),
         "attributes": attrs, "attribute_sources": sources,
         "markets": result_markets,
-        "confidence": confidence, "needs_review": needs_review, "questions": questions,
-        "engine": "offline",
+        "confidence": confidence, "needs_review": needs_review, "questions": [text for _, text in asked],
+        "question_details": ans.details(asked, language, device_options=ans.device_type_options([_brief(m) for m in shown]),
+                                        conflict_key=conflicts[0] if conflicts else None),
+        "answers": answers, "engine": "offline",
     }, qualification)
 
 

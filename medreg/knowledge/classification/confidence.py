@@ -100,23 +100,28 @@ def conflict_label(key: str, value, language: str) -> str:
     return label[1 if language == "ko" else 0]
 
 
-def questions(language: str, *, alternatives: list[str], ambiguous: bool, no_match: bool, attrs: dict,
-              sources: dict, conflicts: list[str], device_name: Optional[str], assumed_duration: bool) -> list[str]:
+def questions(language: str, **signals) -> list[str]:
     """Concrete questions, in the request language, most useful first (at most four)."""
+    return [text for _, text in asked(language, **signals)]
+
+
+def asked(language: str, *, alternatives: list[str], ambiguous: bool, no_match: bool, attrs: dict,
+          sources: dict, conflicts: list[str], device_name: Optional[str], assumed_duration: bool) -> list[tuple[str, str]]:
+    """The questions as (id, text) pairs; ids are those of `answers.SPECS` (`describe` is free text)."""
     lang = "ko" if language == "ko" else "en"
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     if no_match:
-        return [_Q["describe"][lang]]
+        return [("describe", _Q["describe"][lang])]
     if ambiguous and len(alternatives) >= 2:
-        out.append(_Q["which"][lang].format(options=", ".join(alternatives[:3])))
+        out.append(("device_type", _Q["which"][lang].format(options=", ".join(alternatives[:3]))))
     for what in conflicts[:1]:
-        out.append(_Q["conflict"][lang].format(what=what, device=device_name or ""))
+        out.append(("conflict", _Q["conflict"][lang].format(what=what, device=device_name or "")))
     if assumed_duration:
-        out.append(_Q["duration"][lang])
+        out.append(("duration", _Q["duration"][lang]))
     if attrs.get("software_only") and not attrs.get("software_decision"):
-        out.append(_Q["decision"][lang])
+        out.append(("software_decision", _Q["decision"][lang]))
     if (attrs.get("active") or attrs.get("software")) and sources.get("wireless") in (None, "default"):
-        out.append(_Q["wireless"][lang])
+        out.append(("wireless", _Q["wireless"][lang]))
     if attrs.get("active") and sources.get("home_use") in (None, "default"):
-        out.append(_Q["home"][lang])
+        out.append(("home_use", _Q["home"][lang]))
     return out[:4]

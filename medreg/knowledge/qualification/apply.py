@@ -1,10 +1,11 @@
 """Applies a qualification to a Classification (any engine's), and refuses device plans for non-devices."""
 from __future__ import annotations
 
-from typing import Optional, Sequence, Union
+from typing import Optional, Sequence
 
 from medreg.errors import NotADevice
 from medreg.markets import MARKETS
+from medreg.knowledge.classification.answers import sync_details
 from medreg.knowledge.qualification.qualify import Qualification, data, pathway_text, qualify
 
 # Market keys that only a device has: emptied where the product is not a device there.
@@ -34,11 +35,11 @@ def _market_block(block: dict, mq: dict, language: str) -> dict:
     return block
 
 
-def apply_qualification(classification: dict, q: Union[Qualification, dict]) -> dict:
+def apply_qualification(classification: dict, q: Qualification) -> dict:
     """A copy of `classification` with `qualification` set and each market, confidence and questions made to agree."""
     c = dict(classification)
     language = "ko" if c.get("language") == "ko" else "en"
-    qd = q.to_dict() if isinstance(q, Qualification) else dict(q)
+    qd = q.to_dict()
     c["qualification"] = qd
     markets = dict(c.get("markets") or {})
     for code, mq in (qd.get("markets") or {}).items():
@@ -51,8 +52,7 @@ def apply_qualification(classification: dict, q: Union[Qualification, dict]) -> 
     c["markets"] = markets
     claim_question = data().raw["questions"]["claim"][language]
     questions = [x for x in (c.get("questions") or []) if isinstance(x, str)]
-    confidence = float(qd.get("confidence", getattr(q, "confidence", 0.5)) if isinstance(q, dict)
-                       else q.confidence)
+    confidence = q.confidence
     if qd["status"] == "not_device":
         if c.get("device"):
             c["alternatives"] = [c["device"], *(c.get("alternatives") or [])]
@@ -70,7 +70,9 @@ def apply_qualification(classification: dict, q: Union[Qualification, dict]) -> 
             # A market left undecided (US clinical decision support) keeps the whole answer under review.
             c["needs_review"] = True
             c["confidence"] = round(min(float(c.get("confidence") or 0.0), 0.7), 2)
-    return c
+    if qd.get("basis") == "answer" and qd["status"] == "not_device":
+        c["questions"] = []   # the user already answered the one question that would make it a device
+    return sync_details(c, data().raw["questions"])
 
 
 def _first(question: str, questions: list[str]) -> list[str]:
@@ -78,14 +80,27 @@ def _first(question: str, questions: list[str]) -> list[str]:
 
 
 def qualify_classification(classification: dict, concept: str, language: str,
-                           markets: Sequence[str] = MARKETS, context: Optional[str] = None) -> dict:
-    """One call for any engine: qualify the concept (using the classification's device match) and apply it."""
+                           markets: Sequence[str] = MARKETS, context: Optional[str] = None,
+                           answers: Optional[dict] = None) -> dict:
+    """One call for any engine: qualify the concept (using the classification's device match) and apply it;
+    the user's answers are the classification's own (`answers`) unless given."""
+    if answers is None and isinstance(classification.get("answers"), dict):
+        answers = classification["answers"]
     device = classification.get("device") if isinstance(classification.get("device"), dict) else None
     if device is not None and not isinstance(device.get("score"), (int, float)):
         # An engine that names a device type without a match score vouches for it as a strong match.
         device = dict(device, score=STATED_MATCH)
-    q = qualify(concept, language, markets, context, match=device)
+    q = qualify(concept, language, markets, context, match=device, answers=answers)
     return apply_qualification(classification, q)
+
+
+def device_markets(classification: Optional[dict], markets: Sequence[str]) -> tuple[str, ...]:
+    """The requested markets that regulate it as a device: no KGMP plan for a pad that is 의약외품 in Korea.
+    All of them when none does (standards then refuses the classification as a whole)."""
+    q = classification.get("qualification") if isinstance(classification, dict) else None
+    qm = q.get("markets") if isinstance(q, dict) and isinstance(q.get("markets"), dict) else {}
+    kept = tuple(m for m in markets if not (isinstance(qm.get(m), dict) and qm[m].get("status") == "not_device"))
+    return kept or tuple(markets)
 
 
 def is_not_a_device(classification: Optional[dict]) -> bool:

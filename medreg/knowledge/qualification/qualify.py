@@ -8,14 +8,14 @@ strong match to a curated device type never becomes `not_device` on wellness fra
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
-from medreg.knowledge.qualification.cues import CueData, Evidence, data, evidence, hits
-from medreg.language import tr
+from medreg.knowledge.words.phrases import tr
 from medreg.markets import MARKETS
+from medreg.knowledge.qualification.cues import CueData, Evidence, data, evidence, hits
 
+STATUSES = ("device", "not_device", "needs_review")   # the one list (schemas and export read it)
 MATCH_STRONG = 0.62   # conf.MATCH_WEAK: a curated type matched this well is evidence of a device
 MATCH_ANY = 0.55      # conf.MATCH_NONE: below, nothing matched
 _CDS_OUTRANKS = ("admin_software", "education")   # exclusions that decision-support words override
@@ -108,8 +108,9 @@ def _by_group(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
         if e.claims and m.status != "device":
             result[code] = _market(code, "device", tr(R["medical_claim"], e.lang, cue=e.claims[0]), [], d)
     question = tr(Q["claim"], e.lang) if any(m.status == "needs_review" for m in result.values()) else None
-    if group["id"] == "sunglasses" and not re.search(r"sun|선글라스|자외선", e.text, re.I):
-        question = tr(Q["sunglasses"], e.lang)
+    ask = group.get("ask_unless")
+    if ask and not any(word in e.text.lower() for word in ask["words"]):
+        question = tr(Q[ask["question"]], e.lang)   # "glasses" alone: sunglasses, or blue-light fashion glasses?
     return result, group["category"], e.claims[:3], question, 0.85
 
 
@@ -134,7 +135,10 @@ def _by_exclusion(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
     """Wellness, admin, cosmetic … or a disclaimer: not a device, unless a device type matched well."""
     R, Q = d.raw["reasons"], d.raw["questions"]
     group, hits = e.plain[0] if e.plain else (None, [])
-    if e.score >= MATCH_STRONG and not e.dual_use and not (group or {}).get("decisive"):
+    # Wellness framing with the claims disclaimed ("we don't claim to detect apnea") is general wellness
+    # even beside a device type: under FDA's policy and MFDS's criteria the claims decide.
+    wellness_disclaimed = e.disclaimed and group is not None and group["id"] == "wellness"
+    if e.score >= MATCH_STRONG and not e.dual_use and not (group or {}).get("decisive") and not wellness_disclaimed:
         what = group["reason"][e.lang].split(":")[0] if group else tr(R["disclaimed"], e.lang)
         reason = tr(R["wellness_but_device_type"], e.lang, what=what, name=e.name)
         return (_all("needs_review", reason, markets, d), "device_type_framed_as_wellness", hits[:4],
@@ -142,7 +146,9 @@ def _by_exclusion(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
     if group is not None:
         return (_from_group(group, markets, e.lang, d, "not_device"), group["category"], hits[:4], None,
                 0.9 if e.disclaimed else 0.8)
-    return _all("not_device", tr(R["disclaimed"], e.lang), markets, d), "disclaimed", [], None, 0.75
+    # "Not a medical device!" alone names no product group: the claims decide, so a person must look.
+    return (_all("needs_review", tr(R["disclaimed"], e.lang), markets, d), "disclaimed", [],
+            tr(Q["claim"], e.lang), 0.4)
 
 
 def _by_match(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
@@ -158,6 +164,17 @@ def _by_match(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
             tr(d.raw["questions"]["what"], e.lang), 0.3)
 
 
+def _type_markets(result: dict, type_id: Optional[str], lang: str, d: CueData) -> dict:
+    """Markets where a matched device type is not a device (sanitary pads: 의약외품 in Korea), from the data."""
+    overrides = d.raw.get("device_type_markets", {}).get(type_id or "", {})
+    out = dict(result)
+    for code, spec in overrides.items():
+        if code in out:
+            out[code] = _market(code, spec["status"], tr(spec["reason"], lang), spec["texts"], d,
+                                spec.get("verified", True), tr(spec["other"], lang) if spec.get("other") else None)
+    return out
+
+
 def _records_software(e: Evidence) -> bool:
     """Admin, records or teaching software with medical words but nothing a device does with them: no
     detecting, flagging, analysing or recommending (`actions`), no decision support, no device type matched."""
@@ -166,16 +183,20 @@ def _records_software(e: Evidence) -> bool:
 
 
 def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
-            context: Optional[str] = None, match: Optional[dict] = None) -> Qualification:
+            context: Optional[str] = None, match: Optional[dict] = None,
+            answers: Optional[dict] = None) -> Qualification:
     """Decide per market whether the concept is a medical device; `match` is the classify step's best device type
-    (`{"id", "name", "name_ko", "score", "source"}`), if any."""
+    (`{"id", "name", "name_ko", "score", "source"}`), if any; `answers` the user's (`medical_claim`: yes/no)."""
     d = data()
     lang = "ko" if language == "ko" else "en"
     markets = tuple(markets) or MARKETS
     e = evidence(concept, context, match, lang, d)
     strong_match = (e.score >= MATCH_STRONG and not e.dual_use and not e.disclaimed
                     and not any(g.get("decisive") for g, _ in e.plain))
-    if e.groups:
+    claim = (answers or {}).get("medical_claim")
+    if claim == "yes" or (claim == "no" and not e.groups):
+        decision = _by_answer(e, claim == "yes", markets, d)
+    elif e.groups:
         decision = _by_group(e, markets, d)
     elif e.plain and any(g.get("overrides_claims") for g, _ in e.plain):
         decision = _by_exclusion(e, markets, d)   # the maker names its regime: "기능성화장품 보고"
@@ -197,11 +218,24 @@ def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
     else:
         decision = _by_match(e, markets, d)
     result, basis, cues, question, confidence = decision
+    if basis == "device_type" and match:
+        result = _type_markets(result, match.get("id"), lang, d)
     status = _top(result)
     if status == "needs_review" and question is None:
         question = tr(d.raw["questions"]["claim"], lang)
     return Qualification(status, _summary(status, result, lang, d), _union(result), result, basis,
                          question, cues, confidence)
+
+
+def _by_answer(e: Evidence, claims: bool, markets: Sequence[str], d: CueData) -> _Decision:
+    """The user said whether it claims a medical purpose: that decides it (a product group still decides per market)."""
+    R = d.raw["reasons"]
+    if claims:
+        return _all("device", tr(R["answer_claim"], e.lang), markets, d), "answer", [], None, 0.9
+    group = e.plain[0][0] if e.plain else None
+    if group is not None:
+        return _from_group(group, markets, e.lang, d, "not_device"), "answer", [], None, 0.85
+    return _all("not_device", tr(R["answer_no_claim"], e.lang), markets, d), "answer", [], None, 0.85
 
 
 def _summary(status: str, markets: dict, lang: str, d: CueData) -> str:

@@ -1,0 +1,54 @@
+"""Qualification where users read it, over HTTP through gunicorn: a model that gives a wellness app classes cannot
+make it a device (JSON and stream; standards refuses it), and plans skip markets where a device type is no device."""
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.sse_parse import events_of
+
+CONCEPT = "명상 음악을 틀어주고 호흡 횟수를 세어 주는 마음챙김 앱"
+MODEL_SAYS_DEVICE = {"summary": "A device.", "confidence": 0.95, "questions": [],
+                     "markets": {
+                         "US": {"class": "II", "pathway": "510(k)", "product_code": "DXH",
+                                "regulation": "21 CFR 870.2300", "rationale": "Monitor.", "citations": []},
+                         "EU": {"class": "IIa", "rules": ["Rule 10"], "pathway": "NB", "rationale": "R10.",
+                                "citations": []},
+                         "KR": {"grade": 2, "item_code": "A26010.01", "pathway": "인증", "rationale": "2등급.",
+                                "citations": []}}}
+
+
+def _check(classification: dict) -> None:
+    assert classification["qualification"]["status"] == "not_device"
+    for market in ("US", "EU", "KR"):
+        block = classification["markets"][market]
+        assert block["class"] is None and block["pathway"].startswith("의료기기로 규제되지 않음"), market
+
+
+@pytest.mark.parametrize("path", ["/api/classify", "/api/stream/classify"])
+def test_the_served_answer_is_not_a_device_and_standards_refuses_it(anthropic_server, path: str) -> None:
+    url, stub = anthropic_server
+    stub.control(script=[{"answer": MODEL_SAYS_DEVICE}])
+    response = requests.post(url + path, json={"concept": CONCEPT}, timeout=30)
+    assert response.status_code == 200
+    if path.endswith("stream/classify"):
+        events = events_of(response.content)
+        assert [e["event"] for e in events].count("done") == 1 and events[-1]["event"] == "done"
+        classification = next(e["data"]["data"] for e in events if e["event"] == "result")
+    else:
+        classification = response.json()
+    _check(classification)
+    plans = requests.post(url + "/api/standards", json={"classification": classification}, timeout=30)
+    assert plans.status_code == 422 and plans.json()["error"]["code"] == "not_a_device"
+    assert "의료기기" in plans.json()["error"]["message"]   # in the user's language
+
+
+@pytest.mark.parametrize("concept, absent", [("일회용 생리대", ("KR", "EU")), ("tampons, regular absorbency", ("KR", "EU"))])
+def test_plans_skip_the_markets_where_it_is_no_device(live_server: str, concept: str, absent: tuple) -> None:
+    """A US device that is 의약외품 in Korea (and a hygiene product in the EU): no KGMP, no MDR technical file."""
+    classification = requests.post(live_server + "/api/classify", json={"concept": concept}, timeout=10).json()
+    assert classification["qualification"]["status"] == "device"
+    plans = requests.post(live_server + "/api/standards", json={"classification": classification}, timeout=10).json()
+    markets = {a.get("market") for p in plans["plans"] for a in p["activities"]}
+    assert "US" in markets and not markets & set(absent), markets
+    assert any("21 CFR" in str(p) or "FDA" in str(p) for p in plans["plans"])
