@@ -25,9 +25,9 @@ import qualification  # noqa: E402  (bench/qualification.py, beside this file)
 from medreg.knowledge import Knowledge  # noqa: E402
 from medreg.knowledge.catalogue.importers import import_fda, import_mfds  # noqa: E402
 from medreg.knowledge.catalogue.loader import load_data  # noqa: E402
+from medreg.markets import MARKETS  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-MARKETS = ("US", "EU", "KR")
 KEYS = {"US": "us_class", "EU": "eu_class", "KR": "kr_grade"}
 HIGH = 0.8
 

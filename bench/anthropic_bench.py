@@ -17,7 +17,6 @@ monkey.patch_all()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
 import socket  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -30,6 +29,7 @@ import gevent.pool  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.streams import UNLIMITED, percentile  # noqa: E402
 from medreg.knowledge import get_knowledge  # noqa: E402
+from medreg.markets import MARKETS  # noqa: E402
 from tests.servers import Gunicorn, stream_request  # noqa: E402
 from tests.stub_anthropic.process import StubProcess  # noqa: E402
 
@@ -131,7 +131,7 @@ def throughput(args: argparse.Namespace) -> dict:
 def fanout(args: argparse.Namespace) -> dict:
     """Standards for a device with many workstreams: wall time over the slowest single plan call."""
     stub, server = start_servers(args, {"MEDREG_ANTHROPIC_CONCURRENCY": str(args.concurrency)})
-    classification = get_knowledge().classify(CLASSIFY["concept"], None, ("US", "EU", "KR"), "en")
+    classification = get_knowledge().classify(CLASSIFY["concept"], None, MARKETS, "en")
     payload = stream_request("standards", {"classification": classification, "language": "en"})
     runs = []
     try:
@@ -183,7 +183,7 @@ def engine_cpu(args: argparse.Namespace) -> dict:
     stub = StubProcess(first_token_s=0.0, tokens_per_s=args.tokens_per_s, words=args.words).start()
     engine = AnthropicEngine.from_config({"ANTHROPIC_API_KEY": "sk-bench", "ANTHROPIC_BASE_URL": stub.url,
                                           "FALLBACK_OFFLINE": False, "ANTHROPIC_CONCURRENCY": 16})
-    classification = get_knowledge().classify(CLASSIFY["concept"], None, ("US", "EU", "KR"), "en")
+    classification = get_knowledge().classify(CLASSIFY["concept"], None, MARKETS, "en")
 
     def one(_: int) -> int:
         if args.step == "classify":
@@ -226,14 +226,14 @@ def tokens(args: argparse.Namespace) -> dict:
     recall = {"anthropic": [0, 0], "offline": [0, 0]}  # must-apply standards found, expected
     try:
         for case in cases:
-            found = get_knowledge().classify(case["concept"], None, ("US", "EU", "KR"), case.get("language", "en"))
+            found = get_knowledge().classify(case["concept"], None, MARKETS, case.get("language", "en"))
             for repeat in range(args.repeat):
                 if repeat == 0:  # a new concept: a cold cache, as for any first request
                     stub.control(reset=True)
                 before = len(stub.usages())
                 result = list(engine.standards(StandardsInput(found, case.get("language", "en"))))[-1].data
                 if repeat == 0 and case.get("must_standards"):
-                    offline = get_knowledge().plans(found, found["category"], None, ("US", "EU", "KR"),
+                    offline = get_knowledge().plans(found, found["category"], None, MARKETS,
                                                     case.get("language", "en"))
                     for plans, tally in ((result["plans"], recall["anthropic"]), (offline, recall["offline"])):
                         ids = {standard["id"] for plan in plans for standard in plan["standards"]}

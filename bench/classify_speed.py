@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from medreg.knowledge import Knowledge  # noqa: E402
 from medreg.knowledge.catalogue.importers import import_fda, import_mfds  # noqa: E402
 from medreg.knowledge.catalogue.loader import load_data  # noqa: E402
+from medreg.markets import MARKETS  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-MARKETS = ("US", "EU", "KR")
 
 
 def concepts() -> list[tuple[str, str]]:

@@ -17,7 +17,6 @@ monkey.patch_all()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
 import random  # noqa: E402
 import socket  # noqa: E402
 import sys  # noqa: E402
@@ -87,20 +86,6 @@ def client(port: int, number: int, until: float, leave_share: float, tally: Tall
         one_stream(port, f"soak device {number}-{n}", rng.random() < leave_share, tally)
 
 
-def worker_pids(master: int) -> list[int]:
-    """The gunicorn worker processes of `master` (children, read from /proc)."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == master:
-                pids.append(int(entry))
-    return sorted(pids)
-
-
 def rss_kb(pid: int) -> int:
     """Resident set size of `pid` in KiB, from /proc/<pid>/status."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -122,7 +107,7 @@ def stats(port: int) -> dict:
 
 def sample(server: Gunicorn, started: float) -> dict:
     """One sample of the server's figures."""
-    pids = worker_pids(server.process.pid)
+    pids = sorted(server.worker_pids())
     return {"t_s": round(time.monotonic() - started, 1), "worker_rss_kb": sum(rss_kb(p) for p in pids),
             "workers": pids, **stats(server.port)}
 
@@ -165,7 +150,7 @@ def run(args: argparse.Namespace) -> dict:
         loaded_end = samples[-1]
         gevent.joinall(clients, timeout=60)
         idle_after = drain(server)
-        idle_after["worker_rss_kb"] = sum(rss_kb(p) for p in worker_pids(server.process.pid))
+        idle_after["worker_rss_kb"] = sum(rss_kb(p) for p in sorted(server.worker_pids()))
     finally:
         server.stop()
     baseline = baseline or samples[0]

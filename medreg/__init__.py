@@ -77,7 +77,7 @@ def create_app(config: Optional[Mapping[str, Any]] = None) -> Flask:
     app.register_blueprint(stream_bp)
     app.register_blueprint(health.health_bp)
     app.register_blueprint(docs.docs_bp)
-    _register_optional(app)
+    _register_parts(app)
     return app
 
 
@@ -92,20 +92,14 @@ def _prepare_knowledge(app: Flask) -> None:
     knowledge.classify("warm-up", None, MARKETS, "en")
 
 
-def _register_optional(app: Flask) -> None:
-    # Parts that live in their own modules; each registers itself when present.
-    try:
-        from medreg.http import web
-    except ImportError:
-        web = None
-    if web is not None:
-        web.init_app(app)
-    try:
-        from medreg.knowledge.catalogue.commands import kb_cli
-    except ImportError:
-        kb_cli = None
-    if kb_cli is not None:
-        app.cli.add_command(kb_cli)
+def _register_parts(app: Flask) -> None:
+    # The web app and the `flask kb` commands are parts of the package, not optional: one that does
+    # not import is a bug and must stop start-up, not leave the service running without its page.
+    from medreg.http import web
+    from medreg.knowledge.catalogue.commands import kb_cli
+
+    web.init_app(app)
+    app.cli.add_command(kb_cli)
     # Projects (issue 17): versioned dossiers in a database, resumable run streams.
     if app.config.get("PROJECTS", True):
         from medreg import projects

@@ -7,9 +7,9 @@ import os
 import time
 import urllib.error
 import urllib.request
-from typing import Any, Callable, Iterator, Optional
+from typing import Callable, Iterator, Optional
 
-from medreg.http.sse import SSEEvent, SSEParser, parse_stream
+from medreg.http.sse import SSEEvent, SSEParser, parse_stream  # noqa: F401  (SSEParser: callers read it from here)
 
 class TransportError(Exception):
     """The server could not be reached or did not answer with an event stream."""

@@ -26,6 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "ANTHROPIC_CONNECT_TIMEOUT_S": 5.0,
     "ANTHROPIC_READ_TIMEOUT_S": 60.0,
     "ANTHROPIC_MAX_CONNECTIONS": 4000,
+    # Retries the SDK makes on 429/5xx/connection errors (each bounded by the step deadline).
+    "ANTHROPIC_MAX_RETRIES": 2,
+    # HTTP connection pools per client, so one pool's lock is not shared by every greenlet.
+    "ANTHROPIC_POOL_SHARDS": 16,
     # Ask the Models API at start-up whether MODEL exists for this key (what /healthz reports).
     "ANTHROPIC_CHECK_MODEL": True,
     # Comma-separated list; empty means any http(s)://localhost or 127.0.0.1 origin (development).
@@ -67,6 +71,11 @@ def load_config(app: Flask, overrides: Optional[Mapping[str, Any]] = None) -> No
         app.config.from_mapping(overrides)
     for key in ("HEARTBEAT_S", "STEP_DEADLINE_S", "MAX_STREAM_S", "WRITE_TIMEOUT_S"):
         app.config[key] = float(app.config[key])
+
+
+def setting(config: Mapping[str, Any], key: str) -> Any:
+    """`config[key]`, or its default from DEFAULTS (for engines built from a plain mapping)."""
+    return config.get(key, DEFAULTS[key])
 
 
 def csv_setting(value: Any) -> list[str]:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Optional
 
-MESSAGES: dict[str, dict[str, str]] = {
+from medreg.language import Text, tr
+
+MESSAGES: dict[str, Text] = {
     "invalid_json": {
         "en": "The request body is not valid JSON.",
         "ko": "요청 본문이 올바른 JSON이 아닙니다.",
@@ -81,8 +83,7 @@ DEFAULT_VALUES = {"limit_kib": 64}   # what a message names when the error does 
 
 def message_for(code: str, language: str, **values: Any) -> str:
     """The user-facing message for an error code in `language` (English if unknown)."""
-    table = MESSAGES.get(code, MESSAGES["internal"])
-    text = table.get(language) or table["en"]
+    text = tr(MESSAGES.get(code, MESSAGES["internal"]), language)
     return text.format(**{**DEFAULT_VALUES, **values}) if "{" in text else text
 
 
@@ -165,6 +166,11 @@ class NotADevice(MedregError):
 
 class RateLimited(MedregError):
     code, status, retryable = "rate_limited", 429, True
+
+    def __init__(self, detail: Optional[str] = None, **kwargs: Any) -> None:
+        super().__init__(detail, **kwargs)
+        # Every 429 says when to come back (RFC 6585); a limit that did not say gets a short wait.
+        self.headers.setdefault("Retry-After", "5")
 
 
 class NotFound(MedregError):

@@ -67,10 +67,6 @@ class Engine(ABC):
     """
 
     engine_id: ClassVar[str] = "engine"
-    needs_key: ClassVar[bool] = False
-    key_env_var: ClassVar[Optional[str]] = None
-    streams_text: ClassVar[bool] = False
-    keeps_data_local: ClassVar[bool] = True
     # Waits on the network (can fall silent): the relay runs it in its own greenlet with
     # heartbeats, the step deadline and a watch on the client's socket. An engine that only
     # computes is iterated inline.
@@ -98,4 +94,4 @@ class Engine(ABC):
         """Revise plans from feedback."""
 
     def close(self) -> None:
-        """Release connections; called when the app shuts down."""
+        """Release connections; gunicorn's worker_exit hook calls it when a worker stops."""

@@ -6,8 +6,9 @@ from typing import Iterator
 from medreg.engines.base import ClassifyInput, Engine, PurposeInput, RefineInput, StandardsInput
 from medreg.events import Event, PlanReady, Result, Status
 from medreg.knowledge import Knowledge, get_knowledge
+from medreg.language import Text, tr
 
-STAGE_TEXT: dict[str, dict[str, str]] = {
+STAGE_TEXT: dict[str, Text] = {
     "matching": {"en": "Matching the concept against the knowledge base…", "ko": "지식 베이스에서 기기 유형을 찾는 중..."},
     "rules": {"en": "Applying US, EU and Korean classification rules…", "ko": "미국·유럽·한국 분류 규칙을 적용하는 중..."},
     "purpose": {"en": "Writing purpose, users and mechanism of action…", "ko": "사용 목적, 사용자, 작용 원리를 작성하는 중..."},
@@ -20,9 +21,6 @@ class OfflineEngine(Engine):
     """Answers every step from the curated knowledge base, with no network."""
 
     engine_id = "offline"
-    needs_key = False
-    streams_text = False
-    keeps_data_local = True
     waits_on_io = False
 
     def __init__(self, knowledge: Knowledge | None = None) -> None:
@@ -34,7 +32,7 @@ class OfflineEngine(Engine):
         return cls()
 
     def _status(self, stage: str, language: str, progress: float) -> Status:
-        return Status(message=STAGE_TEXT[stage][language], stage=stage, progress=progress)
+        return Status(message=tr(STAGE_TEXT[stage], language), stage=stage, progress=progress)
 
     def classify(self, request: ClassifyInput) -> Iterator[Event]:
         """Match the concept, then apply each market's rules."""

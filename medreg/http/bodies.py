@@ -10,8 +10,9 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from medreg.errors import InvalidJSON, InvalidRequest, MedregError, PayloadTooLarge, UnsupportedMediaType
+from medreg.language import has_hangul
 from medreg.pipeline import request_language
-from medreg.schemas.requests import REQUEST_SCHEMAS, has_hangul
+from medreg.schemas.requests import REQUEST_SCHEMAS
 
 
 BODY_LANGUAGE = "medreg.body_language"  # environ key: the language a body asked for, once read

@@ -7,14 +7,14 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from medreg.errors import (MedregError, MethodNotAllowed, NotFound, PayloadTooLarge, InvalidJSON,
-                           MedregError as Internal)
+                           MedregError as Internal, RateLimited)
 from medreg.http.bodies import guess_language
 from medreg.http.relay import sse_error_response
 from medreg.schemas.messages import localise
 
 log = logging.getLogger(__name__)
 
-_FROM_HTTP = {404: NotFound, 405: MethodNotAllowed, 413: PayloadTooLarge, 400: InvalidJSON}
+_FROM_HTTP = {404: NotFound, 405: MethodNotAllowed, 413: PayloadTooLarge, 400: InvalidJSON, 429: RateLimited}
 
 
 def error_response(error: MedregError) -> Response:
@@ -47,6 +47,8 @@ def init_app(app: Flask) -> None:
             mapped = cls()
         if error.code == 405 and getattr(error, "valid_methods", None):
             mapped.headers["Allow"] = ", ".join(error.valid_methods)
+        # A Werkzeug 429 keeps its own Retry-After (RateLimited has a default otherwise).
+        mapped.headers.update((name, value) for name, value in error.get_headers() if name == "Retry-After")
         return error_response(mapped)
 
     @app.errorhandler(Exception)

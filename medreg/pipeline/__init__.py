@@ -5,20 +5,20 @@ import logging
 import time
 from typing import Iterator
 
-from medreg.engines.base import (MARKETS, ClassifyInput, Engine, PurposeInput, RefineInput,
-                                 StandardsInput)
+from medreg.engines.base import ClassifyInput, Engine, PurposeInput, RefineInput, StandardsInput
 from medreg.errors import MedregError, message_for
 from medreg.events import Done, Event, Failure, Result, Status
 from medreg.export.changes import worded
 from medreg.knowledge.qualification.apply import refuse_if_not_a_device
+from medreg.language import Text, has_hangul, tr
+from medreg.markets import MARKETS
 from medreg.schemas.messages import localise
-from medreg.schemas.requests import has_hangul
 
 log = logging.getLogger(__name__)
 
 STEPS: tuple[str, ...] = ("classify", "purpose", "standards", "refine")
 
-FIRST_STATUS: dict[str, dict[str, str]] = {
+FIRST_STATUS: dict[str, Text] = {
     "classify": {"en": "Classifying the device concept…", "ko": "의료기기 개념을 분류하는 중..."},
     "purpose": {"en": "Drafting the intended purpose…", "ko": "사용 목적을 작성하는 중..."},
     "standards": {"en": "Planning standards and regulatory work…", "ko": "적용 규격과 인허가 계획을 수립하는 중..."},
@@ -103,7 +103,7 @@ def run_step(step: str, engine: Engine, request, request_id: str | None = None) 
     """Yield the first status at once, the engine's events, then exactly one `Done` or `Failure`."""
     started = time.monotonic()
     language = request.language
-    yield Status(message=FIRST_STATUS[step][language], stage="started", progress=0.0,
+    yield Status(message=tr(FIRST_STATUS[step], language), stage="started", progress=0.0,
                  request_id=request_id)
     result: Result | None = None
     try:

@@ -8,13 +8,11 @@ another type, so that it means the same to the next step as it did when it was s
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
 from marshmallow import (EXCLUDE, INCLUDE, Schema, ValidationError, fields, post_dump,
                          validate, validates_schema)
 
-from medreg.language import has_hangul  # noqa: F401  (bodies.py and the pipeline import it from here)
 from medreg.markets import MARKETS as MARKET_CHOICES
 from medreg.knowledge.classification.answers import unknown_answers
 

@@ -7,38 +7,38 @@ import time
 from typing import Callable
 from urllib.parse import urlparse
 
+from medreg.http.sse import SSEParser
 from medreg.knowledge import get_knowledge
+from medreg.markets import MARKETS
 
 CONCEPT = "smart insulin pump controlled by a phone app"
 
 
-def read_events(sock: socket.socket, until: set[str] = frozenset({"done", "error"})) -> list[dict]:
-    """SSE events off a raw socket until one whose type is in `until` (or the server closes)."""
-    buffer, events = b"", []
+def read_events(sock: socket.socket, until: set[str] = frozenset({"done", "error"}), *,
+                timed: bool = False) -> list:
+    """SSE events off a raw socket (medreg's own parser) until one whose type is in `until` or the
+    server closes; with `timed`, each as (seconds since the call, event)."""
+    started, parser, events = time.monotonic(), SSEParser(), []
     while True:
         chunk = sock.recv(65536)
         if not chunk:
             return events
-        buffer += chunk
-        while b"\n\n" in buffer:
-            frame, buffer = buffer.split(b"\n\n", 1)
-            for line in frame.split(b"\n"):
-                if line.startswith(b"data: "):
-                    event = json.loads(line[6:])
-                    events.append(event)
-                    if event["type"] in until:
-                        return events
+        for parsed in parser.feed(chunk):
+            event = parsed.data
+            events.append((time.monotonic() - started, event) if timed else event)
+            if event["type"] in until:
+                return events
 
 
 def classification() -> dict:
     """The knowledge base's classification of the concept."""
-    return get_knowledge().classify(CONCEPT, None, ("US", "EU", "KR"), "en")
+    return get_knowledge().classify(CONCEPT, None, MARKETS, "en")
 
 
 def bodies() -> dict[str, dict]:
     """A request body for each step (refine with three plans: a fan-out)."""
     found = classification()
-    plans = get_knowledge().plans(found, found["category"], None, ("US", "EU", "KR"), "en")
+    plans = get_knowledge().plans(found, found["category"], None, MARKETS, "en")
     return {"classify": {"concept": CONCEPT, "language": "en"},
             "purpose": {"concept": CONCEPT, "language": "en"},
             "standards": {"classification": found, "language": "en"},

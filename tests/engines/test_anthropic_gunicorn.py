@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import json
-import socket
 import time
 
 import pytest
 
-from medreg.knowledge import get_knowledge
 from tests.engines.conftest import SECRET_KEY
+from tests.engines.gunicorn_stub import classification, read_events
 from tests.servers import open_stream
 
 
@@ -21,36 +20,16 @@ def medreg_url(gunicorn_server, stub):
                             "MEDREG_RATE_LIMIT": "off"})
 
 
-def read_events(sock: socket.socket, until: set[str]) -> list[tuple[float, dict]]:
-    """Read SSE events (with arrival times) until one whose type is in `until`."""
-    started, buffer, events = time.monotonic(), b"", []
-    while True:
-        chunk = sock.recv(65536)
-        if not chunk:
-            return events
-        buffer += chunk
-        while b"\n\n" in buffer:
-            frame, buffer = buffer.split(b"\n\n", 1)
-            for line in frame.split(b"\n"):
-                if line.startswith(b"data: "):
-                    event = json.loads(line[6:])
-                    events.append((time.monotonic() - started, event))
-                    if event["type"] in until:
-                        return events
-
-
 def standards_body() -> dict:
     """A standards request for a device with many workstreams."""
-    classification = get_knowledge().classify("smart insulin pump controlled by a phone app", None,
-                                              ("US", "EU", "KR"), "en")
-    return {"classification": classification, "language": "en"}
+    return {"classification": classification(), "language": "en"}
 
 
 def test_plans_arrive_in_parallel_and_done_reports_usage(medreg_url, stub) -> None:
     stub.control(first_token_s=0.5, tokens_per_s=50, words=8)
     sock = open_stream(medreg_url, "standards", standards_body(), wait_first_event=False)
     with sock:
-        events = read_events(sock, {"done", "error"})
+        events = read_events(sock, {"done", "error"}, timed=True)
     kinds = [event["type"] for _, event in events]
     assert kinds[-1] == "done", events[-1]
     plan_times = [at for at, event in events if event["type"] == "plan"]
@@ -66,7 +45,7 @@ def test_plans_arrive_in_parallel_and_done_reports_usage(medreg_url, stub) -> No
 def test_client_disconnect_closes_every_upstream_stream(medreg_url, stub) -> None:
     stub.control(first_token_s=0.2, tokens_per_s=10, words=80)  # each plan call would take ~minutes
     sock = open_stream(medreg_url, "standards", standards_body(), wait_first_event=False)
-    read_events(sock, {"status"})
+    read_events(sock, {"status"}, timed=True)
     deadline = time.monotonic() + 5
     while stub.stats()["started"] < 8 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -85,7 +64,7 @@ def test_overloaded_after_output_ends_with_one_retryable_error(medreg_url, stub)
     sock = open_stream(medreg_url, "classify", {"concept": "smart insulin pump", "language": "en"},
                        wait_first_event=False)
     with sock:
-        events = [event for _, event in read_events(sock, {"done", "error"})]
+        events = [event for _, event in read_events(sock, {"done", "error"}, timed=True)]
     kinds = [event["type"] for event in events]
     assert "delta" in kinds and kinds[-1] == "error" and "done" not in kinds
     assert events[-1]["code"] == "upstream_unavailable" and events[-1]["retryable"] is True

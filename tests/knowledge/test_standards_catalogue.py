@@ -6,7 +6,6 @@ import json
 import re
 import warnings
 from importlib import resources
-from pathlib import Path
 
 import pytest
 

@@ -13,6 +13,8 @@ from typing import Iterator, Mapping, Optional
 import anthropic
 import httpx2
 
+from medreg.config import DEFAULTS, setting
+
 # The deadline of the step running in this greenlet (each greenlet has its own context, so the
 # fan-out sets it again in every child).
 _DEADLINE: contextvars.ContextVar[Optional[float]] = contextvars.ContextVar("medreg_deadline", default=None)
@@ -44,11 +46,11 @@ class ClientSettings:
 
     api_key: Optional[str]
     base_url: Optional[str]
-    connect_timeout_s: float = 5.0
-    read_timeout_s: float = 60.0
-    max_connections: int = 4000
-    max_retries: int = 2
-    pool_shards: int = 16
+    connect_timeout_s: float = DEFAULTS["ANTHROPIC_CONNECT_TIMEOUT_S"]
+    read_timeout_s: float = DEFAULTS["ANTHROPIC_READ_TIMEOUT_S"]
+    max_connections: int = DEFAULTS["ANTHROPIC_MAX_CONNECTIONS"]
+    max_retries: int = DEFAULTS["ANTHROPIC_MAX_RETRIES"]
+    pool_shards: int = DEFAULTS["ANTHROPIC_POOL_SHARDS"]
 
     @classmethod
     def from_config(cls, config: Mapping) -> "ClientSettings":
@@ -56,11 +58,11 @@ class ClientSettings:
         return cls(
             api_key=config.get("ANTHROPIC_API_KEY") or os.environ.get("ANTHROPIC_API_KEY"),
             base_url=config.get("ANTHROPIC_BASE_URL") or os.environ.get("ANTHROPIC_BASE_URL") or None,
-            connect_timeout_s=float(config.get("ANTHROPIC_CONNECT_TIMEOUT_S", 5.0)),
-            read_timeout_s=float(config.get("ANTHROPIC_READ_TIMEOUT_S", 60.0)),
-            max_connections=int(config.get("ANTHROPIC_MAX_CONNECTIONS", 4000)),
-            max_retries=int(config.get("ANTHROPIC_MAX_RETRIES", 2)),
-            pool_shards=int(config.get("ANTHROPIC_POOL_SHARDS", 16)),
+            connect_timeout_s=float(setting(config, "ANTHROPIC_CONNECT_TIMEOUT_S")),
+            read_timeout_s=float(setting(config, "ANTHROPIC_READ_TIMEOUT_S")),
+            max_connections=int(setting(config, "ANTHROPIC_MAX_CONNECTIONS")),
+            max_retries=int(setting(config, "ANTHROPIC_MAX_RETRIES")),
+            pool_shards=int(setting(config, "ANTHROPIC_POOL_SHARDS")),
         )
 
 

@@ -15,7 +15,7 @@ from collections import Counter
 from contextlib import closing
 from typing import Callable, ClassVar, Iterator, Mapping, Optional
 
-from medreg.config import DEFAULTS
+from medreg.config import DEFAULTS, setting
 from medreg.engines.base import ClassifyInput, Engine, PurposeInput, RefineInput, StandardsInput
 from medreg.engines.anthropic import prompts
 from medreg.engines.anthropic.calls import Usage, monotonic_deadline, run_to_end, streamed_call
@@ -34,6 +34,7 @@ from medreg.engines.offline import OfflineEngine
 from medreg.errors import MedregError, UpstreamError
 from medreg.events import Event, PlanReady, Result, Status
 from medreg.knowledge.qualification.apply import qualify_classification
+from medreg.language import tr
 from medreg.schemas.results import RESULT_SCHEMAS, PlanSchema
 
 # One instance of each result schema per process: building a marshmallow schema costs more than
@@ -53,15 +54,11 @@ class AnthropicEngine(Engine):
     """Claude via the official SDK, grounded in the offline knowledge base."""
 
     engine_id: ClassVar[str] = "anthropic"
-    needs_key: ClassVar[bool] = True
-    key_env_var: ClassVar[Optional[str]] = "ANTHROPIC_API_KEY"
-    streams_text: ClassVar[bool] = True
-    keeps_data_local: ClassVar[bool] = False
     # Steps wait on upstream calls: the HTTP layer watches the client socket to stop them at a hang-up.
     waits_on_io: ClassVar[bool] = True
 
-    def __init__(self, settings: ClientSettings, *, model: str = DEFAULTS["MODEL"], step_deadline_s: float = 120.0,
-                 concurrency: int = 12, fallback_offline: bool = True, offline: Optional[OfflineEngine] = None,
+    def __init__(self, settings: ClientSettings, *, model: str = DEFAULTS["MODEL"], step_deadline_s: float = DEFAULTS["STEP_DEADLINE_S"],
+                 concurrency: int = DEFAULTS["ANTHROPIC_CONCURRENCY"], fallback_offline: bool = True, offline: Optional[OfflineEngine] = None,
                  check_at_start: bool = True) -> None:
         self.settings = settings
         self.model = model
@@ -84,12 +81,12 @@ class AnthropicEngine(Engine):
         if not settings.api_key:
             raise MissingKey("MEDREG_ENGINE=anthropic needs ANTHROPIC_API_KEY; set it, or use MEDREG_ENGINE=offline")
         # Finish a little before the stream's own deadline so our error (or fallback) wins.
-        deadline = float(config.get("STEP_DEADLINE_S", 120.0))
-        return cls(settings, model=str(config.get("MODEL") or DEFAULTS["MODEL"]),
+        deadline = float(setting(config, "STEP_DEADLINE_S"))
+        return cls(settings, model=str(setting(config, "MODEL") or DEFAULTS["MODEL"]),
                    step_deadline_s=max(1.0, deadline - 2.0),
-                   concurrency=int(config.get("ANTHROPIC_CONCURRENCY", DEFAULTS["ANTHROPIC_CONCURRENCY"])),
-                   fallback_offline=flag(config.get("FALLBACK_OFFLINE", True)),
-                   check_at_start=flag(config.get("ANTHROPIC_CHECK_MODEL", True)))
+                   concurrency=int(setting(config, "ANTHROPIC_CONCURRENCY")),
+                   fallback_offline=flag(setting(config, "FALLBACK_OFFLINE")),
+                   check_at_start=flag(setting(config, "ANTHROPIC_CHECK_MODEL")))
 
     @property
     def name(self) -> str:
@@ -124,7 +121,7 @@ class AnthropicEngine(Engine):
 
     # --- helpers ----------------------------------------------------------------------------------
     def _status(self, stage: str, language: str, progress: float, **values: str) -> Status:
-        return Status(message=STAGES[stage][language].format(**values), stage=stage, progress=progress)
+        return Status(message=tr(STAGES[stage], language, **values), stage=stage, progress=progress)
 
     def _spec(self, step: str, schema: dict, task: str, language: str, details: Optional[dict], label: str, *,
               shared: Optional[str] = None, cache_shared: bool = False, own: Optional[str] = None,

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
 from medreg.knowledge import Knowledge
+from medreg.language import tr
+from medreg.markets import MARKET_NAMES
 
 RULE = re.compile(r"^Rule (\d{1,2})[a-z]?$")
-MARKET_NAMES = {"US": ("the US (FDA)", "미국(FDA)"), "EU": ("the EU (MDR)", "유럽(MDR)"), "KR": ("Korea (MFDS)", "한국(MFDS)")}
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,11 @@ def _model_class(market: str, answer: dict) -> Optional[str]:
 
 
 def _question(market: str, kb_class: str, model_class: str, language: str) -> str:
-    en, ko = MARKET_NAMES[market]
+    name = tr(MARKET_NAMES[market], language)
     if language == "ko":
-        return (f"{ko} 등급: 지식 베이스는 {kb_class}, 모델은 {model_class}로 판단했습니다. "
+        return (f"{name} 등급: 지식 베이스는 {kb_class}, 모델은 {model_class}로 판단했습니다. "
                 "어느 쪽이 맞는지 판단할 수 있도록 기기의 사용 목적, 접촉 부위와 사용 기간을 알려 주세요.")
-    return (f"Class in {en}: the knowledge base says {kb_class}, the model says {model_class}. "
+    return (f"Class for {name}: the knowledge base says {kb_class}, the model says {model_class}. "
             "Which fits your device? Tell us its intended use, body contact and duration of use.")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from medreg.engines.base import MARKETS
+from medreg.markets import MARKETS
 from medreg.engines.anthropic.grounding import KnownIds, clone_json, ground_standards
 
 

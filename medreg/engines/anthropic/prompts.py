@@ -86,7 +86,6 @@ SYSTEM_PROMPTS: dict[str, str] = {
                          *(GUIDES[name] for name in names), STYLE])
     for step, names in (("classify", GUIDES), ("purpose", GUIDES), ("plan", ("plan", "refine")), ("refine", GUIDES))
 }
-SYSTEM_PROMPT = SYSTEM_PROMPTS["classify"]
 
 LANGUAGE_NAMES = {"ko": "Korean (한국어)", "en": "English"}
 

@@ -9,6 +9,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional, Sequence
 
+from medreg.language import SYLLABLES, has_syllable
+
 DECISIVE_LEAD = 60    # characters from the start within which a decisive cue names the product
 EN_WINDOW = 10        # words after "no"/"not"/"without" that a disclaimer covers
 KO_WINDOW = 30        # characters before 없/아님/않 that a disclaimer covers
@@ -28,7 +30,7 @@ def _alternation(cues: dict) -> str:
     ascii_words = "|".join(_cue_regex(c) for c in words if c.isascii())   # the longest phrase wins
     hangul = "|".join(_cue_regex(c) for c in words if not c.isascii())
     parts = ([rf"(?<![a-z0-9])(?:{ascii_words})"] if ascii_words else []) + \
-        ([rf"(?=[\uac00-\ud7a3])(?:{hangul})"] if hangul else [])
+        ([rf"(?=[{SYLLABLES}])(?:{hangul})"] if hangul else [])
     return "|".join(parts)
 
 
@@ -107,7 +109,7 @@ def _disclaimers(text: str, d: CueData) -> list[tuple[int, int]]:
                 spans.append((max([b + 1 for b in bounds if b < m.start()] + [text.rfind(",", 0, m.start()) + 1]),
                               m.end()))
     for m in d.neg_ko.finditer(text):
-        if not re.search(r"[\uac00-\ud7a3]", m.group(0)):
+        if not has_syllable(m.group(0)):
             continue
         # Korean clauses also end at a comma ("등산용 산소포화도 측정기, 의료용 아님" disclaims only its clause).
         start = max([b + 1 for b in bounds if b < m.start()] + [text.rfind(",", 0, m.start()) + 1,
@@ -126,7 +128,7 @@ def _negated(text: str, d: CueData) -> list[tuple[int, int]]:
         words = list(re.finditer(r"\S+", text[m.end():next(b for b in bounds if b >= m.end())]))
         spans.append((m.start(), m.end() + (words[min(EN_WINDOW, len(words)) - 1].end() if words else 0)))
     for m in d.neg_ko.finditer(text):
-        if re.search(r"[\uac00-\ud7a3]", m.group(0)):
+        if has_syllable(m.group(0)):
             spans.append((max([b + 1 for b in bounds if b < m.start()] + [text.rfind(",", 0, m.start()) + 1,
                                                                          m.start() - KO_WINDOW]), m.end()))
     return spans

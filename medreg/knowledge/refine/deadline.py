@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from medreg.knowledge.refine.feedback import DeadlineIntent
+from medreg.knowledge.refine.refinement import Refinement
 from medreg.knowledge.refine.texts import NOTES
 from medreg.knowledge.words.phrases import tr
 from medreg.knowledge.plans.schedule import compress, weeks_of
@@ -11,7 +12,7 @@ def _fmt(weeks: float) -> str:
     return f"{weeks:g}"
 
 
-def apply_deadline(r, intent: DeadlineIntent) -> None:
+def apply_deadline(r: Refinement, intent: DeadlineIntent) -> None:
     """Compress activities on the critical path towards the deadline; flag them if still too long."""
     estimates = [p.get("estimated_weeks") for p in r.plans]
     result = compress(r.plans, intent.weeks)

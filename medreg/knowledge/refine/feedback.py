@@ -1,8 +1,7 @@
 """Parses a user's feedback on the plans (Korean or English) into typed intents.
 
-Feedback is cut into clauses; each clause yields the intents found in it, and a clause
-that yields none is returned as not understood, so that nothing the user said is silently
-dropped.
+Feedback is cut into clauses; each clause yields the intents found in it, and a clause that
+yields none is returned as not understood, so that nothing the user said is silently dropped.
 """
 from __future__ import annotations
 
@@ -11,6 +10,8 @@ import math
 import re
 from dataclasses import dataclass, field
 from typing import Optional, Union
+
+from medreg.language import has_syllable
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def _market_intents(clause: str) -> list[Intent]:
     # Korean puts the verb after its object ("미국은 제외하고 유럽 추가"), English before it
     # ("drop the US and add Europe"): each market takes the verb on its side, and a market
     # in a bare list ("미국과 유럽 추가", "add the US and EU") takes its neighbour's.
-    korean = bool(re.search(r"[\uac00-\ud7a3]", clause))
+    korean = has_syllable(clause)
     actions: list[Optional[str]] = []
     for i, (start, end, _) in enumerate(mentions):
         if korean:

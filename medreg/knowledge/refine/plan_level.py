@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Optional
 
+from medreg.knowledge.refine.refinement import Refinement
 from medreg.knowledge.words.phrases import tr
 from medreg.markets import MARKET_NAMES
 from medreg.knowledge.plans.build import ALWAYS, MARKETS, build_plans, plan_id
@@ -17,7 +18,7 @@ def _summary(plan: dict) -> dict:
     return {"id": plan.get("id"), "title": plan.get("title")}
 
 
-def _new_classification(r) -> Optional[dict]:
+def _new_classification(r: Refinement) -> Optional[dict]:
     if not r.cls:
         return None
     cls = copy.deepcopy(r.cls)
@@ -25,7 +26,7 @@ def _new_classification(r) -> Optional[dict]:
     return cls
 
 
-def _targets(r) -> tuple[dict, dict]:
+def _targets(r: Refinement) -> tuple[dict, dict]:
     """Offline plans before and after the feedback, by id (empty without a classification)."""
     if not r.cls:
         return {}, {}
@@ -34,7 +35,7 @@ def _targets(r) -> tuple[dict, dict]:
     return {p["id"]: p for p in before}, {p["id"]: p for p in after}
 
 
-def _cause_text(r, standard_ids=()) -> str:
+def _cause_text(r: Refinement, standard_ids=()) -> str:
     """The feedback clauses that touched these standards' triggers (all clauses when none did)."""
     keys: set[str] = set()
     for sid in standard_ids:
@@ -43,7 +44,7 @@ def _cause_text(r, standard_ids=()) -> str:
     return " / ".join(dict.fromkeys(texts or r.cause.values()))
 
 
-def _edit_markets(r, targets_after: dict) -> None:
+def _edit_markets(r: Refinement, targets_after: dict) -> None:
     removed = [m for m in r.markets_before if m not in r.new.markets]
     added = [m for m in r.new.markets if m not in r.markets_before]
     if not removed and not added:
@@ -79,7 +80,7 @@ def _edit_markets(r, targets_after: dict) -> None:
                          r.t("activity_added_market", market=market))
 
 
-def _remove_plans(r, targets_before: dict, targets_after: dict) -> None:
+def _remove_plans(r: Refinement, targets_before: dict, targets_after: dict) -> None:
     gone = []
     for i, plan in enumerate(r.plans):
         pid = plan.get("id")
@@ -106,7 +107,7 @@ def _remove_plans(r, targets_before: dict, targets_after: dict) -> None:
         r.change(f"plans[{i}]", _summary(plan), None, r.t("plan_removed", text=text))
 
 
-def _add_plans(r, missing: list[str], targets_before: dict, targets_after: dict) -> None:
+def _add_plans(r: Refinement, missing: list[str], targets_before: dict, targets_after: dict) -> None:
     present = {p.get("id") for p in r.plans}
     wanted = [plan_id(w) for w in missing]
     if r.cls:
@@ -129,7 +130,7 @@ def _add_plans(r, missing: list[str], targets_before: dict, targets_after: dict)
         r.change(f"plans[{len(r.plans) - 1}]", None, plan, r.t("plan_added", text=text))
 
 
-def _fix_dependencies(r) -> None:
+def _fix_dependencies(r: Refinement) -> None:
     present = {p.get("id") for p in r.plans}
     for i, plan in enumerate(r.plans):
         before = list(plan.get("depends_on") or [])
@@ -143,7 +144,7 @@ def _fix_dependencies(r) -> None:
             r.change(f"plans[{i}].depends_on", before, after, r.t("depends_on"))
 
 
-def recompute_estimates(r) -> None:
+def recompute_estimates(r: Refinement) -> None:
     """Move each plan's estimate by what its activities gained or lost (keeps foreign offsets)."""
     for i, plan in enumerate(r.plans):
         if id(plan) not in r.base:
@@ -159,7 +160,7 @@ def recompute_estimates(r) -> None:
         r.base[id(plan)] = (after, now)
 
 
-def apply_plan_level(r, missing: list[str]) -> None:
+def apply_plan_level(r: Refinement, missing: list[str]) -> None:
     """Markets, plans that stop or start applying, dependencies, estimates."""
     targets_before, targets_after = _targets(r)
     _edit_markets(r, targets_after)

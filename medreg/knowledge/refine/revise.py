@@ -6,9 +6,8 @@ index first), then added plans, then recomputed estimates and deadline compressi
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import replace
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from medreg.knowledge.refine.feedback import (
     AttributeIntent, DeadlineIntent, MarketIntent, StandardIntent, Unsupported, parse_feedback,
@@ -16,60 +15,23 @@ from medreg.knowledge.refine.feedback import (
 from medreg.knowledge.words.phrases import attribute_phrase, join, tr
 from medreg.markets import MARKET_NAMES
 from medreg.knowledge.plans.build import (
-    MARKETS, Selected, clean_classification, listed_outcome, plan_id, standard_activity, standard_entry, trigger_context,
+    MARKETS, Selected, listed_outcome, plan_id, standard_activity, standard_entry,
 )
-from medreg.knowledge.refine.texts import NOT_APPLIED, REASONS
+from medreg.knowledge.refine.refinement import Refinement
+from medreg.knowledge.refine.texts import NOT_APPLIED
 from medreg.knowledge.refine.deadline import apply_deadline
 from medreg.knowledge.refine.plan_level import apply_plan_level
-from medreg.knowledge.plans.schedule import plan_duration, plan_weeks
-from medreg.knowledge.plans.triggers import Outcome, TriggerContext, evaluate, referenced_attributes
+from medreg.knowledge.plans.triggers import Outcome, evaluate, referenced_attributes
 from medreg.knowledge.plans.workstreams import spec
+
+if TYPE_CHECKING:  # the Knowledge object imports this module
+    from medreg.knowledge import Knowledge
 
 MANDATORY = frozenset({"ISO 14971", "ISO 13485", "IEC 62366-1"})
 
 
-class Refiner:
-    """One refinement: the plans being edited and the record of what happened."""
-
-    def __init__(self, kb, plans: list[dict], classification: Optional[dict], purpose: Optional[dict], language: str):
-        classification = clean_classification(classification) if classification else None
-        self.kb, self.cls, self.purpose, self.language = kb, classification, purpose, language
-        self.plans = copy.deepcopy(plans)
-        self.single = len(plans) <= 1
-        self.changes: list[dict] = []
-        self.not_applied: list[dict] = []
-        self.notes: list[str] = []
-        self.schedule: Optional[dict] = None
-        self.base = {id(p): (plan_weeks(p), plan_duration(p.get("activities") or []))
-                     for p in self.plans}
-        self.initial_standards = {id(p): len(p.get("standards") or []) for p in self.plans}
-        self.initial_standard_ids = {id(p): [s.get("id") for s in p.get("standards") or [] if s.get("id")]
-                                     for p in self.plans}
-        self.initial_markets = {id(p): bool(p.get("markets")) for p in self.plans}
-        seen = {m for p in self.plans for m in p.get("markets") or []}
-        if not seen and classification:
-            seen = set(classification.get("markets") or {})
-        self.markets_before = [m for m in MARKETS if m in (seen or MARKETS)]
-        if classification:
-            self.old = trigger_context(kb, classification, None, purpose, self.markets_before)
-        else:
-            self.old = TriggerContext(markets=tuple(self.markets_before), closed_world=False)
-        self.new = self.old
-        self.cause: dict[str, str] = {}
-        self.removed_plans: set[str] = set()     # attribute or "markets" → the clause that changed it
-
-    # ---- records -------------------------------------------------------------------------
-    def change(self, path: str, before, after, reason: str) -> None:
-        """Record one change."""
-        self.changes.append({"path": path, "before": before, "after": after, "reason": reason})
-
-    def refuse(self, text: str, key: str, **values) -> None:
-        """Record feedback that could not be applied, and why."""
-        self.not_applied.append({"text": text, "reason": tr(NOT_APPLIED[key], self.language, **values)})
-
-    def t(self, key: str, **values) -> str:
-        """A change reason in the request's language."""
-        return tr(REASONS[key], self.language, **values)
+class Refiner(Refinement):
+    """A refinement and the edits that feedback intents make to it."""
 
     # ---- intents -------------------------------------------------------------------------
     def apply_markets(self, intents: list[MarketIntent]) -> None:
@@ -219,11 +181,11 @@ class Refiner:
                     self.add_standard(plan, Selected(standard, []), self.t("standard_added_by_user", text=intent.text))
 
 
-def refine_plans(kb, plans: list[dict], feedback: str, classification: Optional[dict],
+def refine_plans(kb: "Knowledge", plans: list[dict], feedback: str, classification: Optional[dict],
                  purpose: Optional[dict], language: str) -> dict:
     """Revise `plans` from free-text feedback (Korean or English)."""
     parsed = parse_feedback(feedback)
-    r = Refiner(kb, plans, classification, purpose, language)
+    r = Refiner.start(kb, plans, classification, purpose, language)
     for clause in parsed.unparsed:
         r.refuse(clause, "unparsed")
     for intent in parsed.intents:
@@ -242,5 +204,4 @@ def refine_plans(kb, plans: list[dict], feedback: str, classification: Optional[
     deadlines = [i for i in parsed.intents if isinstance(i, DeadlineIntent)]
     if deadlines:
         apply_deadline(r, min(deadlines, key=lambda d: d.weeks))
-    return {"plans": r.plans, "changes": r.changes, "not_applied": r.not_applied, "notes": r.notes,
-            "schedule": r.schedule, "engine": "offline"}
+    return r.result()

@@ -1,16 +1,9 @@
 """Korean and English wording shared by purpose, plans and refine: one place for the texts."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
-# A bilingual text: {"en": ..., "ko": ...}.
-Text = Mapping[str, str]
-
-
-def tr(text: Text, language: str, /, **values: Any) -> str:
-    """The text in `language` (English when missing), formatted with `values`."""
-    template = text.get(language) or text["en"]
-    return template.format(**values) if values else template
+from medreg.language import Text, tr  # noqa: F401  (the one bilingual shape, re-exported for the texts here)
 
 
 def join(items: list[str], language: str) -> str:

@@ -11,7 +11,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
+from medreg.language import SYLLABLES
+
+HANGUL_RUN = re.compile(rf"[{SYLLABLES}]+")
 LATIN_TOKEN = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
 
 # Words that carry no device meaning in a founder's description.
@@ -131,11 +133,6 @@ def en_tokens(text: str, keep_stopwords: bool = False) -> list[str]:
             elif part and (keep_stopwords or part not in STOPWORDS_EN):
                 out.append(stem_en(part))
     return out
-
-
-def hangul_compact(text: str) -> str:
-    """The Hangul syllables of the text with everything else removed (spacing-proof)."""
-    return "".join(HANGUL_RUN.findall(text))
 
 
 # One-syllable words that are particles, adverbs or bound nouns, not device nouns.
