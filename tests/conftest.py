@@ -57,6 +57,8 @@ def gunicorn_server(server_logs):
 @pytest.fixture(scope="session")
 def live_server(server_logs):
     """A session-wide real gunicorn with the offline engine; yields its base URL."""
-    server = Gunicorn(env={"MEDREG_ENGINE": "offline"}, workers=1).start(server_logs)
+    # The whole session's page and API tests share it, far past 120 requests a minute from one address;
+    # limits have their own servers (tests/server/test_shared_limits.py, tests/http/test_auth_limits_logs.py).
+    server = Gunicorn(env={"MEDREG_ENGINE": "offline", "MEDREG_RATE_LIMIT": "off"}, workers=1).start(server_logs)
     yield server.url
     server.stop()
