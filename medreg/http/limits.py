@@ -84,6 +84,10 @@ class StreamSlots:
 
 def _on_breach(limit: RequestLimit) -> Response:
     retry_after = max(1, math.ceil(limit.reset_at - time.time()))
+    item = getattr(limit, "limit", None)
+    if item is not None:
+        # The window's reset is rounded up to the next second: never more than the window itself.
+        retry_after = min(retry_after, int(item.get_expiry()))
     raise RateLimited(headers={"Retry-After": str(retry_after)})
 
 
