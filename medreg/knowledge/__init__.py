@@ -49,6 +49,18 @@ class Knowledge:
                 self._indexed_devices = len(self.data.devices)
         return self._device_index
 
+    def sources(self) -> list[dict]:
+        """The official lists the shipped catalogue was built from: name (file, sha256 prefix) and version."""
+        out = []
+        for key, meta in sorted((self.catalogue.sources if self.catalogue else {}).items()):
+            files = meta.get("files") if isinstance(meta.get("files"), list) else [meta]
+            first = files[0] if files else {}
+            name = f"{key}: {first.get('file', '?')}" + (f" (+{len(files) - 1} files)" if len(files) > 1 else "")
+            if first.get("sha256"):
+                name += f", sha256 {first['sha256'][:12]}"
+            out.append({"name": name, "date": first.get("version") or "unknown"})
+        return out
+
     def catalogue_index(self) -> MatchIndex:
         """The match index over the shipped catalogue (built once, on first use or at warm-up)."""
         if self._catalogue_index is None:

@@ -57,6 +57,8 @@ def test_memo_has_everything_a_signature_needs(live_server, sessions, language) 
     page = response.text
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC \((local|현지) \d{4}-\d\d-\d\d \d\d:\d\d KST\)", page)
     assert __version__ in page and "offline" in page and "curated " in page
+    # the official lists the catalogue was built from, each with its file, hash and version
+    assert "fda: foiclass.txt, sha256 " in page and "about Oct 2020" in page and "mfds: mfds-items.csv" in page
     assert "IIb" in page and "Rule 5" in page          # the class the answer moved to, with its rule
     answer = "More than 30 days" if language == "en" else "30일 초과"
     assert answer in page
