@@ -87,6 +87,13 @@ def grouped(changes: list[dict], plans: list[dict], lang: str) -> list[tuple[str
     return [(titles.get(k) or "—", groups[k]) for k in dict.fromkeys(order)]
 
 
+def refinement_groups(refinement: dict, plans: list[dict], lang: str) -> list[tuple[str, list[str]]]:
+    """A dossier refinement's changes in words, grouped by plan; one plan's refinement has paths into that plan."""
+    plan_id = refinement.get("plan_id")
+    scope = [p for p in plans if plan_id and p.get("id") == plan_id] or plans
+    return grouped(refinement.get("changes") or [], scope, lang)
+
+
 def worded(result: dict, plans: list[dict], lang: str) -> dict:
     """A Refinement whose changes also say which plan they touch (`plan_id`) and what changed, in words (`text`)."""
     changes = []

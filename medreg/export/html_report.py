@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 from typing import Any, Optional
 
-from medreg.export.changes import grouped
+from medreg.export.changes import refinement_groups
 from medreg.export.facts import (attribute_rows, markets_of, device_name, dossier_language, market_facts, plans_of,
                                  qualification_rows, question_rows, standard_label, titles, value, weeks_text, when)
 from medreg.export.labels import LABELS, PURPOSE_FIELDS
@@ -102,9 +102,7 @@ def _refinements(dossier: dict, plans: list[dict], lang: str, L: dict) -> list[s
     for i, r in enumerate(dossier.get("refinements") or [], 1):
         heading = titles(plans, [r["plan_id"]]) if r.get("plan_id") else L["plans"]
         out.append(f"<h3>{i}. {_e(heading)}</h3><p><strong>{_e(L['feedback'])}:</strong> {_e(r.get('feedback', ''))}</p>")
-        # A refinement of one plan has paths relative to that plan.
-        scope = [p for p in plans if r.get("plan_id") and p.get("id") == r["plan_id"]] or plans
-        groups = grouped(r.get("changes") or [], scope, lang)
+        groups = refinement_groups(r, plans, lang)
         out.append("<ul>" + "".join(f"<li><strong>{_e(t)}</strong>{_list(texts)}</li>" for t, texts in groups) + "</ul>"
                    if groups else f"<p><em>{_e(L['none'])}</em></p>")
         out += [f"<p>{_e(L['not_applied'])}: {_e(n.get('text'))} — {_e(n.get('reason'))}</p>"

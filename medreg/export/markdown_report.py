@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from medreg.export.changes import grouped
+from medreg.export.changes import refinement_groups
 from medreg.export.facts import (attribute_rows, markets_of, device_name, dossier_language, market_facts, plans_of,
                                  qualification_rows, question_rows, standard_label, titles, value, weeks_text, when)
 from medreg.export.labels import LABELS, PURPOSE_FIELDS
@@ -78,9 +78,7 @@ def _refinements(dossier: dict, plans: list[dict], lang: str, L: dict) -> list[s
     for i, r in enumerate(dossier.get("refinements") or [], 1):
         heading = titles(plans, [r["plan_id"]]) if r.get("plan_id") else L["plans"]
         out += [f"### {i}. {heading}", "", f"**{L['feedback']}:** {r.get('feedback', '')}", ""]
-        # A refinement of one plan has paths relative to that plan.
-        scope = [p for p in plans if r.get("plan_id") and p.get("id") == r["plan_id"]] or plans
-        groups = grouped(r.get("changes") or [], scope, lang)
+        groups = refinement_groups(r, plans, lang)
         for title, texts in groups:
             out += [f"- **{title}**"] + [f"  - {t}" for t in texts]
         out += [""] if groups else [f"_{L['none']}_", ""]

@@ -88,49 +88,34 @@ def data() -> CueData:
                    _compile(raw.get("action_cues", {})))
 
 
-def _disclaimers(text: str, d: CueData) -> list[tuple[int, int]]:
-    """Spans where the maker disclaims a medical purpose ("no medical claims", "질병 치료 효과는 주장하지 않음")."""
-    bounds = [m.start() for m in _BOUNDARY.finditer(text)] + [len(text)]
-    spans = []
-    for m in d.neg_en.finditer(text):
-        end = next(b for b in bounds if b >= m.end())
-        words = list(re.finditer(r"\S+", text[m.end():end]))
-        limit = 1 if m.group(0).lower() == "non" else EN_WINDOW
-        stop = m.end() + (words[min(limit, len(words)) - 1].end() if words else 0)
-        if d.scope.search(text, m.end(), stop) or d.scope.search(text, m.start(), m.end() + 1):
-            spans.append((m.start(), stop))
-    if d.neg_wording is not None:
-        # "nothing about hearing loss", "아토피 개선 같은 말은 안 써요": what the maker says it does not say is
-        # disclaimed, scope word or not (English: the words after it; Korean: its clause before it).
-        for m in d.neg_wording.finditer(text):
-            if m.group(0).isascii():
-                spans.append((m.start(), next(b for b in bounds if b >= m.end())))
-            else:
-                spans.append((max([b + 1 for b in bounds if b < m.start()] + [text.rfind(",", 0, m.start()) + 1]),
-                              m.end()))
-    for m in d.neg_ko.finditer(text):
-        if not has_syllable(m.group(0)):
-            continue
-        # Korean clauses also end at a comma ("등산용 산소포화도 측정기, 의료용 아님" disclaims only its clause).
-        start = max([b + 1 for b in bounds if b < m.start()] + [text.rfind(",", 0, m.start()) + 1,
-                                                                 m.start() - KO_WINDOW])
-        if d.scope.search(text, start, m.start()):
-            spans.append((start, m.end()))
-    return spans
+def _clause_start(text: str, bounds: list[int], pos: int, window: Optional[int] = None) -> int:
+    """Where the Korean clause ending at `pos` starts: a boundary, a comma, or `window` characters back."""
+    starts = [b + 1 for b in bounds if b < pos] + [text.rfind(",", 0, pos) + 1]
+    return max(starts + ([pos - window] if window is not None else []))
 
 
-def _negated(text: str, d: CueData) -> list[tuple[int, int]]:
-    """Spans any negation covers, whatever it negates ("no alerts", "해석하진 않아요"): for actions, which
-    are never scope words."""
+def _negations(text: str, d: CueData) -> list[tuple[int, int, bool]]:
+    """Every span a negation covers, and whether it disclaims a medical purpose (a scope word inside it, or a
+    wording negation: "nothing about hearing loss", "아토피 개선 같은 말은 안 써요"). One pass for both uses."""
     bounds = [m.start() for m in _BOUNDARY.finditer(text)] + [len(text)]
     spans = []
     for m in d.neg_en.finditer(text):
         words = list(re.finditer(r"\S+", text[m.end():next(b for b in bounds if b >= m.end())]))
-        spans.append((m.start(), m.end() + (words[min(EN_WINDOW, len(words)) - 1].end() if words else 0)))
+        limit = 1 if m.group(0).lower() == "non" else EN_WINDOW
+        stop = m.end() + (words[min(limit, len(words)) - 1].end() if words else 0)
+        scoped = bool(d.scope.search(text, m.end(), stop) or d.scope.search(text, m.start(), m.end() + 1))
+        spans.append((m.start(), stop, scoped))
+    for m in d.neg_wording.finditer(text) if d.neg_wording is not None else ():
+        # English: the words after it; Korean: its clause before it.
+        if m.group(0).isascii():
+            spans.append((m.start(), next(b for b in bounds if b >= m.end()), True))
+        else:
+            spans.append((_clause_start(text, bounds, m.start()), m.end(), True))
     for m in d.neg_ko.finditer(text):
         if has_syllable(m.group(0)):
-            spans.append((max([b + 1 for b in bounds if b < m.start()] + [text.rfind(",", 0, m.start()) + 1,
-                                                                         m.start() - KO_WINDOW]), m.end()))
+            # Korean clauses also end at a comma ("등산용 산소포화도 측정기, 의료용 아님" disclaims only its clause).
+            start = _clause_start(text, bounds, m.start(), KO_WINDOW)
+            spans.append((start, m.end(), bool(d.scope.search(text, start, m.start()))))
     return spans
 
 
@@ -139,9 +124,9 @@ def hits(pattern: Optional[re.Pattern], text: str, spans: Sequence[tuple[int, in
     """Cue phrases found outside the given spans, in order of appearance."""
     if pattern is None:
         return []
-    out = []
+    out, covered = [], list(spans) + list(ignored)
     for m in pattern.finditer(text):
-        inside = any(a <= m.start() < b for a, b in list(spans) + list(ignored))
+        inside = any(a <= m.start() < b for a, b in covered)
         if not inside and m.group(0).strip():
             out.append(re.sub(r"\s+", " ", m.group(0).strip()))
     return out
@@ -175,7 +160,8 @@ class Evidence:
 def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: str, d: CueData) -> Evidence:
     """Scan the concept (and context) for claims, device words, groups, exclusions and disclaimers."""
     text = concept + ("\n" + context if context else "")
-    spans = _disclaimers(text, d)
+    negations = _negations(text, d)
+    spans = [(a, b) for a, b, scoped in negations if scoped]   # disclaimers of a medical purpose
     ignored = [m.span() for m in d.ignore.finditer(text)] if d.ignore else []
     exclusions = [(dict(g, decisive=bool((g.get("decisive") or g.get("leads_over_match"))
                                          and first < DECISIVE_LEAD)), cues)   # a product name leads the text
@@ -191,5 +177,5 @@ def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: 
         float(match.get("score") or 0.0),
         match.get("name_ko" if lang == "ko" else "name") or match.get("name") or "",
         match.get("id") in d.raw["dual_use_types"],
-        hits(d.actions, text, _negated(text, d)),
+        hits(d.actions, text, [(a, b) for a, b, _ in negations]),   # actions are never scope words
         match.get("source", "curated") == "curated")
