@@ -31,6 +31,17 @@ def _classes(page) -> dict[str, str]:
     return dict(zip(heads, page.locator("#classification .class-value").all_inner_texts()))
 
 
+def _ask(page, concept: str, selector: str = "", function: str = "") -> None:
+    """Type a concept, start, wait for what the test needs on screen, then for the page to go idle."""
+    page.fill("#concept", concept)
+    page.click("#start")
+    if function:
+        page.wait_for_function(function)
+    else:
+        page.wait_for_selector(selector)
+    _idle(page)
+
+
 def _dossier(page) -> dict:
     return page.evaluate("() => window.medreg.dossier()")
 
@@ -40,10 +51,7 @@ def test_questions_are_answered_in_the_page(live_server, open_page, artifacts, l
     """The questions are choices; choosing one classifies again (Rule 11: III) and plans wait for a request."""
     locale, concept, option = CYCLE_APP[language]
     page = open_page(live_server, locale=locale)
-    page.fill("#concept", concept)
-    page.click("#start")
-    page.wait_for_selector("#timeline:not([hidden]) svg.gantt")
-    _idle(page)
+    _ask(page, concept, "#timeline:not([hidden]) svg.gantt")
     assert _classes(page)["EU"] == "IIb"
     question = page.locator("fieldset.question[data-question=software_decision]")
     assert question.count() == 1
@@ -71,20 +79,14 @@ def test_every_market_shows_its_class_as_decided(live_server, open_page, artifac
     """A derived KR grade and an EU Is (sterile, under an hour) are shown, flagged, never "—"."""
     locale, concept, _ = CYCLE_APP[language]
     page = open_page(live_server, locale=locale)
-    page.fill("#concept", concept)
-    page.click("#start")
-    page.wait_for_selector("#classification:not([hidden]) .market")
-    _idle(page)
+    _ask(page, concept, "#classification:not([hidden]) .market")
     classes = _classes(page)
     assert "—" not in classes.values() and classes["KR"] == "1", classes   # grade 1 derived from 별표 1
     kr = page.inner_text("#classification .market:has(#market-KR)")
     assert ("derived from the criteria" if language == "en" else "기준으로 추정한 등급") in kr
     # EU Is (sterile, class I) and Im (measuring function): shown as such.
     for concept, eu in (("Aneroid sphygmomanometer (manual blood pressure gauge)", "Im"), ("주사기(바늘 미포함)", "Is")):
-        page.fill("#concept", concept)
-        page.click("#start")
-        page.wait_for_function(f"() => window.medreg.dossier()?.classification?.concept === {concept!r}")
-        _idle(page)
+        _ask(page, concept, function=f"() => window.medreg.dossier()?.classification?.concept === {concept!r}")
         assert _classes(page)["EU"] == eu
     page.screenshot(path=str(artifacts / f"classes-as-decided-{language}.png"), full_page=True)
 
@@ -94,10 +96,7 @@ def test_language_switch_rerenders_results_on_screen(live_server, open_page, art
     """After the switch every result on screen is in the new language, plans and refinement included."""
     locale, concept, feedback = PUMP[first]
     page = open_page(live_server, locale=locale)
-    page.fill("#concept", concept)
-    page.click("#start")
-    page.wait_for_selector("#timeline:not([hidden]) svg.gantt")
-    _idle(page)
+    _ask(page, concept, "#timeline:not([hidden]) svg.gantt")
     page.fill("#refine-all-feedback", feedback)
     page.click("#refine-all-submit")
     page.wait_for_selector("#refinement-summary .refinement")
@@ -127,10 +126,7 @@ def test_whole_plan_set_is_refined_in_one_request_and_undone(live_server, open_p
     """One feedback, one request, every plan it touches changes; the changes in words under each plan; undo."""
     locale, concept, feedback = PUMP[language]
     page = open_page(live_server, locale=locale)
-    page.fill("#concept", concept)
-    page.click("#start")
-    page.wait_for_selector("#timeline:not([hidden]) svg.gantt")
-    _idle(page)
+    _ask(page, concept, "#timeline:not([hidden]) svg.gantt")
     before = _dossier(page)["plans"]
     page.evaluate(REFINE_COUNTER)
     page.fill("#refine-all-feedback", feedback)
@@ -160,10 +156,7 @@ def test_the_qualification_question_is_answered_in_the_page(live_server, open_pa
                                                             concept, badge) -> None:
     """Not a device, no plans; answering that it claims a medical purpose makes it one, plans on request."""
     page = open_page(live_server, locale=locale)
-    page.fill("#concept", concept)
-    page.click("#start")
-    page.wait_for_selector("fieldset.question[data-question=medical_claim]")
-    _idle(page)
+    _ask(page, concept, "fieldset.question[data-question=medical_claim]")
     assert page.is_hidden("#plans")
     page.locator("fieldset.question[data-question=medical_claim] button.option[data-value=yes]").click()
     page.wait_for_function("() => window.medreg.dossier().classification.qualification.status === 'device'")
