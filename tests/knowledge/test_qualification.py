@@ -332,6 +332,14 @@ BROAD_NOT_DEVICES = [
     ('고양이 캣타워 스크래쳐 일체형', 'ko', 'wellness'),
     ('볼펜이랑 포스트잇 사무용품 세트', 'ko', 'wellness'),
     ('전기차 충전기 7kW 가정용', 'ko', 'wellness'),
+    ('Disposable vape pen, mint flavour', 'en', 'tobacco'),
+    ('일회용 전자담배 민트향', 'ko', 'tobacco'),
+    ('Whey protein and creatine monohydrate stack for lifters', 'en', 'food'),
+    ('눈 건강 루테인 영양제 60캡슐', 'ko', 'food'),
+    ('Ant bait stations for the kitchen', 'en', 'biocide'),
+    ('대학 화학과 실험실용 흄후드', 'ko', 'lab'),
+    ('Scented soy candle with lavender and vanilla', 'en', 'wellness'),
+    ('카메라 달린 스마트 도어벨', 'ko', 'consumer_electronics'),
 ]
 
 # Devices that share a word with those cues (pencil, drill, hammer, refrigerator, puff, primer, clip, bag, tent,
@@ -372,6 +380,13 @@ BROAD_DEVICES = [
     ('유방촬영 영상을 분석하는 AI 소프트웨어, 노트북에서도 실행', 'ko'),
     ('윤활젤리, 성교통 완화용', 'ko'),
     ('목에도 마사지 효과가 있는 저주파 자극기, 통증 완화', 'ko'),
+    ('Vitamin D 25-OH immunoassay for clinical laboratories', 'en'),
+    ('치과 골유도재생용 콜라겐 멤브레인', 'ko'),
+    ('Creatine kinase MB test for myocardial infarction', 'en'),
+    ('CO2 incubator for IVF embryo culture in fertility clinics', 'en'),
+    ('Breath carbon monoxide monitor for smoking cessation clinics', 'en'),
+    ('비타민D 결핍 검사 키트 (혈액)', 'ko'),
+    ('Mobility scooter with four wheels for seniors with walking disability', 'en'),
 ]
 
 
