@@ -28,9 +28,12 @@ def _alternation(cues: dict) -> str:
     """English cues at a word start, Korean ones at a syllable: each check made once, not once per cue."""
     words = sorted((c for lang in ("en", "ko") for c in cues.get(lang, [])), key=len, reverse=True)
     ascii_words = "|".join(_cue_regex(c) for c in words if c.isascii())   # the longest phrase wins
-    hangul = "|".join(_cue_regex(c) for c in words if not c.isascii())
+    hangul = "|".join(_cue_regex(c) for c in words if not c.isascii() and not c[0].isascii())
+    # A mixed cue that opens with Latin letters or digits ("CO2 인큐베이터", "USB 케이블") starts at a word start.
+    mixed = "|".join(_cue_regex(c) for c in words if not c.isascii() and c[0].isascii())
     parts = ([rf"(?<![a-z0-9])(?:{ascii_words})"] if ascii_words else []) + \
-        ([rf"(?=[{SYLLABLES}])(?:{hangul})"] if hangul else [])
+        ([rf"(?=[{SYLLABLES}])(?:{hangul})"] if hangul else []) + \
+        ([rf"(?<![a-z0-9])(?:{mixed})"] if mixed else [])
     return "|".join(parts)
 
 
