@@ -404,3 +404,22 @@ def test_devices_sharing_words_with_consumer_cues_stay_devices(concept: str, lan
     q = classify(concept, language)["qualification"]
     assert q["status"] == "device", q
     assert all(m["status"] == "device" for m in q["markets"].values()), q
+
+
+@pytest.mark.parametrize("concept, language, status, basis", [
+    # A field or an audience, not what the product does: the question that decides it, not a guess.
+    ("An app for people with type 2 diabetes", "en", "needs_review", "vague"),
+    ("혈압 관련 앱 만들려고 하는데 이거 의료기기인가요?", "ko", "needs_review", "vague"),
+    # A two-syllable Korean cue never matches across a space ("자가 구동" is not 가구, "검사 시스템" not 사시).
+    ("접이식 수동 휠체어예요. 알루미늄 프레임, 자가 구동용 큰 바퀴, 팔걸이 탈착형.", "ko", "device", None),
+    ("질트리코모나스 핵산증폭검사 시스템", "ko", "device", None),
+    # A toy that imitates a device is a toy.
+    ("Kids' pretend doctor kit with plastic stethoscope and toy thermometer", "en", "not_device", "wellness"),
+    ("어린이 병원놀이 세트 (청진기, 체온계 장난감)", "ko", "not_device", "wellness"),
+])
+def test_vague_concepts_spacing_and_toys(concept: str, language: str, status: str, basis) -> None:
+    """The status each such concept gets, and on what basis."""
+    q = classify(concept, language)["qualification"]
+    assert q["status"] == status, q
+    if basis is not None:
+        assert q["basis"] == basis

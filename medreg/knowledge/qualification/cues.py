@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Optional, Sequence
@@ -21,7 +21,10 @@ def _cue_regex(cue: str) -> str:
     if cue.isascii():
         parts = [re.escape(w).replace(r"\*", "[a-z0-9'-]*") for w in re.split(r"[\s-]+", cue.lower())]
         return r"[\s-]*".join(parts) + r"(?![a-z0-9])"
-    return r"\s*".join(re.escape(ch) for ch in cue.replace(" ", ""))   # Korean spacing varies
+    word = cue.replace(" ", "")
+    if len(word) <= 2:
+        return re.escape(word)   # a two-syllable word is never spaced inside: "자가 구동" is not 가구
+    return r"\s*".join(re.escape(ch) for ch in word)   # Korean spacing varies in longer phrases
 
 
 def _alternation(cues: dict) -> str:
@@ -74,6 +77,7 @@ class CueData:
     groups: re.Pattern
     exclusions: re.Pattern
     actions: Optional[re.Pattern]
+    vague: Optional[re.Pattern]
 
 
 @lru_cache(maxsize=1)
@@ -88,7 +92,7 @@ def data() -> CueData:
     return CueData(raw, _compile(raw["medical_cues"]), _compile(raw["device_cues"]), _compile(raw["ignore_cues"]),
                    _compile(raw["context_cues"]), _compile(raw["scope_words"]), _compile(raw["disclaim_words"]),
                    neg_en, neg_ko, _compile({"en": neg.get("en_wording", []), "ko": neg.get("ko_wording", [])}), _compile_groups(raw["device_groups"]), _compile_groups(raw["exclusions"]),
-                   _compile(raw.get("action_cues", {})))
+                   _compile(raw.get("action_cues", {})), _compile(raw.get("vague_cues", {})))
 
 
 def _clause_start(text: str, bounds: list[int], pos: int, window: Optional[int] = None) -> int:
@@ -152,6 +156,7 @@ class Evidence:
     dual_use: bool             # the matched type is a device only with a medical claim (massagers)
     actions: list[str]         # what only a device does with medical data (detects, flags, 분석, 판독), not negated
     curated: bool = True       # the match is a curated type (an official-catalogue name match is weaker evidence)
+    vague: list[str] = field(default_factory=list)   # it names a field or an audience, not a product ("혈압 관련 앱")
 
     @property
     def type_score(self) -> float:
@@ -181,4 +186,5 @@ def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: 
         match.get("name_ko" if lang == "ko" else "name") or match.get("name") or "",
         match.get("id") in d.raw["dual_use_types"],
         hits(d.actions, text, [(a, b) for a, b, _ in negations]),   # actions are never scope words
-        match.get("source", "curated") == "curated")
+        match.get("source", "curated") == "curated",
+        hits(d.vague, text))
