@@ -5,6 +5,7 @@ from typing import Optional
 
 from medreg.knowledge.classification import answers as ans
 from medreg.knowledge.classification import confidence as conf
+from medreg.knowledge.classification.accessory import accessory_of
 from medreg.knowledge.classification.attributes import extract
 from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival
 from medreg.knowledge.classification.entry_attrs import entry_attributes, unknown_inputs
@@ -147,7 +148,8 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
                            rival=has_rival(primary, device, others),
                            markets=result_markets)
     confidence = conf.confidence(signals)
-    if official_rival(primary, found.best_fda, found.best_mfds, result_markets):
+    if (official_rival(primary, found.best_fda, found.best_mfds, result_markets, kb.catalogue)
+            or accessory_of(concept, language, primary)):
         confidence = min(confidence, RIVAL_CAP)
     ambiguous = bool(primary and (primary.score < conf.MATCH_WEAK or
                                   (signals.runner_up_differs and primary.score - signals.runner_up < 0.12)))
