@@ -61,7 +61,7 @@ def _head_en(terms: TermMap, name: str) -> str:
 
 def fda_doc(terms: TermMap, code: str, entry: dict) -> Doc:
     """An FDA product code as a Doc."""
-    concepts = terms.english(entry["name"])
+    concepts = terms.english_name(entry["name"])
     ivd = fda_is_ivd(entry)
     return Doc(code, frozenset(concepts), _head_en(terms, entry["name"]), ivd, cls=entry.get("class", ""),
                implant=bool(entry.get("implant")), life=bool(entry.get("life_sustaining")),
@@ -79,7 +79,7 @@ def mfds_doc(terms: TermMap, code: str, entry: dict) -> Doc:
 
 def emdn_doc(terms: TermMap, code: str, term: dict) -> Doc:
     """An EMDN term as a Doc (chapter W is in-vitro diagnostics)."""
-    return Doc(code, frozenset(terms.english(term["term"])), _head_en(terms, term["term"]), code.startswith("W"))
+    return Doc(code, frozenset(terms.english_name(term["term"])), _head_en(terms, term["term"]), code.startswith("W"))
 
 
 class Linker:

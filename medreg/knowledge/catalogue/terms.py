@@ -17,6 +17,7 @@ from importlib import resources
 TERMS_FILE = "terms_en_ko.json"
 _WORD = re.compile(r"[a-z0-9]+")
 _HANGUL_RUN = re.compile(r"[가-힣0-9a-zA-Z]+")
+_SUFFIXES = (("scope", "scope"), ("meter", "meter"), ("graph", "recorder"))
 _STOP = {"a", "an", "and", "or", "of", "for", "the", "to", "with", "in", "on", "by", "use", "used", "device",
          "devices", "other", "not", "non", "etc", "type", "types", "accessory", "accessories", "product", "products",
          "system", "unit", "kit", "set", "general", "medical"}
@@ -62,10 +63,25 @@ class TermMap:
                     i += n
                     break
             else:
-                if words[i] not in _STOP and not words[i].isdigit() and len(words[i]) > 1:
-                    out.append("w:" + words[i])
+                word = words[i]
+                if word not in _STOP and not word.isdigit() and len(word) > 1:
+                    out.append("w:" + word)
+                    # an unknown "-scope" / "-meter" / "-graph" is still a scope, a meter, a recorder
+                    suffix = next((c for end, c in _SUFFIXES if word.endswith(end) and len(word) > len(end) + 2), None)
+                    if suffix and suffix in self.weight:
+                        out.append(suffix)
                 i += 1
         return out
+
+    def english_name(self, name: str) -> list[str]:
+        """Concepts of an official English name, read as written or with its comma segments turned
+        round ("Fork, Tuning" is a tuning fork), whichever the map reads into fewer concepts."""
+        plain = self.english(name)
+        segments = [s for s in name.split("(")[0].split(",") if s.strip()]
+        if len(segments) < 2:
+            return plain
+        turned = self.english(" ".join(reversed(segments)) + name[len(name.split("(")[0]):])
+        return turned if len(turned) < len(plain) else plain
 
     def korean(self, text: str) -> list[str]:
         """Concept ids of a Korean name, in order (unknown syllables dropped)."""
