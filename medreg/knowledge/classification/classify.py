@@ -62,6 +62,15 @@ def _entry(primary: Optional[Match]) -> Optional[tuple[str, str]]:
     return primary.candidate.source, primary.candidate.payload["code"]
 
 
+def _matched(block: dict, match: Match) -> dict:
+    """A block read from a catalogue entry the concept matched says so, and how well it matched."""
+    if match.candidate.payload.get("catalogue"):
+        list_name = "FDA" if match.candidate.source == "fda" else "MFDS"
+        block.update({"source": "catalogue",
+                      "reached": f"matched {list_name} {match.candidate.payload['code']} (match score {match.score:.2f})"})
+    return block
+
+
 def _eu_basis(entry: tuple[str, str], basis: list[str], attrs: dict, sources: dict) -> dict:
     """What a catalogue answer's EU class rests on: the entry's stated inputs and the unknown ones."""
     unknown = unknown_inputs(attrs, sources)
@@ -72,7 +81,7 @@ def _eu_basis(entry: tuple[str, str], basis: list[str], attrs: dict, sources: di
 
 
 def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs: dict,
-             markets: tuple[str, ...], language: str, sources: dict, basis: list[str]) -> dict[str, dict]:
+             markets: tuple[str, ...], language: str, sources: dict, basis: list[str], concept: str) -> dict[str, dict]:
     """One block per requested market."""
     out: dict[str, dict] = {}
     best_fda, best_mfds = found.best_fda, found.best_mfds
@@ -82,8 +91,8 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
             out["US"] = us_block(device, language)
         elif best_fda and best_fda.score >= (conf.MATCH_WEAK if device is not None else
                                              CATALOGUE_NONE if found.primary is best_fda else conf.MATCH_NONE):
-            out["US"] = us_block_from_fda_row(best_fda.candidate.payload, language)
-        elif entry and entry[0] == "mfds" and (linked := us_from_mfds(kb.catalogue, entry[1], language)):
+            out["US"] = _matched(us_block_from_fda_row(best_fda.candidate.payload, language), best_fda)
+        elif entry and entry[0] == "mfds" and (linked := us_from_mfds(kb.catalogue, entry[1], language, concept)):
             out["US"] = linked   # a Korean concept's MFDS item, through the cross-market link
         else:
             out["US"] = us_block(None, language)
@@ -97,8 +106,9 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
             out["KR"] = kr_block(device, attrs, language)
         elif best_mfds and (best_mfds.score >= conf.MATCH_WEAK or found.primary is best_mfds):
             row = best_mfds.candidate.payload
-            out["KR"] = item_block([row["code"]], int(row["grade"]), row.get("name_ko"), None, language, imported=True)
-        elif entry and entry[0] == "fda" and (linked := kr_from_fda(kb.catalogue, entry[1], language)):
+            out["KR"] = _matched(item_block([row["code"]], int(row["grade"]), row.get("name_ko"), None, language,
+                                            imported=True), best_mfds)
+        elif entry and entry[0] == "fda" and (linked := kr_from_fda(kb.catalogue, entry[1], language, concept)):
             out["KR"] = linked   # an English concept's FDA code, through the cross-market link
             if linked["grade"] is None:
                 # A weak link: the 별표 1 suggestion from the attributes stays beside it, as a suggestion.
@@ -137,7 +147,7 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         device_attrs = {}
     attrs, sources, conflicts = merge_attributes(device_attrs, text.values, device is not None)
     attrs, sources, conflicts = ans.apply_answers(attrs, sources, conflicts, text.values, device_attrs, answers)
-    result_markets = _markets(kb, found, device, attrs, device_attrs, markets, language, sources, basis)
+    result_markets = _markets(kb, found, device, attrs, device_attrs, markets, language, sources, basis, concept)
 
     others = [m for m in found.curated if primary is None or m.candidate.id != primary.candidate.id]
     runner = others[0] if others else None

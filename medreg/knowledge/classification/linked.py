@@ -7,11 +7,13 @@ block says `source: catalogue` and how it was reached ("linked from FDA DQK").
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional
 
 from medreg.knowledge.catalogue.index import fda_payload
 from medreg.knowledge.catalogue.link import STRONG
 from medreg.knowledge.catalogue.shipped import Catalogue
+from medreg.knowledge.catalogue.terms import TermMap, load_terms
 from medreg.knowledge.classification.rules_kr import CITE_PATHWAY, item_block
 from medreg.knowledge.classification.us import ROMAN, us_block_from_fda_row
 from medreg.language import Text, tr
@@ -35,15 +37,39 @@ _WEAK_US: Text = {
           "않았습니다. 확인할 후보이며 검토가 필요합니다."}
 
 
+PICK_BAND = 0.15  # linked entries this close to the best are told apart by the concept's own words
+
+
+@lru_cache(maxsize=1)
+def _terms() -> TermMap:
+    return load_terms()
+
+
+def _pick(links: list[tuple[str, float]], concept: str, names: dict[str, str], korean: bool) -> list[tuple[str, float]]:
+    """The links, the one the concept's own words fit best first among those near the top score
+    ("powered dermatome": the 전동식 item, not the 수동식 one; both link to FDA GFD)."""
+    if len(links) < 2:
+        return links
+    terms = _terms()
+    said = set(terms.english(concept)) | set(terms.korean(concept))
+    other = terms.english_name if korean else terms.korean
+
+    def fit(link: tuple[str, float]) -> tuple:
+        near = link[1] >= links[0][1] - PICK_BAND
+        return (not near, -len(said & set(other(names[link[0]]))) if near else 0, -link[1], link[0])
+    return sorted(links, key=fit)
+
+
 def _reached(source: str, code: str, score: float, language: str) -> str:
     return tr(_REACHED, language, list="FDA" if source == "fda" else "MFDS", code=code, score=score)
 
 
-def kr_from_fda(catalogue: Catalogue, fda_code: str, language: str) -> Optional[dict]:
+def kr_from_fda(catalogue: Catalogue, fda_code: str, language: str, concept: str = "") -> Optional[dict]:
     """The KR block for an FDA code through its best linked MFDS item (None when nothing is linked)."""
     links = [(c, s) for c, s in catalogue.linked("fda", fda_code, "mfds") if (catalogue.mfds.get(c) or {}).get("grade")]
     if not links:
         return None
+    links = _pick(links, concept, {c: catalogue.mfds[c]["name_ko"] for c, _ in links}, korean=False)
     item, score = links[0]
     entry = catalogue.mfds[item]
     alternatives = [{"item_code": c, "item_name": catalogue.mfds[c]["name_ko"], "grade": catalogue.mfds[c]["grade"],
@@ -63,11 +89,12 @@ def kr_from_fda(catalogue: Catalogue, fda_code: str, language: str) -> Optional[
             "citations": [f"의료기기 품목 및 품목별 등급에 관한 규정 {item}", CITE_PATHWAY]}
 
 
-def us_from_mfds(catalogue: Catalogue, item_code: str, language: str) -> Optional[dict]:
+def us_from_mfds(catalogue: Catalogue, item_code: str, language: str, concept: str = "") -> Optional[dict]:
     """The US block for an MFDS item through its best linked FDA code (None when nothing is linked)."""
     links = [(c, s) for c, s in catalogue.linked("mfds", item_code, "fda") if catalogue.is_device_type(c)]
     if not links:
         return None
+    links = _pick(links, concept, {c: catalogue.fda[c]["name"] for c, _ in links}, korean=True)
     code, score = links[0]
     entry = catalogue.fda[code]
     alternatives = [{"product_code": c, "name": catalogue.fda[c]["name"], "class": ROMAN.get(catalogue.fda[c]["class"]),
