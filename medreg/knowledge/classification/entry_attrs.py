@@ -73,6 +73,9 @@ def entry_attributes(catalogue: Catalogue, source: str, code: str) -> tuple[dict
     if links and links[0][1] >= STRONG:
         emdn = links[0][0]
         chapter = _from_emdn(emdn)
+        if "invasiveness" in attrs:
+            # the FDA flags already placed the device; the chapter's invasive reading must not blur it
+            chapter = {k: v for k, v in chapter.items() if k not in ("invasiveness", "duration", "reusable_surgical")}
         for key, value in chapter.items():
             attrs.setdefault(key, value)
         if chapter:
