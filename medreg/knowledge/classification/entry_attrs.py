@@ -1,5 +1,6 @@
 """The rule inputs an official catalogue entry itself states, for the EU (and derived KR) rules of a
-catalogue-only answer: the FDA implant and life-sustaining flags, the FDA review panel (IVD), a few
+catalogue-only answer: the FDA implant and life-sustaining flags (for an MFDS item, those of its
+strongly linked FDA code), the FDA regulation part (IVD), a few
 unambiguous words of the official name (powered, laser, X-ray, infusion, implant, drug-eluting) and
 the chapter of the linked EMDN term where the chapter itself decides an input (EMDN J active
 implantable, P implantable, L reusable surgical instruments, W IVD, Z11/Z12 active equipment).
@@ -69,6 +70,16 @@ def entry_attributes(catalogue: Catalogue, source: str, code: str) -> tuple[dict
         if entry.get("ivd"):
             attrs["ivd"] = True
             basis.append(f"MFDS {code} in vitro diagnostic item")
+        # MFDS items carry no implant flag: a strongly linked FDA code's flags stand in for it
+        fda_links = catalogue.linked("mfds", code, "fda")
+        if fda_links and fda_links[0][1] >= STRONG:
+            linked = catalogue.fda.get(fda_links[0][0]) or {}
+            if linked.get("implant"):
+                attrs["invasiveness"] = "implantable"
+                basis.append(f"FDA {fda_links[0][0]} implant flag (linked)")
+            if linked.get("life_sustaining"):
+                attrs["life_supporting"] = True
+                basis.append(f"FDA {fda_links[0][0]} life-sustaining flag (linked)")
     links = catalogue.linked(source, code, "emdn")
     if links and links[0][1] >= STRONG:
         emdn = links[0][0]
