@@ -17,6 +17,7 @@ from medreg.knowledge.classification.ranking import Found, differs, find, has_ri
 from medreg.knowledge.classification.rules_kr import item_block, kr_block, kr_none_text
 from medreg.knowledge.classification.us import us_block, us_block_from_fda_row
 from medreg.knowledge.qualification.qualify import qualify
+from medreg.language import tr
 from medreg.knowledge.qualification.apply import apply_qualification
 
 TIE_GAP = 0.03  # score gap under which two differently classified types are a tie
@@ -71,13 +72,22 @@ def _matched(block: dict, match: Match) -> dict:
     return block
 
 
-def _eu_basis(entry: tuple[str, str], basis: list[str], attrs: dict, sources: dict) -> dict:
-    """What a catalogue answer's EU class rests on: the entry's stated inputs and the unknown ones."""
+_UNKNOWN = {"en": " Not stated by the entry or the description, so assumed: {what}; needs review.",
+            "ko": " 품목 정보나 설명에 없어 가정한 입력: {what}. 검토가 필요합니다."}
+_ASSUMED = {"invasiveness": {"en": "non-invasive", "ko": "비침습"}, "active": {"en": "not active", "ko": "비능동"},
+            "duration": {"en": "transient use", "ko": "일시 사용"}}
+
+
+def _eu_basis(block: dict, entry: tuple[str, str], basis: list[str], attrs: dict, sources: dict,
+              language: str) -> dict:
+    """What a catalogue answer's EU class rests on: the entry's stated inputs, and the unknown ones said."""
     unknown = unknown_inputs(attrs, sources)
-    return {"source": "catalogue", "needs_review": True,
+    rationale = block.get("rationale") or ""
+    if unknown and block.get("class"):
+        rationale += tr(_UNKNOWN, language, what=", ".join(tr(_ASSUMED[k], language) for k in unknown))
+    return {"source": "catalogue", "needs_review": True, "rationale": rationale, "inputs_unknown": unknown,
             "reached": f"Annex VIII rules from {'FDA' if entry[0] == 'fda' else 'MFDS'} {entry[1]}"
-                       + (f" ({'; '.join(basis)})" if basis else " (no rule input stated by the entry)"),
-            "inputs_unknown": unknown}
+                       + (f" ({'; '.join(basis)})" if basis else " (no rule input stated by the entry)")}
 
 
 def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs: dict,
@@ -100,7 +110,7 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
         derived = device is None and found.primary is not None
         out["EU"] = eu_block(device, attrs, device_attrs, language, _driven_class(kb), derived=derived)
         if entry:
-            out["EU"].update(_eu_basis(entry, basis, attrs, sources))
+            out["EU"].update(_eu_basis(out["EU"], entry, basis, attrs, sources, language))
     if "KR" in markets:
         if device is not None and (device.get("kr") or {}).get("grade"):
             out["KR"] = kr_block(device, attrs, language)
