@@ -20,6 +20,7 @@ KEEP = 2            # links kept per entry and list (best first)
 FLOOR = 0.25        # below: not stored
 STRONG = 0.55       # at or above: classify takes the linked entry's class (see classification/linked.py)
 HEAD_MISS = 0.55    # neither name's head noun is in the other: another device type, most likely
+UNMAPPED = 0.4      # weight of an unmapped English word in an English-Korean comparison
 COMMON_DF = 400     # concepts this common do not propose candidates (they still score)
 IVD_PANELS = {"CH", "HE", "IM", "MI", "PA", "TX"}
 IVD_PARTS = ("862.", "863.", "864.", "865.", "866.")
@@ -95,14 +96,19 @@ class Linker:
         self.df = df
         self.w = {c: math.log(1 + n / d) * terms.weight.get(c, 1.0) for c, d in df.items()}
 
-    def overlap(self, a: Doc, b: Doc) -> float:
-        """Weighted Dice of two concept sets, damped when neither head noun is shared."""
+    def overlap(self, a: Doc, b: Doc, across: bool = False) -> float:
+        """Weighted Dice of two concept sets, damped when neither head noun is shared. Across the
+        languages an English word the map does not know (`w:`) weighs less: no Korean name can
+        share it, so it is missing evidence rather than evidence against."""
         shared = a.concepts & b.concepts
         if not shared:
             return 0.0
         w = self.w
-        total = sum(w[c] for c in a.concepts) + sum(w[c] for c in b.concepts)
-        score = 2 * sum(w[c] for c in shared) / total if total else 0.0
+
+        def weight(c: str) -> float:
+            return w[c] * (UNMAPPED if across and c.startswith("w:") else 1.0)
+        total = sum(weight(c) for c in a.concepts) + sum(weight(c) for c in b.concepts)
+        score = 2 * sum(weight(c) for c in shared) / total if total else 0.0
         if a.head not in b.concepts and b.head not in a.concepts:
             score *= HEAD_MISS
         return score
@@ -137,10 +143,10 @@ def _index(docs: list[Doc]) -> dict[str, list[Doc]]:
     return index
 
 
-def _best(linker: Linker, query: Doc, index: dict, agree) -> list[list]:
+def _best(linker: Linker, query: Doc, index: dict, agree, across: bool) -> list[list]:
     scored = []
     for doc in linker.candidates(query, index):
-        score = linker.overlap(query, doc) * agree(query, doc)
+        score = linker.overlap(query, doc, across) * agree(query, doc)
         if score >= FLOOR:
             scored.append((-round(score, 3), doc.code))
     scored.sort()
@@ -162,12 +168,13 @@ def build_links(terms: TermMap, fda: dict[str, dict], mfds: dict[str, dict], emd
 
     out: dict[str, dict] = {"fda": {}, "mfds": {}}
     for doc in fda_docs:
-        row = {"mfds": _best(linker, doc, kr_index, agreement), "emdn": _best(linker, doc, eu_index, same_kind)}
+        row = {"mfds": _best(linker, doc, kr_index, agreement, True),
+               "emdn": _best(linker, doc, eu_index, same_kind, False)}
         if row["mfds"] or row["emdn"]:
             out["fda"][doc.code] = {k: v for k, v in row.items() if v}
     for doc in kr_docs:
-        row = {"fda": _best(linker, doc, fda_index, lambda kr, f: agreement(f, kr)),
-               "emdn": _best(linker, doc, eu_index, same_kind)}
+        row = {"fda": _best(linker, doc, fda_index, lambda kr, f: agreement(f, kr), True),
+               "emdn": _best(linker, doc, eu_index, same_kind, True)}
         if row["fda"] or row["emdn"]:
             out["mfds"][doc.code] = {k: v for k, v in row.items() if v}
     return out
