@@ -46,12 +46,12 @@ def test_korean_concept_gets_its_us_class_from_the_linked_fda_code(live_server: 
 
 
 def test_weak_link_gives_no_grade_but_the_lead(live_server: str) -> None:
-    """FDA BTK links only weakly to any MFDS item: no KR grade, needs review, the item shown as an alternative."""
+    """FDA BTC links only weakly to any MFDS item: no KR grade, needs review, the item shown as an alternative."""
     catalogue = load_catalogue()
-    item, score = catalogue.linked("fda", "BTK", "mfds")[0]
+    item, score = catalogue.linked("fda", "BTC", "mfds")[0]
     assert score < STRONG
-    served = _classify(live_server, catalogue.fda["BTK"]["name"])
-    assert served["device"]["id"] == "fda:BTK"
+    served = _classify(live_server, catalogue.fda["BTC"]["name"])
+    assert served["device"]["id"] == "fda:BTC"
     kr = served["markets"]["KR"]
     assert kr["grade"] is None and kr["class"] is None and kr["needs_review"] is True
     assert kr["alternatives"][0]["item_code"] == item and "weakly" in kr["rationale"]
