@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from medreg.knowledge import get_knowledge
 from medreg.knowledge.catalogue.link import STRONG, Doc, agreement, fda_is_ivd
 from medreg.knowledge.catalogue.shipped import load_catalogue
 from medreg.knowledge.catalogue.terms import english_words, load_terms, parse_terms
@@ -76,3 +77,12 @@ def test_links_and_term_map_are_recorded_as_a_source(catalogue) -> None:
     source = catalogue.sources["terms"]
     assert source["file"] == "terms_en_ko.json" and len(source["sha256"]) == 64
     assert "not official" in source["version"]
+
+
+def test_concept_space_meets_across_languages() -> None:
+    """A Korean description reaches the FDA name of the same device type through the term map
+    (뇌 혈류 모니터 -> LME, a brain blood-flow monitor), and one concept alone proposes nothing."""
+    index = get_knowledge().concept_index()
+    hits = index.search("열확산 방식 뇌 혈류 모니터")
+    assert ("fda", "LME") in [(source, code) for source, code, _ in hits[:3]], hits
+    assert index.search("monitor") == []
