@@ -63,6 +63,11 @@ def _entry(primary: Optional[Match]) -> Optional[tuple[str, str]]:
     return primary.candidate.source, primary.candidate.payload["code"]
 
 
+def _seen(found: Found, source: str) -> frozenset:
+    """Codes of one list the concept's own words met in concept space."""
+    return frozenset(code for list_name, code, _ in found.concept_hits if list_name == source)
+
+
 def _matched(block: dict, match: Match) -> dict:
     """A block read from a catalogue entry the concept matched says so, and how well it matched."""
     if match.candidate.payload.get("catalogue"):
@@ -102,7 +107,7 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
         elif best_fda and best_fda.score >= (conf.MATCH_WEAK if device is not None else
                                              CATALOGUE_NONE if found.primary is best_fda else conf.MATCH_NONE):
             out["US"] = _matched(us_block_from_fda_row(best_fda.candidate.payload, language), best_fda)
-        elif entry and entry[0] == "mfds" and (linked := us_from_mfds(kb.catalogue, entry[1], language, concept)):
+        elif entry and entry[0] == "mfds" and (linked := us_from_mfds(kb.catalogue, entry[1], language, concept, _seen(found, "fda"))):
             out["US"] = linked   # a Korean concept's MFDS item, through the cross-market link
         else:
             out["US"] = us_block(None, language)
@@ -118,7 +123,7 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
             row = best_mfds.candidate.payload
             out["KR"] = _matched(item_block([row["code"]], int(row["grade"]), row.get("name_ko"), None, language,
                                             imported=True), best_mfds)
-        elif entry and entry[0] == "fda" and (linked := kr_from_fda(kb.catalogue, entry[1], language, concept)):
+        elif entry and entry[0] == "fda" and (linked := kr_from_fda(kb.catalogue, entry[1], language, concept, _seen(found, "mfds"))):
             out["KR"] = linked   # an English concept's FDA code, through the cross-market link
             if linked["grade"] is None:
                 # A weak link: the 별표 1 suggestion from the attributes stays beside it, as a suggestion.

@@ -1,7 +1,7 @@
 """Finding the device type: rank curated types and official catalogue entries, then nudge near ties."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from medreg.knowledge.catalogue.store import imported_index
@@ -20,6 +20,7 @@ class Found:
     best_fda: Optional[Match]
     best_mfds: Optional[Match]
     primary: Optional[Match]
+    concept_hits: list = field(default_factory=list)   # (list, code, score) in concept space
 
 
 def _after_the_lead(index, concept: str, feats: set[str]) -> frozenset:
@@ -49,23 +50,22 @@ def find(kb, concept: str, context: Optional[str], stated: dict) -> Found:
     # The user's own imports when there are any, else the shipped official catalogue.
     user_index = imported_index(kb)
     imported = (user_index or kb.catalogue_index()).search(feats, avoid=avoid, later=later)
-    if user_index is None:
-        imported = lift(kb, concept, imported)
+    hits = kb.concept_index().search(concept) if user_index is None else []
+    imported = lift(kb, hits, imported)
     best_fda = next((m for m in imported if m.candidate.source == "fda"), None)
     best_mfds = next((m for m in imported if m.candidate.source == "mfds"), None)
     best_imp = max([m for m in (best_fda, best_mfds) if m], key=lambda m: m.score, default=None)
     primary = choose_primary(curated[0] if curated else None, best_imp)
-    return Found(curated, imported, best_fda, best_mfds, primary)
+    return Found(curated, imported, best_fda, best_mfds, primary, hits)
 
 
 SURFACE_SHARE = 0.5   # surface and concept-space scores of a catalogue entry, combined
 CONCEPT_ALONE = 0.6   # a catalogue entry met only in concept space counts at this share of its score
 
 
-def lift(kb, concept: str, matches: list[Match]) -> list[Match]:
-    """Catalogue matches reordered and lifted by the concept-space score (catalogue/concepts.py):
+def lift(kb, hits: list[tuple[str, str, float]], matches: list[Match]) -> list[Match]:
+    """Catalogue matches reordered and lifted by their concept-space scores (catalogue/concepts.py):
     never lowered, so a near-verbatim name keeps its score; curated types are not touched."""
-    hits = kb.concept_index().search(concept)
     if not hits:
         return matches
     by_id = {m.candidate.id: m for m in matches}
