@@ -69,3 +69,14 @@ def test_eu_class_of_a_catalogue_answer_uses_the_entry_flags(live_server: str) -
     assert eu["class"] in ("IIb", "III") and "Rule 8" in eu["rules"]
     assert eu["source"] == "catalogue" and f"FDA {code} implant flag" in eu["reached"]
     assert eu["needs_review"] is True and "invasiveness" not in eu["inputs_unknown"]
+
+
+def test_derived_kr_grade_is_served_as_a_suggestion_in_both_languages(live_server: str) -> None:
+    """No MFDS item for the cycle app: `grade` is null (CONTRACT.md has no field for a suggestion), the
+    별표 1 suggestion is the block's first alternative and is said in the rationale, in the user's language."""
+    for concept, words in (("Contraceptive fertility-awareness software (cycle app)", "suggest grade 1"),
+                           ("피임용 가임기 예측 소프트웨어 앱", "1등급이 제안됩니다")):
+        kr = _classify(live_server, concept)["markets"]["KR"]
+        assert kr["grade"] is None and kr["class"] is None and kr["needs_review"] is True and kr["derived"] is True
+        assert kr["alternatives"][0]["grade"] == 1 and kr["alternatives"][0]["basis"] == "의료기기법 시행규칙 별표 1"
+        assert words in kr["rationale"] and kr["derived_class"] == "1"

@@ -131,6 +131,9 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
                 linked["alternatives"] += suggestion.get("alternatives") or []
         else:
             out["KR"] = kr_block(device, attrs, language)
+            if entry and out["KR"].get("derived"):
+                out["KR"].update({"source": "catalogue", "reached": f"별표 1 criteria from the attributes of "
+                                  f"{'FDA' if entry[0] == 'fda' else 'MFDS'} {entry[1]} (no linked MFDS item)"})
     if found.primary is None:
         # Nothing matched: no class anywhere, whatever the rules could derive from the words alone.
         for block in out.values():
