@@ -177,7 +177,9 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
                            markets=result_markets)
     confidence = conf.confidence(signals)
     if (official_rival(primary, found.best_fda, found.best_mfds, result_markets, kb.catalogue)
-            or accessory_of(concept, language, primary)):
+            or accessory_of(concept, language, primary) or answers.get("conflict") == "different"):
+        # (the user's product differs from the matched type where that makes it another type: the
+        # type's official classes are then a guess too)
         confidence = min(confidence, RIVAL_CAP)
     ambiguous = bool(primary and (primary.score < conf.MATCH_WEAK or
                                   (signals.runner_up_differs and primary.score - signals.runner_up < 0.12)))
