@@ -2,6 +2,7 @@
 
   python bench/profile_llm.py [--open 1000] [--seconds 10]   # needs the bench extra (py-spy)
   python bench/profile_llm.py --closed classify [--clients 100] # or --closed standards
+  python bench/profile_llm.py --closed offline                  # the offline classify stream under wrk
 
 Opens N long classify streams on the slow stub (bench/peers.py's held_open, new ones arriving at
 --rate), or with --closed runs bench/peers.py's closed loop of one step on the normal-pace stub;
@@ -29,6 +30,8 @@ import gevent  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.peers import closed_loop, held_open, medreg_llm, payloads, stub_for  # noqa: E402
+from bench.streams import UNLIMITED, run_wrk  # noqa: E402
+from tests.servers import Gunicorn  # noqa: E402
 
 
 def top(raw: Path, count: int) -> tuple[list, list]:
@@ -56,7 +59,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--top", type=int, default=25)
-    parser.add_argument("--closed", choices=("classify", "standards"), help="profile a closed loop of this step")
+    parser.add_argument("--closed", choices=("classify", "standards", "offline"), help="profile a closed loop of this step")
     parser.add_argument("--clients", type=int, default=100, help="--closed: clients (standards: a tenth)")
     parser.add_argument("--native", action="store_true", help="sample C frames too (what `Hub.run` spends)")
     parser.add_argument("--raw", type=Path, help="only print the top entries of this earlier py-spy raw output")
@@ -68,7 +71,8 @@ def main() -> None:
     stub = stub_for(argparse.Namespace(first_token_s=0.5, tokens_per_s=tokens_per_s, words=8, stub_processes=1))
     raw = Path(tempfile.mkdtemp()) / "profile.txt"
     try:
-        server = medreg_llm(stub, 1)
+        server = (Gunicorn(env={"MEDREG_ENGINE": "offline", "MEDREG_ACCESS_LOG": "", **UNLIMITED}).start(
+            Path(tempfile.mkdtemp())) if args.closed == "offline" else medreg_llm(stub, 1))
         try:
             (pid,) = server.worker_pids()
 
@@ -78,7 +82,9 @@ def main() -> None:
                                 "-r", "200", "-p", str(pid), *(["--native"] if args.native else [])], check=True, capture_output=True)
 
             spying = gevent.spawn(record)
-            if args.closed:
+            if args.closed == "offline":
+                figures = run_wrk(server.port, args.clients, args.seconds + 4)
+            elif args.closed:
                 clients = args.clients if args.closed == "classify" else max(1, args.clients // 10)
                 figures = closed_loop(server, payloads()[args.closed], clients, args.seconds + 4)
             else:
