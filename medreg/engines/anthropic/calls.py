@@ -85,22 +85,26 @@ def _attempt(client: anthropic.Anthropic, spec: CallSpec, deadline: float, usage
     # past the deadline). It is paused around each `yield`: while suspended this generator is
     # not on its greenlet's stack, and the timeout must not fire into the caller's code.
     timer = _deadline_timer(deadline)
+    response: Optional[httpx2.Response] = None
     try:
-        # Leaving the `with` (normally, by error, or by GreenletExit when the client went away)
-        # closes the upstream response.
-        with client.messages.with_streaming_response.create(**spec.params, stream=True,
-                                                            timeout=_timeout(spec, deadline)) as response:
-            for text in read_stream(response, message, on_open):
-                if extractor is None:
-                    continue
-                prose = extractor.feed(text)
-                if prose:
-                    emitted[0] = True
-                    timer.close()
-                    yield Delta(prose)
-                    timer = _deadline_timer(deadline)
+        upstream = client.messages.create(**spec.params, stream=True, timeout=_timeout(spec, deadline))
+        # Only the raw response is kept: the SDK's `Stream` also holds its copy of the request
+        # options, about 12 KiB a stream that an open stream need not keep (bench/peers.py open).
+        response, upstream = upstream.response, None
+        for text in read_stream(response, message, on_open):
+            if extractor is None:
+                continue
+            prose = extractor.feed(text)
+            if prose:
+                emitted[0] = True
+                timer.close()
+                yield Delta(prose)
+                timer = _deadline_timer(deadline)
     finally:
         timer.close()
+        if response is not None:
+            # Normally, by error, or by GreenletExit when the client went away: the upstream closes.
+            response.close()
         if message.started:
             usage.add(message.usage_counts())
         log.info("anthropic %s: request_id=%s stop_reason=%s usage=%s ms=%d", spec.label, message.request_id,

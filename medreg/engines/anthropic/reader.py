@@ -1,11 +1,11 @@
 """One Messages stream read from its raw HTTP body: medreg's SSE parser and a small accumulator.
 
 The SDK still builds and sends the request (auth, headers, retries of 429/529/5xx before the
-first byte, its middleware, its exception types): `messages.with_streaming_response.create(...,
-stream=True)` hands back the unread response. What it would do next per event, a pydantic model
-per event, a `MessageStream` snapshot copied on every delta and about ten nested generators
-between the socket and us, is replaced by the loop below, which keeps only what medreg reads:
-the text, the stop reason and details, the usage and the request id.
+first byte, its middleware, its exception types): `messages.create(..., stream=True)` hands back
+its `Stream`, unread, whose `.response` is the raw HTTP response. What the SDK would do next per
+event, a pydantic model per event, a `MessageStream` snapshot copied on every delta and about ten
+nested generators between the socket and us, is replaced by the loop below, which keeps only
+what medreg reads: the text, the stop reason and details, the usage and the request id.
 
 Measured with `python bench/peers.py llm --seconds 10` (one worker, stub at 50 tokens/s, 100
 classify clients, 10 standards clients, 2 shared cores): worker CPU per classify stream went from
@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Optional
 
 import anthropic
+import httpx2
 import orjson
 
 from medreg.http.sse import SSEParser
@@ -57,16 +58,15 @@ def _usage_update(message: Message, usage: object) -> None:
                 message.usage[key] = value
 
 
-def read_stream(response: anthropic.APIResponse, message: Message,
+def read_stream(http_response: httpx2.Response, message: Message,
                 on_first: Optional[Callable[[], None]] = None) -> Iterator[str]:
-    """Yield each text delta of the streamed `response`, filling `message` as events arrive.
+    """Yield each text delta of the streamed `http_response`, filling `message` as events arrive.
 
     An `error` event raises the SDK's `APIStatusError` (status 200, the event as its body), as
     the SDK's own stream does; data that is not a JSON object raises `MalformedEvent`.
     `on_first` is called once, at the first event other than `ping`.
     """
-    http_response = response.http_response
-    message.request_id = response.request_id
+    message.request_id = http_response.headers.get("request-id")
     parser = SSEParser(loads=orjson.loads)  # token counts and indexes only: no integer past 64 bits
     for chunk in http_response.iter_bytes():
         for event in parser.feed(chunk):
