@@ -8,8 +8,12 @@ nested generators between the socket and us, is replaced by the loop below, whic
 what medreg reads: the text, the stop reason and details, the usage and the request id.
 
 Measured with `python bench/peers.py llm --seconds 10` (one worker, stub at 50 tokens/s, 100
-classify clients, 10 standards clients, 2 shared cores): worker CPU per classify stream went from
-12.2 ms with `messages.stream()` to see `MEASURED` below; per standards stream from 62.0 ms.
+classify clients, 10 standards clients, 2 cores shared with other work): worker CPU per classify
+stream 12.2 ms with `messages.stream()` (0.81x peer b, load 1.8), 10.3 / 10.8 ms with this
+(0.62x / 0.68x, load 7.7 / 10); per standards stream 62.0 ms (0.78x) and 46.3 / 44.3 ms (0.60x /
+0.57x); an earlier run of the same reader at load 3.7 gave 0.72x and 0.85x: the ratios are noisy.
+`python bench/profile_llm.py --closed classify` put the SDK's stream parsing
+(`MessageStream.__iter__` less the HTTP read beneath it) at 17% of the worker's busy samples.
 """
 from __future__ import annotations
 
