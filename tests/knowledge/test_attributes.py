@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from medreg.knowledge.classification.attributes import extract
-from medreg.knowledge.classification.classify import merge_attributes
+from medreg.knowledge.classification.merge import merge_attributes
 
 
 @pytest.mark.parametrize("text, expected", [
