@@ -6,6 +6,7 @@
                                    # streams/s, worker CPU s per stream, p50/p99 first event
   python bench/peers.py open       # N long LLM streams open, new ones arriving: RSS per open stream, p99 first event
   python bench/peers.py all        # the three, --repeat times each
+  python bench/peers.py open --medreg-only --workers 2 --open 5000 --open-first-token-s 150  # 5,000 silent
 
 Peer (a) is bench/peer_offline.py (FastAPI + sse-starlette + uvicorn, medreg's engine and schemas);
 peer (b) is bench/peer_relay.py (FastAPI + AsyncAnthropic), which replays the very upstream

@@ -59,7 +59,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--top", type=int, default=25)
-    parser.add_argument("--closed", choices=("classify", "standards", "offline"), help="profile a closed loop of this step")
+    parser.add_argument("--closed", choices=("classify", "standards", "offline"),
+                        help="profile a closed loop of this step")
     parser.add_argument("--clients", type=int, default=100, help="--closed: clients (standards: a tenth)")
     parser.add_argument("--native", action="store_true", help="sample C frames too (what `Hub.run` spends)")
     parser.add_argument("--raw", type=Path, help="only print the top entries of this earlier py-spy raw output")
@@ -79,7 +80,8 @@ def main() -> None:
             def record() -> None:
                 gevent.sleep(2 if args.closed else args.open / 200 + 1)  # once the streams are open
                 subprocess.run([spy, "record", "--format", "raw", "-o", str(raw), "-d", str(args.seconds),
-                                "-r", "200", "-p", str(pid), *(["--native"] if args.native else [])], check=True, capture_output=True)
+                                "-r", "200", "-p", str(pid), *(["--native"] if args.native else [])],
+                               check=True, capture_output=True)
 
             spying = gevent.spawn(record)
             if args.closed == "offline":
