@@ -8,9 +8,11 @@ from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.attributes import extract
 from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival
 from medreg.knowledge.classification.eu_block import eu_block
+from medreg.knowledge.classification.kr_ivd import ivd_kr_block
 from medreg.knowledge.classification.matching import Match
 from medreg.knowledge.classification.merge import merge_attributes
 from medreg.knowledge.classification.ranking import Found, differs, find, has_rival
+from medreg.knowledge.classification.rules_ivdr import ivd_regulation
 from medreg.knowledge.classification.rules_kr import item_block, kr_block, kr_none_text
 from medreg.knowledge.classification.us import us_block, us_block_from_fda_row
 from medreg.knowledge.qualification.qualify import qualify
@@ -49,6 +51,8 @@ def _imported_attrs(row: dict) -> dict:
         attrs["invasiveness"] = "implantable"
     if row.get("life_sustaining"):
         attrs["life_supporting"] = True
+    if ivd_regulation(row.get("regulation")):
+        attrs["ivd"] = True   # 21 CFR parts 862 / 864 / 866: the IVDR, not the MDR, classifies it in the EU
     return attrs
 
 
@@ -76,6 +80,8 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
             out["KR"] = item_block([row["code"]], int(row["grade"]), row.get("name_ko"), None, language, imported=True)
         else:
             out["KR"] = kr_block(device, attrs, language)
+    if "KR" in out:
+        out["KR"] = ivd_kr_block(kb, out["KR"], language)   # an IVD item is graded under the IVD Act
     if found.primary is None:
         # Nothing matched: no class anywhere, whatever the rules could derive from the words alone.
         for block in out.values():

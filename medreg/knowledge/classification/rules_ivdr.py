@@ -95,6 +95,13 @@ def classify_ivdr(words: str, attrs: dict) -> IvdrResult:
     return IvdrResult(deciding[0].cls, deciding, fitted, self_testing, bool(near_cue.search(said)))
 
 
+def ivd_regulation(regulation: object) -> bool:
+    """True for a 21 CFR regulation number (e.g. '866.3780') in the FDA's IVD parts."""
+    spec = load(DATA)["fda_ivd_parts"]
+    number = str(regulation or "").replace("21 CFR", "").strip()
+    return number[:3] in spec["parts"] and not any(number.startswith(p) for p in spec["except_prefixes"])
+
+
 def ivdr_rationale(result: IvdrResult, language: str, derived: bool, sterile: bool = False) -> str:
     """The deciding rules in words, with the self-testing, near-patient and sterile notes."""
     texts = load(DATA)["texts"]
