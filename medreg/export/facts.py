@@ -7,6 +7,7 @@ from typing import Any, Optional
 from medreg.export.labels import LABELS, attribute_label, source_label, value_label
 from medreg.knowledge.classification.answers import SPECS
 from medreg.knowledge.qualification.qualify import STATUSES
+from medreg.language import tr
 from medreg.markets import MARKETS
 
 
@@ -132,7 +133,7 @@ def question_rows(dossier: dict, classification: dict, lang: str) -> list[tuple[
         spec, seen = SPECS.get(qid), remembered.get(qid) or {}
         option = next((o for o in spec.options if o.value == given), None) if spec else None
         question = seen.get("text") or attribute_label(spec.attribute if spec and spec.attribute else qid, lang)
-        answer = seen.get("label") or (getattr(option, lang) if option else str(given))
+        answer = seen.get("label") or (tr(option.label, lang) if option else str(given))
         rows.append((str(question), str(answer)))
     rows += [(str(text), LABELS["open"][lang]) for text in classification.get("questions") or []]
     return rows

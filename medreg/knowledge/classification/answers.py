@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 from medreg.knowledge.classification.confidence import MATCH_WEAK
 from medreg.knowledge.classification.matching import Match
+from medreg.language import Text, tr
 
 ANSWER = "answer"   # the attribute source of a fact the user gave in answer to a question
 YES_NO = (("yes", True, "Yes", "예"), ("no", False, "No", "아니요"))
@@ -22,8 +23,7 @@ class Option:
 
     value: str
     fact: Any
-    en: str
-    ko: str
+    label: Text
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,8 @@ class Spec:
 
 
 def _options(*rows: tuple) -> tuple[Option, ...]:
-    return tuple(Option(*row) for row in rows)
+    """Options from (value, fact, English label, Korean label) rows."""
+    return tuple(Option(value, fact, {"en": en, "ko": ko}) for value, fact, en, ko in rows)
 
 
 # The facts are the values the market rules read (MDR Annex VIII section 1 durations, Rule 11 impact).
@@ -121,14 +122,13 @@ def apply_answers(attrs: dict, sources: dict, conflicts: list[str], text: dict,
 
 
 def _detail(qid: Optional[str], text: str, attribute: Optional[str], options, language: str) -> dict:
-    label = "ko" if language == "ko" else "en"
     return {"id": qid, "text": text, "attribute": attribute,
-            "options": [{"value": o.value, "label": getattr(o, label)} for o in options]}
+            "options": [{"value": o.value, "label": tr(o.label, language)} for o in options]}
 
 
 def device_type_options(alternatives: list[dict]) -> tuple[Option, ...]:
     """The device types offered by the "which is closest" question, as options."""
-    return tuple(Option(a["id"], a["id"], a.get("name") or a["id"], a.get("name_ko") or a.get("name") or a["id"])
+    return tuple(Option(a["id"], a["id"], {"en": a.get("name") or a["id"], "ko": a.get("name_ko") or a.get("name") or a["id"]})
                  for a in alternatives if a.get("id"))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from medreg.language import tr
+
 # Rough risk level per market class, to see whether the three markets agree.
 _LEVEL = {("US", "I"): 1, ("US", "II"): 2, ("US", "III"): 3,
           ("EU", "I"): 1, ("EU", "Is"): 1, ("EU", "Im"): 1, ("EU", "Ir"): 1, ("EU", "IIa"): 2, ("EU", "IIb"): 2.5,
@@ -81,23 +83,23 @@ _Q = {
 
 
 _CONFLICT_LABELS = {
-    ("invasiveness", "implantable"): ("an implant", "체내 이식"),
-    ("invasiveness", "non_invasive"): ("non-invasive use", "비침습 사용"),
-    ("invasiveness", "surgically_invasive"): ("surgically invasive use", "수술적 침습"),
-    ("software_only", True): ("software only", "소프트웨어 단독 제품"),
-    ("software_only", False): ("hardware", "하드웨어"),
-    ("ivd", True): ("in-vitro diagnostic testing of samples", "검체를 사용하는 체외진단"),
-    ("ivd", False): ("use on the body", "인체 적용"),
-    ("wireless", True): ("wireless connectivity", "무선 연결"),
-    ("software", True): ("software", "소프트웨어"),
-    ("sterile", True): ("sterile supply", "멸균 공급"),
+    ("invasiveness", "implantable"): {"en": "an implant", "ko": "체내 이식"},
+    ("invasiveness", "non_invasive"): {"en": "non-invasive use", "ko": "비침습 사용"},
+    ("invasiveness", "surgically_invasive"): {"en": "surgically invasive use", "ko": "수술적 침습"},
+    ("software_only", True): {"en": "software only", "ko": "소프트웨어 단독 제품"},
+    ("software_only", False): {"en": "hardware", "ko": "하드웨어"},
+    ("ivd", True): {"en": "in-vitro diagnostic testing of samples", "ko": "검체를 사용하는 체외진단"},
+    ("ivd", False): {"en": "use on the body", "ko": "인체 적용"},
+    ("wireless", True): {"en": "wireless connectivity", "ko": "무선 연결"},
+    ("software", True): {"en": "software", "ko": "소프트웨어"},
+    ("sterile", True): {"en": "sterile supply", "ko": "멸균 공급"},
 }
 
 
 def conflict_label(key: str, value, language: str) -> str:
     """Human words for a stated attribute that contradicts the matched device type."""
-    label = _CONFLICT_LABELS.get((key, value), (f"{key}: {value}", f"{key}: {value}"))
-    return label[1 if language == "ko" else 0]
+    label = _CONFLICT_LABELS.get((key, value))
+    return tr(label, language) if label else f"{key}: {value}"
 
 
 def questions(language: str, **signals) -> list[str]:
@@ -111,17 +113,17 @@ def asked(language: str, *, alternatives: list[str], ambiguous: bool, no_match: 
     lang = "ko" if language == "ko" else "en"
     out: list[tuple[str, str]] = []
     if no_match:
-        return [("describe", _Q["describe"][lang])]
+        return [("describe", tr(_Q["describe"], lang))]
     if ambiguous and len(alternatives) >= 2:
-        out.append(("device_type", _Q["which"][lang].format(options=", ".join(alternatives[:3]))))
+        out.append(("device_type", tr(_Q["which"], lang).format(options=", ".join(alternatives[:3]))))
     for what in conflicts[:1]:
-        out.append(("conflict", _Q["conflict"][lang].format(what=what, device=device_name or "")))
+        out.append(("conflict", tr(_Q["conflict"], lang).format(what=what, device=device_name or "")))
     if assumed_duration:
-        out.append(("duration", _Q["duration"][lang]))
+        out.append(("duration", tr(_Q["duration"], lang)))
     if attrs.get("software_only") and not attrs.get("software_decision"):
-        out.append(("software_decision", _Q["decision"][lang]))
+        out.append(("software_decision", tr(_Q["decision"], lang)))
     if (attrs.get("active") or attrs.get("software")) and sources.get("wireless") in (None, "default"):
-        out.append(("wireless", _Q["wireless"][lang]))
+        out.append(("wireless", tr(_Q["wireless"], lang)))
     if attrs.get("active") and sources.get("home_use") in (None, "default"):
-        out.append(("home_use", _Q["home"][lang]))
+        out.append(("home_use", tr(_Q["home"], lang)))
     return out[:4]

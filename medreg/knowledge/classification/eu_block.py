@@ -3,28 +3,32 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
+from medreg.language import tr
 from medreg.knowledge.classification.rules_eu import EuResult, base_class, classify_mdr
 
 _PATHWAY = {
-    "I": ("Self-declaration: technical documentation (Annexes II–III) and EU declaration of conformity; no notified body",
-          "자기적합선언: 기술문서(부속서 II–III)와 EU 적합성 선언, 인증기관 불필요"),
-    "Is": ("Self-declaration plus a notified body for the sterile aspects (Annex IX or XI part A)",
-           "자기적합선언 + 멸균 측면에 대한 인증기관 심사(부속서 IX 또는 XI Part A)"),
-    "Im": ("Self-declaration plus a notified body for the metrology aspects (Annex IX or XI part A)",
-           "자기적합선언 + 계측 측면에 대한 인증기관 심사(부속서 IX 또는 XI Part A)"),
-    "Ir": ("Self-declaration plus a notified body for the reprocessing aspects (Annex IX or XI part A)",
-           "자기적합선언 + 재처리 측면에 대한 인증기관 심사(부속서 IX 또는 XI Part A)"),
-    "IIa": ("Notified body: QMS audit (Annex IX chapter I) with technical documentation sampled per device category, or Annex XI",
-            "인증기관: 품질경영시스템 심사(부속서 IX 1장) 및 기술문서 표본 심사, 또는 부속서 XI"),
-    "IIb": ("Notified body: Annex IX QMS audit and technical documentation assessment (or Annex X type examination with Annex XI)",
-            "인증기관: 부속서 IX 품질경영시스템 심사 및 기술문서 심사(또는 부속서 X 형식시험 + 부속서 XI)"),
-    "III": ("Notified body: Annex IX QMS audit and technical documentation assessment of each device; clinical investigation normally required (Article 61)",
-            "인증기관: 부속서 IX 품질경영시스템 심사 및 기기별 기술문서 심사, 임상시험 통상 필요(제61조)"),
-    "A": ("Self-declaration (IVDR Annex II–III); a notified body only for sterile class A devices",
-          "자기적합선언(IVDR 부속서 II–III), 멸균 A등급만 인증기관"),
-    "B": ("Notified body: IVDR Annex IX QMS audit with technical documentation sampled", "인증기관: IVDR 부속서 IX 품질경영시스템 심사 및 기술문서 표본 심사"),
-    "C": ("Notified body: IVDR Annex IX QMS audit and technical documentation assessment", "인증기관: IVDR 부속서 IX 품질경영시스템 및 기술문서 심사"),
-    "D": ("Notified body: IVDR Annex IX, batch verification and an EU reference laboratory", "인증기관: IVDR 부속서 IX, 로트 검증 및 EU 참조 실험실"),
+    "I": {"en": "Self-declaration: technical documentation (Annexes II–III) and EU declaration of conformity; no notified body",
+            "ko": "자기적합선언: 기술문서(부속서 II–III)와 EU 적합성 선언, 인증기관 불필요"},
+    "Is": {"en": "Self-declaration plus a notified body for the sterile aspects (Annex IX or XI part A)",
+            "ko": "자기적합선언 + 멸균 측면에 대한 인증기관 심사(부속서 IX 또는 XI Part A)"},
+    "Im": {"en": "Self-declaration plus a notified body for the metrology aspects (Annex IX or XI part A)",
+            "ko": "자기적합선언 + 계측 측면에 대한 인증기관 심사(부속서 IX 또는 XI Part A)"},
+    "Ir": {"en": "Self-declaration plus a notified body for the reprocessing aspects (Annex IX or XI part A)",
+            "ko": "자기적합선언 + 재처리 측면에 대한 인증기관 심사(부속서 IX 또는 XI Part A)"},
+    "IIa": {"en": "Notified body: QMS audit (Annex IX chapter I) with technical documentation sampled per device category, or Annex XI",
+            "ko": "인증기관: 품질경영시스템 심사(부속서 IX 1장) 및 기술문서 표본 심사, 또는 부속서 XI"},
+    "IIb": {"en": "Notified body: Annex IX QMS audit and technical documentation assessment (or Annex X type examination with Annex XI)",
+            "ko": "인증기관: 부속서 IX 품질경영시스템 심사 및 기술문서 심사(또는 부속서 X 형식시험 + 부속서 XI)"},
+    "III": {"en": "Notified body: Annex IX QMS audit and technical documentation assessment of each device; clinical investigation normally required (Article 61)",
+            "ko": "인증기관: 부속서 IX 품질경영시스템 심사 및 기기별 기술문서 심사, 임상시험 통상 필요(제61조)"},
+    "A": {"en": "Self-declaration (IVDR Annex II–III); a notified body only for sterile class A devices",
+            "ko": "자기적합선언(IVDR 부속서 II–III), 멸균 A등급만 인증기관"},
+    "B": {"en": "Notified body: IVDR Annex IX QMS audit with technical documentation sampled",
+          "ko": "인증기관: IVDR 부속서 IX 품질경영시스템 심사 및 기술문서 표본 심사"},
+    "C": {"en": "Notified body: IVDR Annex IX QMS audit and technical documentation assessment",
+          "ko": "인증기관: IVDR 부속서 IX 품질경영시스템 및 기술문서 심사"},
+    "D": {"en": "Notified body: IVDR Annex IX, batch verification and an EU reference laboratory",
+          "ko": "인증기관: IVDR 부속서 IX, 로트 검증 및 EU 참조 실험실"},
 }
 
 
@@ -32,18 +36,24 @@ def eu_pathway(cls: Optional[str], language: str) -> Optional[str]:
     """The conformity route for an EU class in the request language."""
     if cls not in _PATHWAY:
         return None
-    return _PATHWAY[cls][1 if language == "ko" else 0]
+    return tr(_PATHWAY[cls], language)
+
+
+_RATIONALE = {
+    "head": {"en": "MDR Annex VIII, strictest applicable rule (implementing rule 3.5): ",
+             "ko": "MDR 부속서 VIII, 가장 높은 규칙 적용(시행규칙 3.5): "},
+    "rule": {"en": "Rule {rule}: {why} → {cls}", "ko": "규칙 {rule}: {why} → {cls}"},
+    "suffix": {"en": " (sterile / measuring / reusable → {cls})", "ko": " (멸균/계측/재사용 → {cls})"},
+    "ivdr": {"en": "IVDR Annex VIII {rules}: {note}", "ko": "IVDR 부속서 VIII {rules}: {note}"},
+}
 
 
 def _rationale(result: EuResult, language: str, note: str = "") -> str:
     deciding = [f for f in result.findings if f"Rule {f.rule}" in result.rules and base_class(result.cls) == f.cls]
-    parts = [(f"규칙 {f.rule}: {f.ko}" if language == "ko" else f"Rule {f.rule}: {f.en}") + f" → {f.cls}"
-             for f in deciding]
-    head = "MDR 부속서 VIII, 가장 높은 규칙 적용(시행규칙 3.5): " if language == "ko" else \
-        "MDR Annex VIII, strictest applicable rule (implementing rule 3.5): "
-    text = head + "; ".join(parts)
+    parts = [tr(_RATIONALE["rule"], language, rule=f.rule, why=tr(f.why, language), cls=f.cls) for f in deciding]
+    text = tr(_RATIONALE["head"], language) + "; ".join(parts)
     if result.cls != base_class(result.cls):
-        text += " (멸균/계측/재사용 → " + result.cls + ")" if language == "ko" else f" (sterile / measuring / reusable → {result.cls})"
+        text += tr(_RATIONALE["suffix"], language, cls=result.cls)
     return text + (" " + note if note else "")
 
 
@@ -58,20 +68,21 @@ def _block(cls: Optional[str], rules: list[str], rationale: str, language: str, 
 
 
 _TEXT = {
-    "unverified": ("The EU classification of this type is not verified; needs review.", "이 유형의 EU 등급은 확인되지 않았습니다. 검토가 필요합니다."),
-    "changed": ("The description changes the attributes the rules use, so the class was recomputed.",
-                "설명의 내용이 분류 규칙의 속성을 바꾸어 등급을 다시 계산했습니다."),
-    "derived": ("Derived from the attributes known (device type and description); no curated EU class, needs review.",
-                "알려진 속성(기기 유형과 설명)으로 추정한 등급입니다. 확인된 EU 등급이 없어 검토가 필요합니다."),
-    "ivd": ("An in-vitro diagnostic is classified under IVDR Annex VIII (classes A–D), which this engine does not derive from a description; needs review.",
-            "체외진단기기는 IVDR 부속서 VIII(A–D 등급)에 따라 분류하며, 설명만으로는 추정하지 않습니다. 검토가 필요합니다."),
-    "none": ("No device type matched well enough to classify; describe the intended purpose and mechanism.",
-             "분류할 만큼 잘 맞는 기기 유형이 없습니다. 사용 목적과 작동 원리를 알려 주세요."),
+    "unverified": {"en": "The EU classification of this type is not verified; needs review.",
+                   "ko": "이 유형의 EU 등급은 확인되지 않았습니다. 검토가 필요합니다."},
+    "changed": {"en": "The description changes the attributes the rules use, so the class was recomputed.",
+            "ko": "설명의 내용이 분류 규칙의 속성을 바꾸어 등급을 다시 계산했습니다."},
+    "derived": {"en": "Derived from the attributes known (device type and description); no curated EU class, needs review.",
+            "ko": "알려진 속성(기기 유형과 설명)으로 추정한 등급입니다. 확인된 EU 등급이 없어 검토가 필요합니다."},
+    "ivd": {"en": "An in-vitro diagnostic is classified under IVDR Annex VIII (classes A–D), which this engine does not derive from a description; needs review.",
+            "ko": "체외진단기기는 IVDR 부속서 VIII(A–D 등급)에 따라 분류하며, 설명만으로는 추정하지 않습니다. 검토가 필요합니다."},
+    "none": {"en": "No device type matched well enough to classify; describe the intended purpose and mechanism.",
+            "ko": "분류할 만큼 잘 맞는 기기 유형이 없습니다. 사용 목적과 작동 원리를 알려 주세요."},
 }
 
 
 def _t(key: str, language: str) -> str:
-    return _TEXT[key][1 if language == "ko" else 0]
+    return tr(_TEXT[key], language)
 
 
 def eu_block(device: Optional[dict], attrs: dict, device_attrs: dict, language: str,
@@ -84,8 +95,7 @@ def eu_block(device: Optional[dict], attrs: dict, device_attrs: dict, language: 
             return _block(None, list(eu.get("rules") or []), _t("unverified", language), language,
                           tentative_class=eu.get("class"), needs_review=True, verified=False)
         note = eu.get("note") or ""
-        rationale = (f"IVDR 부속서 VIII {', '.join(eu.get('rules') or [])}: {note}" if language == "ko"
-                     else f"IVDR Annex VIII {', '.join(eu.get('rules') or [])}: {note}")
+        rationale = tr(_RATIONALE["ivdr"], language, rules=", ".join(eu.get("rules") or []), note=note)
         return _block(eu["class"], list(eu.get("rules") or []), rationale.rstrip(": "), language)
     if attrs.get("ivd"):
         # No curated IVDR class: the MDR rules do not apply to IVDs, so nothing is derived.

@@ -9,15 +9,21 @@ from __future__ import annotations
 
 from typing import Optional
 
-PATHWAY = {1: "신고", 2: "인증", 3: "허가", 4: "허가"}
-PATHWAY_EN = {1: "Notification (신고)", 2: "Certification (인증)", 3: "Approval (허가)", 4: "Approval (허가)"}
+from medreg.language import Text, tr
+
+PATHWAY: dict[int, Text] = {
+    1: {"en": "Notification (신고)", "ko": "신고"},
+    2: {"en": "Certification (인증)", "ko": "인증"},
+    3: {"en": "Approval (허가)", "ko": "허가"},
+    4: {"en": "Approval (허가)", "ko": "허가"},
+}
 CITE_PATHWAY = "의료기기법 시행규칙 제4조"
 CITE_CRITERIA = "의료기기법 시행규칙 별표 1"
 
 
 def pathway(grade: int, language: str) -> str:
     """The MFDS route for a grade in the request language."""
-    return PATHWAY[grade] if language == "ko" else PATHWAY_EN[grade]
+    return tr(PATHWAY[grade], language)
 
 
 def derive_grade(attrs: dict) -> tuple[int, list[str]]:
@@ -68,34 +74,41 @@ def derive_grade(attrs: dict) -> tuple[int, list[str]]:
     return grade, why
 
 
-def _texts(language: str) -> dict[str, str]:
-    if language == "ko":
-        return {
-            "ok": "품목 {code} {name} — {grade}등급, 경로: {path}.",
-            "grade2": " 2등급은 기존 허가·인증 제품과 동등하면 인증, 동등하지 않으면 허가 대상입니다.",
-            "derived": "일치하는 MFDS 품목을 찾지 못해 별표 1 기준(접촉 기간, 침습 정도, 약품·에너지 전달, 생물학적 영향)으로 {grade}등급을 추정했습니다(추정값, 검토 필요). 품목 분류는 식약처 또는 한국의료기기안전정보원에 확인하세요.",
-            "unverified": "MFDS 품목·등급이 확인되지 않았습니다(검토 필요).",
-            "ivd": "체외진단의료기기의 등급은 체외진단의료기기법의 등급 기준을 따르므로 설명만으로 추정하지 않습니다. 해당 품목을 확인하세요(검토 필요).",
-            "none": "일치하는 기기 유형도 MFDS 품목도 찾지 못해 등급을 정하지 않았습니다. 사용 목적과 작동 원리를 알려 주시면 별표 1 기준으로 검토할 수 있습니다.",
-        }
-    return {
-        "ok": "MFDS item {code} {name}: grade {grade}, route: {path}.",
-        "grade2": " Grade 2 is certified (인증) when equivalent to an authorised device, otherwise approved (허가).",
-        "derived": "No MFDS item matched, so grade {grade} was derived from the 별표 1 criteria (contact duration, invasiveness, delivery of medicine or energy, biological effect); derived, needs review. Confirm the item with MFDS or NIDS.",
-        "unverified": "The MFDS item and grade are not verified (needs review).",
-        "ivd": "IVD grades follow the in-vitro diagnostic medical devices act criteria, so no grade is derived from a description; confirm the MFDS item (needs review).",
-        "none": "Neither a device type nor an MFDS item matched, so no grade is given; describe the intended purpose and mechanism to assess it against the 별표 1 criteria.",
-    }
+_TEXTS: dict[str, Text] = {
+    "ok": {
+        "en": "MFDS item {code} {name}: grade {grade}, route: {path}.",
+        "ko": "품목 {code} {name} — {grade}등급, 경로: {path}.",
+    },
+    "grade2": {
+        "en": " Grade 2 is certified (인증) when equivalent to an authorised device, otherwise approved (허가).",
+        "ko": " 2등급은 기존 허가·인증 제품과 동등하면 인증, 동등하지 않으면 허가 대상입니다.",
+    },
+    "derived": {
+        "en": "No MFDS item matched, so grade {grade} was derived from the 별표 1 criteria (contact duration, invasiveness, delivery of medicine or energy, biological effect); derived, needs review. Confirm the item with MFDS or NIDS.",
+        "ko": "일치하는 MFDS 품목을 찾지 못해 별표 1 기준(접촉 기간, 침습 정도, 약품·에너지 전달, 생물학적 영향)으로 {grade}등급을 추정했습니다(추정값, 검토 필요). 품목 분류는 식약처 또는 한국의료기기안전정보원에 확인하세요.",
+    },
+    "unverified": {
+        "en": "The MFDS item and grade are not verified (needs review).",
+        "ko": "MFDS 품목·등급이 확인되지 않았습니다(검토 필요).",
+    },
+    "ivd": {
+        "en": "IVD grades follow the in-vitro diagnostic medical devices act criteria, so no grade is derived from a description; confirm the MFDS item (needs review).",
+        "ko": "체외진단의료기기의 등급은 체외진단의료기기법의 등급 기준을 따르므로 설명만으로 추정하지 않습니다. 해당 품목을 확인하세요(검토 필요).",
+    },
+    "none": {
+        "en": "Neither a device type nor an MFDS item matched, so no grade is given; describe the intended purpose and mechanism to assess it against the 별표 1 criteria.",
+        "ko": "일치하는 기기 유형도 MFDS 품목도 찾지 못해 등급을 정하지 않았습니다. 사용 목적과 작동 원리를 알려 주시면 별표 1 기준으로 검토할 수 있습니다.",
+    },
+}
 
 
 def kr_none_text(language: str) -> str:
     """Why there is no KR grade when nothing matched."""
-    return _texts(language)["none"]
+    return tr(_TEXTS["none"], language)
 
 
 def kr_block(device: Optional[dict], attrs: dict, language: str) -> dict:
     """The KR block: item-code grade when the device type has one, otherwise a derived grade."""
-    t = _texts(language)
     kr = (device or {}).get("kr")
     if kr and kr.get("verified", True) is not False and kr.get("grade"):
         return item_block(kr.get("item_codes") or [], int(kr["grade"]), kr.get("item_name_ko"), kr.get("source"), language)
@@ -103,22 +116,21 @@ def kr_block(device: Optional[dict], attrs: dict, language: str) -> dict:
         # IVD grades follow the 체외진단의료기기 criteria, not 별표 1: nothing is derived for them.
         return {"authority": "MFDS", "class": None, "grade": None, "pathway": None, "item_code": None,
                 "item_name": None, "derived": False, "needs_review": True, "verified": False,
-                "rationale": t["ivd"], "citations": []}
+                "rationale": tr(_TEXTS["ivd"], language), "citations": []}
     grade, why = derive_grade(attrs)
     # A derived grade is a suggestion, not an answer: `class` stays null, `grade` carries it.
     return {"authority": "MFDS", "class": None, "grade": grade, "pathway": pathway(grade, language),
             "item_code": None, "item_name": None, "derived": True, "needs_review": True, "verified": False,
-            "criteria": why, "rationale": (t["unverified"] + " " if kr else "") + t["derived"].format(grade=grade),
+            "criteria": why, "rationale": (tr(_TEXTS["unverified"], language) + " " if kr else "") + tr(_TEXTS["derived"], language, grade=grade),
             "citations": [CITE_CRITERIA, CITE_PATHWAY]}
 
 
 def item_block(codes: list[str], grade: int, name: Optional[str], source: Optional[str], language: str,
                imported: bool = False) -> dict:
     """The KR block for a known MFDS item."""
-    t = _texts(language)
-    rationale = t["ok"].format(code=", ".join(codes), name=name or "", grade=grade, path=pathway(grade, language))
+    rationale = tr(_TEXTS["ok"], language, code=", ".join(codes), name=name or "", grade=grade, path=pathway(grade, language))
     if grade == 2:
-        rationale += t["grade2"]
+        rationale += tr(_TEXTS["grade2"], language)
     citations = [source] if source else []
     citations += [f"의료기기 품목 및 품목별 등급에 관한 규정 {c}" for c in codes if not source or c not in source]
     citations.append(CITE_PATHWAY)
