@@ -118,3 +118,15 @@ def test_anthropic_engine_keeps_every_cited_activity_of_the_offline_plans(live_s
         cited = [(a["citation"], a["name"]) for a in plan["activities"] if a.get("citation")]
         assert [(a["citation"], a["name"]) for a in claude[plan_id]["activities"] if a.get("citation")] == cited, plan_id
     assert claude["plan-eu-ai-act"]["citations"] == offline["plan-eu-ai-act"]["citations"]
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_de_novo_pathway_plans_the_request_not_a_510k(live_server, language):
+    """A classification whose US pathway is De Novo (sent back as the API allows) plans the request per 21 CFR 860.220."""
+    classification = _post(live_server, "/api/classify", {"concept": AI_CONCEPTS[language]})
+    classification["markets"]["US"]["pathway"] = "De Novo"
+    plans = {p["id"]: p for p in _post(live_server, "/api/standards", {"classification": classification})["plans"]}
+    premarket = plans["plan-us-premarket"]
+    assert {"21 CFR 860.220", "21 CFR 860.240", "21 CFR 807.20"} == _cites({"x": premarket})
+    assert "De Novo" in premarket["rationale"] and "21 CFR 807.87" not in _cites(plans)
+    assert ("비교 기기가 없는" if language == "ko" else "without a predicate") in premarket["rationale"]
