@@ -102,6 +102,14 @@ def ivd_regulation(regulation: object) -> bool:
     return number[:3] in spec["parts"] and not any(number.startswith(p) for p in spec["except_prefixes"])
 
 
+def ivd_fda_row(row: dict) -> bool:
+    """True for an FDA product code that is an IVD: its regulation is in an IVD part, or it has no
+    regulation and an IVD review panel."""
+    if row.get("regulation"):
+        return ivd_regulation(row["regulation"])
+    return str(row.get("panel") or "") in load(DATA)["fda_ivd_parts"]["panels_without_regulation"]
+
+
 def ivdr_rationale(result: IvdrResult, language: str, derived: bool, sterile: bool = False) -> str:
     """The deciding rules in words, with the self-testing, near-patient and sterile notes."""
     texts = load(DATA)["texts"]
