@@ -11,7 +11,6 @@ of the must-apply standards over the plans built from each classification.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.rows import load_rows  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import qualification  # noqa: E402  (bench/qualification.py, beside this file)
@@ -58,16 +58,6 @@ class Report:
     std_missing: dict = field(default_factory=dict)
     product_code_hits: int = 0
     product_code_labelled: int = 0
-
-
-def load_rows(path: Path) -> list[dict]:
-    """The labelled rows of a JSON-lines file (blank lines and # comments skipped)."""
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            rows.append(json.loads(line))
-    return rows
 
 
 def _got(market: str, block: dict):

@@ -27,6 +27,7 @@ import gevent  # noqa: E402
 import gevent.pool  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.rows import load_rows  # noqa: E402
 from bench.streams import UNLIMITED, percentile  # noqa: E402
 from medreg.knowledge import get_knowledge  # noqa: E402
 from medreg.markets import MARKETS  # noqa: E402
@@ -221,7 +222,7 @@ def tokens(args: argparse.Namespace) -> dict:
     stub = StubProcess().start()
     engine = AnthropicEngine.from_config({"ANTHROPIC_API_KEY": "sk-bench", "ANTHROPIC_BASE_URL": stub.url,
                                           "FALLBACK_OFFLINE": False, "MODEL": "claude-sonnet-5-5"})
-    cases = [json.loads(line) for line in Path(args.dev_set).read_text(encoding="utf-8").splitlines()][:args.concepts]
+    cases = load_rows(args.dev_set)[:args.concepts]
     per_request, first_reads, later_reads, writes = [], [], [], []
     recall = {"anthropic": [0, 0], "offline": [0, 0]}  # must-apply standards found, expected
     try:

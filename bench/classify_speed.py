@@ -6,7 +6,6 @@ FDA product code and MFDS item imported (targets: p50 <= 5 ms and <= 20 ms).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -15,6 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.rows import load_rows  # noqa: E402
 
 from medreg.knowledge import Knowledge  # noqa: E402
 from medreg.knowledge.catalogue.importers import import_fda, import_mfds  # noqa: E402
@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 
 def concepts() -> list[tuple[str, str]]:
     """The development set's concepts (both languages), plus a few long founder-style ones."""
-    rows = [json.loads(line) for line in (HERE / "data" / "dev_set.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = load_rows(HERE / "data" / "dev_set.jsonl")
     out = [(r["concept"], r.get("language", "en")) for r in rows]
     out += [("We are a seed-stage startup building a wearable ECG patch worn for 14 days that streams data over "
              "Bluetooth to a phone app, where a deep-learning model flags atrial fibrillation for cardiologists", "en"),

@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.rows import load_rows  # noqa: E402
 
 from medreg.knowledge import get_knowledge  # noqa: E402
+from medreg.language import language_of  # noqa: E402
 
 FEEDBACK = {"en": ["we sell in Korea only", "no wireless, and it is not for home use"],
             "ko": ["한국에서만 판매합니다", "무선 기능이 없고 가정용이 아닙니다"]}
@@ -53,12 +55,9 @@ def main() -> None:
     kb = get_knowledge()
     sizes = []
     for path in args.concepts:
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            row = json.loads(line)
+        for row in load_rows(path):
             concept = row.get("concept") or row.get("text")
-            language = "ko" if any("\uac00" <= ch <= "\ud7a3" for ch in concept) else "en"
+            language = language_of(concept)
             dossier = session(kb, concept, language, args.plans, args.per_plan)
             body = json.dumps({"format": "html", "dossier": dossier}, ensure_ascii=False).encode()
             sizes.append((len(body), len(dossier["plans"]), concept))

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.rows import load_rows  # noqa: E402
 
 from medreg.engines.anthropic.request import STEP_PARAMS  # noqa: E402
 from medreg.knowledge import get_knowledge  # noqa: E402
@@ -35,8 +36,7 @@ def measure(paths: list[str]) -> dict:
     largest = {"classify": 0, "purpose": 0, "plan": 0, "refine": 0}
     concepts = 0
     for path in paths:
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            case = json.loads(line)
+        for case in load_rows(path):
             concepts += 1
             language = case.get("language", "en")
             found = knowledge.classify(case["concept"], None, ("US", "EU", "KR"), language)

@@ -9,13 +9,13 @@ error), per-market accuracy, per-category accuracy, and every miss.
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.rows import load_rows  # noqa: E402
 
 from medreg.knowledge import Knowledge  # noqa: E402
 from medreg.knowledge.catalogue.loader import load_data  # noqa: E402
@@ -88,12 +88,6 @@ def print_report(path: Path, report: QualReport, elapsed: float) -> None:
     for concept, got, want, basis, cues, markets, ok in report.misses:
         kind = "MISS" if not ok else "market"
         print(f"  {kind} {concept!r}: got {got} (want {want}; {basis} {cues}) {'; '.join(markets)}")
-
-
-def load_rows(path: Path) -> list[dict]:
-    """The rows of a JSON-lines file (blank lines and # comments skipped)."""
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return [json.loads(x) for x in (line.strip() for line in lines) if x and not x.startswith("#")]
 
 
 def main(argv: list[str] | None = None) -> int:

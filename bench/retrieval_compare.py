@@ -6,11 +6,11 @@ top-5 hit of the expected FDA code or MFDS item. The built-in index and bm25s ge
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.rows import load_rows  # noqa: E402
 
 import bm25s  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
@@ -32,7 +32,7 @@ def main(path: Path) -> int:
     ranker.index(bm25s.tokenization.Tokenized(ids=[[vocab[t] for t in d] for d in docs], vocab=vocab), show_progress=False)
     names = [c.name_ko or c.name for c in candidates]
     hits = {"built-in": [0, 0], "bm25s": [0, 0], "rapidfuzz": [0, 0]}
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = load_rows(path)
     rows = [r for r in rows if (r.get("expected") or {}).get("us_product_code") or (r.get("expected") or {}).get("kr_item_code")]
     for row in rows:
         e = row.get("expected") or {}

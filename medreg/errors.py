@@ -95,12 +95,19 @@ class MedregError(Exception):
     retryable: ClassVar[bool] = False
 
     def __init__(self, detail: Optional[str] = None, *, fields: Optional[dict] = None,
-                 retryable: Optional[bool] = None, headers: Optional[dict] = None) -> None:
+                 retryable: Optional[bool] = None, headers: Optional[dict] = None,
+                 reason: Optional[str] = None, transient: bool = False) -> None:
         super().__init__(detail or self.code)
         self.detail = detail
         self.fields = fields
         self.headers = headers or {}
         self.language: Optional[str] = None
+        # An upstream's own stated reason (a refusal's, or what /healthz says of the key), shown to the user.
+        self.reason = reason
+        # A fault a later attempt may not meet (a dropped connection, a 5xx): worth an offline fallback.
+        self.transient = transient
+        # What /healthz should say of the model after this error (engines.anthropic's ModelStatus), if anything.
+        self.model_status: Any = None
         if retryable is not None:
             self.retryable = retryable  # type: ignore[misc]
 
@@ -123,7 +130,7 @@ class MedregError(Exception):
         if self.fields:
             from medreg.schemas.messages import localise   # schemas import this module: resolved late
             error["fields"] = localise(self.fields, language)
-        if getattr(self, "reason", None):  # an upstream's stated reason (a refusal's), never internals
+        if self.reason:  # an upstream's stated reason (a refusal's), never internals
             error["reason"] = self.reason
         return {"error": error}
 
@@ -228,5 +235,15 @@ ERROR_CLASSES: dict[str, type[MedregError]] = {
 
 def error_from_code(code: str, *, fields: Optional[dict] = None,
                     retryable: Optional[bool] = None) -> MedregError:
-    """Rebuild an error from its code, e.g. to turn a stream's `error` event into an HTTP answer."""
+    """Rebuild an error from its code alone."""
     return ERROR_CLASSES.get(code, MedregError)(fields=fields, retryable=retryable)
+
+
+def error_from_event(payload: dict) -> MedregError:
+    """The error an `error` event's payload reports, so a JSON answer says what the stream said: code,
+    fields, retry hint, the upstream's stated reason and its Retry-After."""
+    retry_after = payload.get("retry_after")
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return ERROR_CLASSES.get(payload.get("code", "internal"), MedregError)(
+        fields=payload.get("fields"), retryable=bool(payload.get("retryable")), headers=headers,
+        reason=payload.get("reason"))

@@ -6,6 +6,8 @@ import re
 from typing import Any, Optional
 
 from medreg.export.facts import standard_label, value, weeks_text
+from medreg.export.labels import LABELS
+from medreg.language import tr
 
 _PATH = re.compile(r"^(?:plans\[(?P<plan>\d+)\]\.?)?(?P<field>[a-z_]+)?(?:\[(?P<index>\d+)\])?(?:\.(?P<sub>[a-z_]+))?$")
 _WORDS = {
@@ -38,7 +40,7 @@ def _named(item: Any, field: str) -> str:
 
 def _shown(v: Any, sub: Optional[str], lang: str) -> str:
     if v in (None, [], ""):
-        return "없음" if lang == "ko" else "none"
+        return tr(LABELS["none"], lang)
     return weeks_text(v, lang) if sub == "weeks" or sub == "estimated_weeks" else value(v)
 
 

@@ -159,7 +159,7 @@ def weeks_text(weeks: Any, lang: str) -> str:
     """"11주" in Korean, "11 weeks" in English."""
     if weeks is None:
         return "—"
-    return f"{value(weeks)}주" if lang == "ko" else f"{value(weeks)} weeks"
+    return tr(LABELS["n_weeks"], lang, n=value(weeks))
 
 
 def when(now: datetime, local: Optional[tzinfo], lang: str) -> str:

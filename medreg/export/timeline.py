@@ -5,7 +5,9 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from medreg.export.labels import LABELS
 from medreg.knowledge.plans.schedule import plan_weeks
+from medreg.language import tr
 
 ROW, LABEL_W, CHART_W, TOP = 22, 230, 520, 28
 WIDE = ("\u1100", "\u11ff"), ("\u3000", "\u9fff"), ("\uac00", "\ud7a3"), ("\uff00", "\uffef")
@@ -61,8 +63,8 @@ def timeline_svg(plans: list[dict], lang: str) -> str:
     total = max(b.end for b in bars)
     scale = CHART_W / total
     height = TOP + ROW * len(bars) + 8
-    unit = "주" if lang == "ko" else "w"
-    summary = (f"계획 {len(bars)}개, 총 {total:g}주" if lang == "ko" else f"{len(bars)} plans, {total:g} weeks in all")
+    unit = tr(LABELS["week_unit"], lang)
+    summary = tr(LABELS["timeline_summary"], lang, plans=len(bars), total=total)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="timeline" width="{LABEL_W + CHART_W + 20}" '
            f'height="{height}" viewBox="0 0 {LABEL_W + CHART_W + 20} {height}"><title>{html.escape(summary)}</title>']
     step = _step(total)

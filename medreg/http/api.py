@@ -6,7 +6,7 @@ import time
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
-from medreg.errors import MedregError, error_from_code
+from medreg.errors import MedregError, error_from_event
 from medreg.events import Failure, Result
 from medreg.http.bodies import BodyError, read_body
 from medreg.http.disconnect import ClientWatch
@@ -43,15 +43,15 @@ def answer_json(step: str) -> Response:
     events = _events(step, step_input, app, current_request_id(), heartbeats=False)
     # A client that hangs up stops the upstream calls behind its answer.
     watch = ClientWatch(request.environ) if _watches(app) else None
-    for event in (watch.relay(events) if watch is not None else events):
-        if isinstance(event, Result):
-            return jsonify(event.data)
-        if isinstance(event, Failure):
-            error = error_from_code(event.code, fields=event.fields, retryable=event.retryable)
-            if event.retry_after_s is not None:  # the upstream's Retry-After, on the JSON path too
-                error.headers["Retry-After"] = str(event.retry_after_s)
-            error.reason = event.reason
-            raise error.with_language(step_input.language)
+    try:
+        for event in (watch.relay(events) if watch is not None else events):
+            if isinstance(event, Result):
+                return jsonify(event.data)
+            if isinstance(event, Failure):
+                raise error_from_event(event.payload()).with_language(step_input.language)
+    finally:
+        if watch is not None:
+            watch.stop()   # at once, not when the relay generator is collected
     if watch is not None and watch.gone:
         return Response(status=499)  # the client left (nobody reads this)
     raise MedregError("step ended without a result").with_language(step_input.language)

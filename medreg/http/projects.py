@@ -8,7 +8,7 @@ from typing import Optional
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from marshmallow import Schema, ValidationError
 
-from medreg.errors import InvalidRequest, NotFound, error_from_code
+from medreg.errors import InvalidRequest, NotFound, error_from_event
 from medreg.http.bodies import guess_language
 from medreg.http.relay import sse_response
 from medreg.pipeline import request_language
@@ -196,10 +196,7 @@ def _run_json(run_id: str) -> Response:
         response.status_code = 503
         return response
     if terminal is None or terminal["type"] == "error":
-        code = (terminal or {}).get("code", "internal")
-        error = error_from_code(code, fields=(terminal or {}).get("fields"),
-                                retryable=bool((terminal or {}).get("retryable")))
-        raise error.with_language(run.language if run else "en")
+        raise error_from_event(terminal or {}).with_language(run.language if run else "en")
     return jsonify({"run": run.as_dict(), "version": run.version, "result": result})
 
 

@@ -213,8 +213,12 @@ def sse_response(items: Iterable[Event | Heartbeat], *, environ: dict, write_tim
     """
     _bound_writes(environ, write_timeout_s)
     watch = ClientWatch(environ) if watch_client else None
-    return Response(stream_with_context(encode_stream(items, ended, watch, first_id)), status=status,
-                    headers=[*SSE_HEADERS.items(), *headers], content_type=SSE_CONTENT_TYPE)
+    response = Response(stream_with_context(encode_stream(items, ended, watch, first_id)), status=status,
+                        headers=[*SSE_HEADERS.items(), *headers], content_type=SSE_CONTENT_TYPE)
+    if watch is not None:
+        # The server closes every response, iterated or not: a body never read still frees its watcher.
+        response.call_on_close(watch.stop)
+    return response
 
 
 def sse_error_response(code: str, message: str, status: int, *, retryable: bool = False,

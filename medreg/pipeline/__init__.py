@@ -95,7 +95,7 @@ def failure_for(exc: MedregError, language: str) -> Failure:
     """The `error` event for an engine's error, keeping an upstream's stated reason and Retry-After."""
     retry_after = exc.headers.get("Retry-After")
     return Failure(exc.code, message_for(exc.code, language), exc.retryable, localise(exc.fields, language),
-                   reason=getattr(exc, "reason", None),
+                   reason=exc.reason,
                    retry_after_s=int(retry_after) if str(retry_after or "").isdigit() else None)
 
 

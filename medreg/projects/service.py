@@ -100,12 +100,11 @@ class RunService:
 
     def _finish(self, run_id: str, seq: Optional[int], payload: dict, status: str, job: StepJob,
                 result: Optional[dict]) -> None:
-        make_version = None
-        if result is not None:
-            def make_version(session):
-                return add_version(session, job.project_id, job.step, result, author=job.author,
-                                   meta=job.meta, run_id=run_id, inputs=job.inputs)
-        ended = self.runs.finish(run_id, seq, payload, status, make_version)
+        def make_version(session):
+            return add_version(session, job.project_id, job.step, result, author=job.author,
+                               meta=job.meta, run_id=run_id, inputs=job.inputs)
+        # A run that produced no result stores no version.
+        ended = self.runs.finish(run_id, seq, payload, status, make_version if result is not None else None)
         if ended is not None:
             self.events.write(run_id, ended["seq"], ended["payload"])
 

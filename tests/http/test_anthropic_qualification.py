@@ -2,6 +2,8 @@
 make it a device (JSON and stream; standards refuses it), and plans skip markets where a device type is no device."""
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 
@@ -52,3 +54,18 @@ def test_plans_skip_the_markets_where_it_is_no_device(live_server: str, concept:
     markets = {a.get("market") for p in plans["plans"] for a in p["activities"]}
     assert "US" in markets and not markets & set(absent), markets
     assert any("21 CFR" in str(p) or "FDA" in str(p) for p in plans["plans"])
+
+
+@pytest.mark.parametrize("concept, regime", [
+    ("Nicotine transdermal patch to help you quit smoking", "Directive 2001/83/EC"),
+    ("연구용 시약 (RUO), 진단 목적으로 사용 불가", "IVDR (EU) 2017/746 Article 1(3)(a)"),
+])
+def test_another_regime_is_named_and_no_device_plan_is_made(live_server: str, concept: str, regime: str) -> None:
+    """A medicinal product or a research-only reagent: not a device, the regime that applies cited, standards refused."""
+    classification = requests.post(live_server + "/api/classify", json={"concept": concept}, timeout=10).json()
+    qualification = classification["qualification"]
+    assert qualification["status"] == "not_device", qualification
+    assert regime in json.dumps(qualification, ensure_ascii=False)
+    assert all(block["class"] is None for block in classification["markets"].values())
+    plans = requests.post(live_server + "/api/standards", json={"classification": classification}, timeout=10)
+    assert plans.status_code == 422 and plans.json()["error"]["code"] == "not_a_device"

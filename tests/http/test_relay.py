@@ -181,3 +181,27 @@ def test_a_step_that_ends_without_a_terminal_event_gets_one() -> None:
         yield Status("working", "started", 0.0)
     items = list(relayed(unfinished()))
     assert types(items) == ["status", "error"] and items[-1].code == "internal"
+
+
+def test_a_stream_whose_body_is_never_read_still_frees_its_client_watch() -> None:
+    """The server closes every response: one never iterated (the client left first) stops its socket watch
+    and closes the duplicate descriptor, rather than leaving them to the garbage collector."""
+    import os
+    import socket
+
+    from flask import Flask
+
+    from medreg.http.relay import sse_response
+
+    server_side, client_side = socket.socketpair()
+    try:
+        with Flask(__name__).test_request_context():
+            response = sse_response(iter([Done(1)]), environ={"gunicorn.socket": server_side}, write_timeout_s=0,
+                                    watch_client=True)
+        fds_open = len(os.listdir("/proc/self/fd"))
+        response.close()
+        assert len(os.listdir("/proc/self/fd")) == fds_open - 1   # the watch's duplicate descriptor
+        server_side.getsockname()   # the request's own socket is untouched
+    finally:
+        server_side.close()
+        client_side.close()

@@ -65,6 +65,16 @@ NOT_DEVICES = [
     ("sleep tracking app with a nightly sleep score and tips for better sleep; we don't claim to detect apnea", "en",
      "wellness"),
     ("민감성 피부용 클렌징폼, 피부염 치료라는 표현은 안 써요", "ko", "cosmetic"),
+    # Other regimes: medicinal products, research-only lab products, adult products, ancestry tests.
+    ("Nicotine transdermal patch, 21 mg/24 h, to help you quit smoking.", "en", "drug"),
+    ("강아지 구충제 (심장사상충 예방)", "ko", "drug"),
+    ("연구용 시약 (RUO) — 진단 목적으로 사용 불가, 대학 연구실 납품용", "ko", "lab"),
+    ("Rechargeable personal vibrator sold in adult stores for pleasure; no therapeutic claims.", "en", "wellness"),
+    ("조상 찾기 DNA 검사 (건강 정보는 제공 안 함)", "ko", "wellness"),
+    ("VR laparoscopic simulator where surgical residents practice suturing on virtual patients.", "en", "education"),
+    ("Period tracker that predicts your next period from logged cycle dates. Not a form of birth control.", "en",
+     "wellness"),
+    ("생리 주기 예측 앱 (피임 목적으로 쓰면 안 돼요)", "ko", "wellness"),
 ]
 
 DEVICES = [
@@ -98,6 +108,13 @@ DEVICES = [
     ("a medical student quiz app that also reads the user's own ECG and detects arrhythmia", "en"),
     ("EHR-integrated insulin pump that logs doses to the patient record", "en"),
     ("patient-specific drug-drug interaction alerts inside the EHR for prescribers", "en"),
+    # The same regimes' words beside a device or a claim (a cue that ends a word is not the word).
+    ("Vibratory cervical dilator", "en"),
+    ("Genital vibrator for therapeutic use in female sexual dysfunction", "en"),
+    ("Botulinum toxin injection needle for dermatology clinics", "en"),
+    ("연구용 시약으로 개발했지만 암 진단에 쓰도록 병원에 판매", "ko"),
+    ("Genealogy DNA test that also reports BRCA cancer risk", "en"),
+    ("cycle-tracking app for birth control that tells you which days to avoid unprotected sex", "en"),
 ]
 
 # A bare "not a medical device" with no product group named: never not_device on the disclaimer alone.

@@ -114,7 +114,7 @@ class AnthropicEngine(Engine):
 
     def _noted(self, error: MedregError) -> MedregError:
         """A call's 404/401/403 also becomes what /healthz says."""
-        status = getattr(error, "model_status", None)
+        status = error.model_status
         if status is not None:
             self.model_status = status
         return error

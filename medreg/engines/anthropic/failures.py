@@ -26,12 +26,7 @@ class StreamEnded(Exception):
 
 def is_transient(error: MedregError) -> bool:
     """True for faults a later attempt may not meet: the only ones worth an offline fallback."""
-    return isinstance(error, (UpstreamUnavailable, UpstreamTimeout)) or bool(getattr(error, "transient", False))
-
-
-def _transient(error: MedregError) -> MedregError:
-    error.transient = True  # type: ignore[attr-defined]
-    return error
+    return isinstance(error, (UpstreamUnavailable, UpstreamTimeout)) or error.transient
 
 
 def _error_type(exc: anthropic.APIStatusError) -> Optional[str]:
@@ -75,27 +70,24 @@ def map_error(exc: BaseException, label: str, model: str = "") -> MedregError:
         if is_overloaded(exc):
             return UpstreamUnavailable()
         if status is not None and status >= 500:
-            return _transient(UpstreamError())
+            return UpstreamError(transient=True)
         if _error_type(exc) in ("api_error", "overloaded_error"):  # an error event mid-stream
-            return _transient(UpstreamError())
+            return UpstreamError(transient=True)
         return UpstreamError(retryable=False)  # our request is wrong (400, 413, 422): retrying will not help
     if isinstance(exc, (anthropic.APIConnectionError, httpx2.TransportError, StreamEnded)):
-        return _transient(UpstreamError())  # includes RemoteProtocolError: the socket dropped mid-stream
+        return UpstreamError(transient=True)  # includes RemoteProtocolError: the socket dropped mid-stream
     return UpstreamError()  # malformed event data (a JSON decode error) or an unparsable answer
 
 
 def _with_status(error: MedregError, status: ModelStatus) -> MedregError:
     """A configuration error carrying what /healthz should now say (one text for both)."""
-    error.reason = status.status  # type: ignore[attr-defined]
-    error.model_status = status  # type: ignore[attr-defined]
+    error.reason, error.model_status = status.status, status
     return error
 
 
 def refused(explanation: Optional[str]) -> MedregError:
     """The model's refusal, with its stated reason where it gave one."""
-    error = Refused()
-    error.reason = explanation or None  # type: ignore[attr-defined]
-    return error
+    return Refused(reason=explanation or None)
 
 
 def cut_off(stop_reason: str) -> MedregError:

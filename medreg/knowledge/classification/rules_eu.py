@@ -7,38 +7,12 @@ their IVDR class is taken as curated (IVDR Annex VIII has its own seven rules).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from medreg.language import Text
+from medreg.knowledge.classification.findings import ORDER, EuResult, Finding, base_class
 
-ORDER = {"I": 0, "IIa": 1, "IIb": 2, "III": 3}
 INVASIVE = {"body_orifice", "surgically_invasive", "implantable"}
 CENTRAL = {"central_circulatory", "central_nervous"}
-
-
-@dataclass
-class Finding:
-    """One rule that applied, the class it gives and why (bilingual)."""
-
-    rule: int
-    cls: str
-    why: Text
-
-
-@dataclass
-class EuResult:
-    """The MDR class, the rules that decide it, and every rule that applied."""
-
-    cls: str
-    rules: list[str]
-    findings: list[Finding] = field(default_factory=list)
-    assumed: list[str] = field(default_factory=list)
-
-
-def base_class(cls: str) -> str:
-    """'Is' / 'Im' / 'Ir' → 'I'; other classes unchanged."""
-    return "I" if cls in ("Is", "Im", "Ir") else cls
 
 
 def _non_invasive(a: dict, out: list[Finding]) -> None:

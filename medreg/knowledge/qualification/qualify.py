@@ -175,6 +175,12 @@ def _type_markets(result: dict, type_id: Optional[str], lang: str, d: CueData) -
     return out
 
 
+def _overrides_claims(group: dict) -> bool:
+    """Whether an exclusion outranks medical words: always (`true`), or when its cue leads the text (`"lead"`)."""
+    mode = group.get("overrides_claims")
+    return mode is True or (mode == "lead" and bool(group.get("decisive")))
+
+
 def _records_software(e: Evidence) -> bool:
     """Admin, records or teaching software with medical words but nothing a device does with them: no
     detecting, flagging, analysing or recommending (`actions`), no decision support, no device type matched."""
@@ -198,8 +204,10 @@ def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
         decision = _by_answer(e, claim == "yes", markets, d)
     elif e.groups:
         decision = _by_group(e, markets, d)
-    elif e.plain and any(g.get("overrides_claims") for g, _ in e.plain):
-        decision = _by_exclusion(e, markets, d)   # the maker names its regime: "기능성화장품 보고"
+    elif e.plain and any(_overrides_claims(g) for g, _ in e.plain):
+        # The maker names its regime ("기능성화장품 보고"), or the product leads as one whose medical words
+        # are its nature (a nicotine patch, a surgical simulator): those words are not device claims.
+        decision = _by_exclusion(e, markets, d)
     elif _records_software(e):
         # Medical words in scheduling, records or teaching software are its subject, not its purpose.
         decision = _by_exclusion(e, markets, d)
