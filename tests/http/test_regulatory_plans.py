@@ -79,8 +79,31 @@ def test_ivd_self_test_is_planned_under_the_ivdr_and_the_ivd_act(live_server, co
     assert {"IVDR Article 48", "IVDR Annex XIII Part B", "IVDR Article 29", "IVDR Annex IX section 5.1"} <= cites
     kr = classification["markets"]["KR"]
     assert kr["grade"] == 4 and CATALOGUE.mfds[kr["item_code"]].get("ivd") is True
+    assert kr["regulation"] == "체외진단의료기기법" and kr["ivd"] is True and kr["pathway_verified"] is False
+    assert f"체외진단의료기기 품목 및 품목별 등급에 관한 규정 {kr['item_code']}" in kr["citations"]
+    assert "의료기기법 시행규칙 제4조" not in kr["citations"]
+    assert ("체외진단의료기기법" in kr["rationale"]) and (("4등급" if language == "ko" else "grade 4") in kr["rationale"])
     route = next(a for a in plans["plan-quality-system"]["activities"] if a.get("citation") == "체외진단의료기기법")
     assert "4" in route["name"] and route.get("verified") is False
+
+
+@pytest.mark.parametrize("concept, language", [("toxoplasma gondii antibody test", "en"),
+                                               ("광투과법 자동 혈소판 응집 측정 시스템", "ko")])
+def test_catalogue_ivd_is_classified_and_planned_under_the_ivdr(live_server, concept, language):
+    """A catalogue-only IVD (FDA 21 CFR part 866, or the MFDS IVD list): the EU class comes from IVDR Annex VIII,
+    derived and flagged for review, and the plans evaluate performance (IVDR), not MDR clinical evidence."""
+    classification, plans = _flow(live_server, concept)
+    device = classification["device"]
+    listed, code = device["id"].split(":")
+    assert device["source"] == "catalogue"
+    assert (CATALOGUE.fda[code]["regulation"].startswith("866.") if listed == "fda" else CATALOGUE.mfds[code]["ivd"])
+    eu = classification["markets"]["EU"]
+    assert eu["regulation"] == "IVDR" and eu["class"] in ("A", "B", "C", "D")
+    assert eu["derived"] is True and eu["needs_review"] is True
+    assert eu["citations"] and all(c.startswith("IVDR Annex VIII Rule ") for c in eu["citations"])
+    assert ("시행규칙 1.9" if language == "ko" else "implementing rule 1.9") in eu["rationale"]
+    clinical = " ".join(a["name"] for a in plans["plan-clinical-evaluation"]["activities"])
+    assert ("IVDR 제56조" if language == "ko" else "IVDR Article 56") in clinical and "MDR" not in clinical.replace("IVDR", "")
 
 
 @pytest.mark.parametrize("language", ["en", "ko"])
@@ -96,6 +119,25 @@ def test_adaptive_ai_diagnostic_plans_a_pccp_and_the_ai_act(live_server, languag
     assert ("2027년 8월 2일" if language == "ko" else "2 August 2027") in ai_act["rationale"]
     assert {f"Regulation (EU) 2024/1689 Article {n}" for n in (9, 10, 11, 12, 13, 14, 15, 17, 72)} == _cites({"x": ai_act})
     assert "plan-software" in ai_act["depends_on"]
+
+
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_software_eu_rationale_shows_mdcg_2019_11_and_the_rule_11_trace(live_server, language):
+    """Standalone software: the EU rationale qualifies it (MDCG 2019-11) and traces Rule 11 to its class."""
+    eu = _post(live_server, "/api/classify", {"concept": AI_CONCEPTS[language]})["markets"]["EU"]
+    assert eu["class"] == "IIb" and "MDCG 2019-11" in eu["citations"]
+    trace = eu["software_trace"]
+    assert trace in eu["rationale"] and trace.startswith("MDCG 2019-11")
+    assert ("규칙 11 판단 경로: (a)" if language == "ko" else "Rule 11 trace: (a)") in trace and trace.endswith("IIb.")
+
+
+def test_anthropic_engine_keeps_the_rule_11_trace(live_server, anthropic_server):
+    """Claude (stub) rewords the EU rationale; the knowledge base's qualification and Rule 11 trace stay."""
+    url, stub = anthropic_server
+    stub.control(script=[])
+    offline = _post(live_server, "/api/classify", {"concept": AI_CONCEPTS["en"]})["markets"]["EU"]
+    claude = _post(url, "/api/classify", {"concept": AI_CONCEPTS["en"]})["markets"]["EU"]
+    assert claude["software_trace"] == offline["software_trace"] and "MDCG 2019-11" in claude["citations"]
 
 
 def test_no_ai_act_plan_for_software_without_machine_learning(live_server):

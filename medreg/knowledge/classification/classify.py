@@ -12,7 +12,7 @@ from medreg.knowledge.classification.kr_ivd import ivd_kr_block
 from medreg.knowledge.classification.matching import Match
 from medreg.knowledge.classification.merge import merge_attributes
 from medreg.knowledge.classification.ranking import Found, differs, find, has_rival
-from medreg.knowledge.classification.rules_ivdr import ivd_regulation
+from medreg.knowledge.classification.rules_ivdr import ivd_fda_row
 from medreg.knowledge.classification.rules_kr import item_block, kr_block, kr_none_text
 from medreg.knowledge.classification.us import us_block, us_block_from_fda_row
 from medreg.knowledge.qualification.qualify import qualify
@@ -51,13 +51,14 @@ def _imported_attrs(row: dict) -> dict:
         attrs["invasiveness"] = "implantable"
     if row.get("life_sustaining"):
         attrs["life_supporting"] = True
-    if ivd_regulation(row.get("regulation")):
-        attrs["ivd"] = True   # 21 CFR parts 862 / 864 / 866: the IVDR, not the MDR, classifies it in the EU
+    if ivd_fda_row(row) or row.get("ivd"):
+        # 21 CFR parts 862 / 864 / 866 (or an IVD panel), or the MFDS IVD list: the IVDR classifies it in the EU
+        attrs["ivd"] = True
     return attrs
 
 
 def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs: dict,
-             markets: tuple[str, ...], language: str) -> dict[str, dict]:
+             markets: tuple[str, ...], language: str, words: str = "") -> dict[str, dict]:
     """One block per requested market."""
     out: dict[str, dict] = {}
     best_fda, best_mfds = found.best_fda, found.best_mfds
@@ -71,7 +72,8 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
             out["US"] = us_block(None, language)
     if "EU" in markets:
         derived = device is None and found.primary is not None
-        out["EU"] = eu_block(device, attrs, device_attrs, language, _driven_class(kb), derived=derived)
+        out["EU"] = eu_block(device, attrs, device_attrs, language, _driven_class(kb), derived=derived,
+                             words=" ".join([words, *(f"{m.candidate.name} {m.candidate.name_ko}" for m in [found.primary] if m)]))
     if "KR" in markets:
         if device is not None and (device.get("kr") or {}).get("grade"):
             out["KR"] = kr_block(device, attrs, language)
@@ -103,13 +105,14 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     device = primary.candidate.payload if primary and primary.candidate.source == "curated" else None
     if device is not None:
         device_attrs = dict(device.get("attributes") or {})
-    elif primary is not None and primary.candidate.source == "fda":
+    elif primary is not None and primary.candidate.source in ("fda", "mfds"):
         device_attrs = _imported_attrs(primary.candidate.payload)
     else:
         device_attrs = {}
     attrs, sources, conflicts = merge_attributes(device_attrs, text.values, device is not None)
     attrs, sources, conflicts = ans.apply_answers(attrs, sources, conflicts, text.values, device_attrs, answers)
-    result_markets = _markets(kb, found, device, attrs, device_attrs, markets, language)
+    result_markets = _markets(kb, found, device, attrs, device_attrs, markets, language,
+                              words=concept + ("\n" + context if context else ""))
 
     others = [m for m in found.curated if primary is None or m.candidate.id != primary.candidate.id]
     runner = others[0] if others else None
