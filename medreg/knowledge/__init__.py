@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from medreg.knowledge.catalogue.loader import KnowledgeData, load_data
+from medreg.knowledge.catalogue.concepts import ConceptIndex, build_concept_index
 from medreg.knowledge.catalogue.index import build_catalogue_index
 from medreg.knowledge.catalogue.shipped import Catalogue, load_catalogue
 from medreg.knowledge.classification.classify import classify_concept
@@ -38,6 +39,8 @@ class Knowledge:
         self.imported_cache = None                 # catalogue.store's index over those entries
         self._index_lock = threading.Lock()
         self._catalogue_index: Optional[MatchIndex] = None
+        self._concept_index: Optional[ConceptIndex] = None
+        self._catalogue_by_id: Optional[dict] = None
         self._device_index: Optional[MatchIndex] = None
         self._indexed_devices = -1
 
@@ -60,6 +63,20 @@ class Knowledge:
                 name += f", sha256 {first['sha256'][:12]}"
             out.append({"name": name, "date": first.get("version") or "unknown"})
         return out
+
+    def concept_index(self) -> ConceptIndex:
+        """The shipped catalogue in the term map's concept space (built once, with the catalogue index)."""
+        if self._concept_index is None:
+            with self._index_lock:
+                if self._concept_index is None:
+                    self._concept_index = build_concept_index(self.catalogue)
+        return self._concept_index
+
+    def catalogue_candidate(self, candidate_id: str):
+        """A catalogue index candidate by id ("fda:GWX", "mfds:A28260.01"), or None."""
+        if self._catalogue_by_id is None:
+            self._catalogue_by_id = {c.id: c for c in self.catalogue_index().candidates}
+        return self._catalogue_by_id.get(candidate_id)
 
     def catalogue_index(self) -> MatchIndex:
         """The match index over the shipped catalogue (built once, on first use or at warm-up)."""
@@ -97,5 +114,6 @@ def get_knowledge() -> Knowledge:
             if _instance is None:
                 knowledge = Knowledge(load_data())
                 knowledge.catalogue_index()  # at load, so no request pays for it
+                knowledge.concept_index()
                 _instance = knowledge
     return _instance

@@ -81,10 +81,15 @@ def test_derived_grade_from_byeolpyo_1(attrs: dict, grade: int) -> None:
     assert derive_grade(attrs)[0] == grade
 
 
-def test_derived_block_is_marked_and_has_no_class() -> None:
+def test_derived_grade_is_a_suggestion_not_a_grade() -> None:
+    """CONTRACT.md has only `grade` for KR: a grade derived from 별표 1 stays out of it (null), needs
+    review, and is offered as the block's first alternative and in the rationale."""
     block = kr_block(BY_ID["pulse-oximeter"], {"active": True, "active_function": "monitoring"}, "ko")
-    assert block["derived"] is True and block["class"] is None and block["grade"] == 2
-    assert block["needs_review"] and "별표 1" in block["rationale"]
+    assert block["derived"] is True and block["class"] is None and block["grade"] is None
+    assert block["pathway"] is None and block["needs_review"] and "별표 1" in block["rationale"]
+    assert block["alternatives"][0] == {"grade": 2, "pathway": "인증", "derived": True, "basis": "의료기기법 시행규칙 별표 1",
+                                        "criteria": block["criteria"]}
+    assert block["derived_class"] == "2" and "2등급이 제안됩니다" in block["rationale"]
 
 
 def test_no_grade_is_derived_for_an_ivd() -> None:

@@ -17,6 +17,8 @@ from typing import Optional
 
 from medreg.knowledge.catalogue.cfr import parse_parts
 from medreg.knowledge.catalogue.importers import FDA_REQUIRED, ImportFormatError
+from medreg.knowledge.catalogue.link import build_links
+from medreg.knowledge.catalogue.terms import parse_terms, terms_path
 
 FORMAT = 1
 # submission_type_id per openFDA's field docs (fda/fields.yaml); 6, 7, 8 are not documented there
@@ -122,6 +124,11 @@ def build_catalogue(fda: Path, mfds: Path, mfds_ivd: Path, emdn: Path, cfr: Path
     regulations, cfr_files = parse_parts(cfr)
     kr = build_mfds(mfds, ivd=False)
     kr.update(build_mfds(mfds_ivd, ivd=True))
+    us, eu = build_fda(fda), build_emdn(emdn)
+    # The cross-market link reads the project's own term map (package data), recorded like a source.
+    terms_file = terms_path()
+    terms_bytes = terms_file.read_bytes()
+    links = build_links(parse_terms(json.loads(terms_bytes.decode("utf-8"))), us, kr, eu)
     return {
         "format": FORMAT,
         "sources": {
@@ -130,11 +137,14 @@ def build_catalogue(fda: Path, mfds: Path, mfds_ivd: Path, emdn: Path, cfr: Path
             "mfds": _source(mfds, versions.get("mfds", "unknown")),
             "mfds_ivd": _source(mfds_ivd, versions.get("mfds_ivd", "unknown")),
             "emdn": _source(emdn, versions.get("emdn", "unknown")),
+            "terms": {"file": terms_file.name, "version": "medreg's own term map (derived links, not official)",
+                      "sha256": hashlib.sha256(terms_bytes).hexdigest()},
         },
-        "fda": build_fda(fda),
+        "fda": us,
         "regulations": regulations,
         "mfds": kr,
-        "emdn": build_emdn(emdn),
+        "emdn": eu,
+        "links": links,
     }
 
 

@@ -86,7 +86,8 @@ def build_command(fda: Path, mfds: Path, mfds_ivd: Path, emdn: Path, cfr: Path, 
     size = write_catalogue(catalogue, target)
     click.echo(f"wrote {target} ({size:,} bytes): {len(catalogue['fda'])} FDA product codes, "
                f"{len(catalogue['regulations'])} 21 CFR sections, {len(catalogue['mfds'])} MFDS items, "
-               f"{len(catalogue['emdn'])} EMDN terms")
+               f"{len(catalogue['emdn'])} EMDN terms, cross-market links for "
+               f"{len(catalogue['links']['fda'])} FDA codes and {len(catalogue['links']['mfds'])} MFDS items")
 
 
 kb_cli.add_command(build_command)

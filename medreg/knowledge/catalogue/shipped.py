@@ -20,6 +20,12 @@ class Catalogue:
     regulations: dict[str, dict] = field(default_factory=dict)
     mfds: dict[str, dict] = field(default_factory=dict)
     emdn: dict[str, dict] = field(default_factory=dict)
+    links: dict[str, dict] = field(default_factory=dict)   # built by catalogue/link.py: {"fda": .., "mfds": ..}
+
+    def linked(self, source: str, code: str, target: str) -> list[tuple[str, float]]:
+        """The entries of list `target` linked to `code` of list `source` (fda / mfds), best first, with scores."""
+        rows = ((self.links.get(source) or {}).get(code) or {}).get(target) or []
+        return [(row[0], float(row[1])) for row in rows]
 
     def special_controls(self, regulation: str) -> list[dict]:
         """The special-control items of a regulation number (e.g. '886.1100'), each with its citation."""
@@ -53,7 +59,7 @@ def decode(data: bytes) -> Catalogue:
     """A Catalogue from the gzip'd JSON bytes."""
     raw = json.loads(gzip.decompress(data).decode("utf-8"))
     return Catalogue(raw.get("sources", {}), raw.get("fda", {}), raw.get("regulations", {}),
-                     raw.get("mfds", {}), raw.get("emdn", {}))
+                     raw.get("mfds", {}), raw.get("emdn", {}), raw.get("links", {}))
 
 
 def load_catalogue() -> Catalogue:

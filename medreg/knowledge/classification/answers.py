@@ -111,6 +111,9 @@ def apply_answers(attrs: dict, sources: dict, conflicts: list[str], text: dict,
         key = conflicts.pop(0)   # the question asks about the first conflict only
         if answers["conflict"] == "different":
             attrs[key] = text[key]
+            if key == "duration" and attrs.get("invasiveness") == "implantable":
+                # temporary, so not an implant (MDR Article 2(5)): introduced by surgery, then removed
+                attrs["invasiveness"], sources["invasiveness"] = "surgically_invasive", ANSWER
         elif key in device_attrs:
             attrs[key] = device_attrs[key]
         else:

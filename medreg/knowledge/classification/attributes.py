@@ -18,7 +18,7 @@ _RULES: list[tuple[str, Any, Optional[str], Optional[str]]] = [
      r"수술적\s*침습|경피적"),
     ("duration", "long_term", r"\b(long[- ]term|permanent(ly)?|chronic(ally)? (use|worn)|for (months|years))\b",
      r"장기\s*(간|적|사용|착용)?|영구|수개월|수년"),
-    ("duration", "short_term", r"\b(short[- ]term|up to (\d+|a few|several) days|for (a few|several) days)\b",
+    ("duration", "short_term", r"\b(short[- ]term|up to (\d+|a few|several) days|for (a few|several) days|temporary(?! relief))\b",
      r"단기\s*(간|사용)?|며칠"),
     ("duration", "transient", r"\b(transient|less than (an hour|60 min(ute)?s?)|a few minutes)\b",
      r"일시적|60\s*분\s*미만|몇\s*분"),

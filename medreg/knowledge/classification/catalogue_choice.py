@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from typing import Optional
 
+from medreg.knowledge.catalogue.link import STRONG
 from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.matching import Match
 from medreg.knowledge.classification.us import ROMAN
 
 # Over the shipped catalogue (17k names, many of them parts and accessories) a curated type that
-# fits well is preferred unless clearly weaker; user imports keep the older, narrower margin.
-CATALOGUE_MARGIN = 0.25
+# fits well is preferred unless clearly weaker (0.2 since the concept-space lift made catalogue
+# scores comparable; measured on the catalogue dev sets, with no change on the curated sets); user
+# imports keep the older, narrower margin.
+CATALOGUE_MARGIN = 0.2
 IMPORT_MARGIN = 0.1
 CATALOGUE_NONE = 0.45   # an official name half-met is still the best lead; its confidence stays low
-RIVAL_MARGIN = CATALOGUE_MARGIN   # the band in which a curated type was preferred
+RIVAL_MARGIN = 0.25   # an official entry this close to a curated answer that disagrees makes it a guess
 EXPLAINED_SHARE = 0.5   # share of the concept's known words a confident curated answer must explain
 CAP = 0.75            # below the 0.8 a user may act on unreviewed
 
@@ -32,9 +35,10 @@ def choose_primary(best_c: Optional[Match], best_imp: Optional[Match]) -> Option
 
 
 def official_rival(primary: Optional[Match], best_fda: Optional[Match], best_mfds: Optional[Match],
-                   markets: dict[str, dict]) -> bool:
+                   markets: dict[str, dict], catalogue=None) -> bool:
     """True when a curated answer has an official FDA code or MFDS item within the margin that
-    disagrees with it on the US class or the KR grade."""
+    disagrees with it on the US class or the KR grade, directly or through the entry's strong
+    cross-market link (a Korean concept's MFDS item whose linked FDA code has another class)."""
     if primary is None or primary.candidate.source != "curated":
         return False
     if primary.share < EXPLAINED_SHARE:
@@ -51,4 +55,22 @@ def official_rival(primary: Optional[Match], best_fda: Optional[Match], best_mfd
         grade = best_mfds.candidate.payload.get("grade")
         if grade and int(grade) != int(kr["grade"]) and best_mfds.candidate.payload.get("code") not in (kr.get("item_codes") or []):
             return True
+    return catalogue is not None and _linked_rival(catalogue, floor, best_fda, best_mfds, us, kr)
+
+
+def _linked_rival(catalogue, floor: float, best_fda: Optional[Match], best_mfds: Optional[Match],
+                  us: dict, kr: dict) -> bool:
+    """The other market's entry, reached through a strong link, disagrees with the curated class."""
+    if best_mfds and best_mfds.score >= floor and us.get("class") and best_mfds.candidate.payload.get("catalogue"):
+        links = catalogue.linked("mfds", best_mfds.candidate.payload["code"], "fda")
+        if links and links[0][1] >= STRONG and links[0][0] not in (us.get("product_codes") or []):
+            official = ROMAN.get(str((catalogue.fda.get(links[0][0]) or {}).get("class", "")))
+            if official and official != us["class"]:
+                return True
+    if best_fda and best_fda.score >= floor and kr.get("grade") and best_fda.candidate.payload.get("catalogue"):
+        links = catalogue.linked("fda", best_fda.candidate.payload["code"], "mfds")
+        if links and links[0][1] >= STRONG and links[0][0] not in (kr.get("item_codes") or []):
+            grade = (catalogue.mfds.get(links[0][0]) or {}).get("grade")
+            if grade and int(grade) != int(kr["grade"]):
+                return True
     return False

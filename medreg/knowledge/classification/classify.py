@@ -5,10 +5,13 @@ from typing import Optional
 
 from medreg.knowledge.classification import answers as ans
 from medreg.knowledge.classification import confidence as conf
+from medreg.knowledge.classification.accessory import accessory_of
 from medreg.knowledge.classification.attributes import extract
 from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival
+from medreg.knowledge.classification.entry_attrs import entry_attributes, unknown_inputs
 from medreg.knowledge.classification.eu_block import eu_block
 from medreg.knowledge.classification.kr_ivd import ivd_kr_block
+from medreg.knowledge.classification.linked import kr_from_fda, us_from_mfds
 from medreg.knowledge.classification.matching import Match
 from medreg.knowledge.classification.merge import merge_attributes
 from medreg.knowledge.classification.ranking import Found, differs, find, has_rival
@@ -16,6 +19,7 @@ from medreg.knowledge.classification.rules_ivdr import ivd_fda_row
 from medreg.knowledge.classification.rules_kr import item_block, kr_block, kr_none_text
 from medreg.knowledge.classification.us import us_block, us_block_from_fda_row
 from medreg.knowledge.qualification.qualify import qualify
+from medreg.language import tr
 from medreg.knowledge.qualification.apply import apply_qualification
 
 TIE_GAP = 0.03  # score gap under which two differently classified types are a tie
@@ -57,31 +61,88 @@ def _imported_attrs(row: dict) -> dict:
     return attrs
 
 
+def _entry(primary: Optional[Match]) -> Optional[tuple[str, str]]:
+    """(list, code) of a primary match that is a shipped catalogue entry, else None."""
+    if primary is None or not primary.candidate.payload.get("catalogue"):
+        return None
+    return primary.candidate.source, primary.candidate.payload["code"]
+
+
+def _seen(found: Found, source: str) -> frozenset:
+    """Codes of one list the concept's own words met in concept space."""
+    return frozenset(code for list_name, code, _ in found.concept_hits if list_name == source)
+
+
+def _matched(block: dict, match: Match) -> dict:
+    """A block read from a catalogue entry the concept matched says so, and how well it matched."""
+    if match.candidate.payload.get("catalogue"):
+        list_name = "FDA" if match.candidate.source == "fda" else "MFDS"
+        block.update({"source": "catalogue",
+                      "reached": f"matched {list_name} {match.candidate.payload['code']} (match score {match.score:.2f})"})
+    return block
+
+
+_UNKNOWN = {"en": " Not stated by the entry or the description, so assumed: {what}; needs review.",
+            "ko": " 품목 정보나 설명에 없어 가정한 입력: {what}. 검토가 필요합니다."}
+_ASSUMED = {"invasiveness": {"en": "non-invasive", "ko": "비침습"}, "active": {"en": "not active", "ko": "비능동"},
+            "duration": {"en": "transient use", "ko": "일시 사용"}}
+
+
+def _eu_basis(block: dict, entry: tuple[str, str], basis: list[str], attrs: dict, sources: dict,
+              language: str) -> dict:
+    """What a catalogue answer's EU class rests on: the entry's stated inputs, and the unknown ones said."""
+    unknown = unknown_inputs(attrs, sources)
+    rationale = block.get("rationale") or ""
+    if unknown and block.get("class"):
+        rationale += tr(_UNKNOWN, language, what=", ".join(tr(_ASSUMED[k], language) for k in unknown))
+    return {"source": "catalogue", "needs_review": True, "rationale": rationale, "inputs_unknown": unknown,
+            "reached": f"Annex VIII rules from {'FDA' if entry[0] == 'fda' else 'MFDS'} {entry[1]}"
+                       + (f" ({'; '.join(basis)})" if basis else " (no rule input stated by the entry)")}
+
+
 def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs: dict,
-             markets: tuple[str, ...], language: str, words: str = "") -> dict[str, dict]:
+             markets: tuple[str, ...], language: str, sources: dict, basis: list[str], concept: str) -> dict[str, dict]:
     """One block per requested market."""
     out: dict[str, dict] = {}
     best_fda, best_mfds = found.best_fda, found.best_mfds
+    entry = _entry(found.primary) if device is None else None
     if "US" in markets:
         if device is not None and (device.get("us") or not best_fda or best_fda.score < conf.MATCH_WEAK):
             out["US"] = us_block(device, language)
         elif best_fda and best_fda.score >= (conf.MATCH_WEAK if device is not None else
                                              CATALOGUE_NONE if found.primary is best_fda else conf.MATCH_NONE):
-            out["US"] = us_block_from_fda_row(best_fda.candidate.payload, language)
+            out["US"] = _matched(us_block_from_fda_row(best_fda.candidate.payload, language), best_fda)
+        elif entry and entry[0] == "mfds" and (linked := us_from_mfds(kb.catalogue, entry[1], language, concept, _seen(found, "fda"))):
+            out["US"] = linked   # a Korean concept's MFDS item, through the cross-market link
         else:
             out["US"] = us_block(None, language)
     if "EU" in markets:
         derived = device is None and found.primary is not None
         out["EU"] = eu_block(device, attrs, device_attrs, language, _driven_class(kb), derived=derived,
-                             words=" ".join([words, *(f"{m.candidate.name} {m.candidate.name_ko}" for m in [found.primary] if m)]))
+                             words=" ".join([concept, *(f"{m.candidate.name} {m.candidate.name_ko}" for m in [found.primary] if m)]))
+        if entry:
+            stated = _eu_basis(out["EU"], entry, basis, attrs, sources, language)
+            if out["EU"].get("regulation") == "IVDR":   # the IVDR rules use none of the MDR inputs assumed
+                stated.update({"rationale": out["EU"]["rationale"], "inputs_unknown": []})
+            out["EU"].update(stated)
     if "KR" in markets:
         if device is not None and (device.get("kr") or {}).get("grade"):
             out["KR"] = kr_block(device, attrs, language)
         elif best_mfds and (best_mfds.score >= conf.MATCH_WEAK or found.primary is best_mfds):
             row = best_mfds.candidate.payload
-            out["KR"] = item_block([row["code"]], int(row["grade"]), row.get("name_ko"), None, language, imported=True)
+            out["KR"] = _matched(item_block([row["code"]], int(row["grade"]), row.get("name_ko"), None, language,
+                                            imported=True), best_mfds)
+        elif entry and entry[0] == "fda" and (linked := kr_from_fda(kb.catalogue, entry[1], language, concept, _seen(found, "mfds"))):
+            out["KR"] = linked   # an English concept's FDA code, through the cross-market link
+            if linked["grade"] is None:
+                # A weak link: the 별표 1 suggestion from the attributes stays beside it, as a suggestion.
+                suggestion = kr_block(None, attrs, language)
+                linked["alternatives"] += suggestion.get("alternatives") or []
         else:
             out["KR"] = kr_block(device, attrs, language)
+            if entry and out["KR"].get("derived"):
+                out["KR"].update({"source": "catalogue", "reached": f"별표 1 criteria from the attributes of "
+                                  f"{'FDA' if entry[0] == 'fda' else 'MFDS'} {entry[1]} (no linked MFDS item)"})
     if "KR" in out:
         out["KR"] = ivd_kr_block(kb, out["KR"], language)   # an IVD item is graded under the IVD Act
     if found.primary is None:
@@ -103,16 +164,19 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     found = ans.choose_device(kb, found, answers.get("device_type"))
     primary = found.primary
     device = primary.candidate.payload if primary and primary.candidate.source == "curated" else None
+    basis: list[str] = []
     if device is not None:
         device_attrs = dict(device.get("attributes") or {})
-    elif primary is not None and primary.candidate.source in ("fda", "mfds"):
+    elif _entry(primary):
+        # The entry's own flags, name and EMDN chapter: the rules' inputs for a catalogue-only answer.
+        device_attrs, basis = entry_attributes(kb.catalogue, *_entry(primary))
+    elif primary is not None and primary.candidate.source == "fda":
         device_attrs = _imported_attrs(primary.candidate.payload)
     else:
         device_attrs = {}
     attrs, sources, conflicts = merge_attributes(device_attrs, text.values, device is not None)
     attrs, sources, conflicts = ans.apply_answers(attrs, sources, conflicts, text.values, device_attrs, answers)
-    result_markets = _markets(kb, found, device, attrs, device_attrs, markets, language,
-                              words=concept + ("\n" + context if context else ""))
+    result_markets = _markets(kb, found, device, attrs, device_attrs, markets, language, sources, basis, concept)
 
     others = [m for m in found.curated if primary is None or m.candidate.id != primary.candidate.id]
     runner = others[0] if others else None
@@ -123,7 +187,10 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
                            rival=has_rival(primary, device, others),
                            markets=result_markets)
     confidence = conf.confidence(signals)
-    if official_rival(primary, found.best_fda, found.best_mfds, result_markets):
+    if (official_rival(primary, found.best_fda, found.best_mfds, result_markets, kb.catalogue)
+            or accessory_of(concept, language, primary) or answers.get("conflict") == "different"):
+        # (the user's product differs from the matched type where that makes it another type: the
+        # type's official classes are then a guess too)
         confidence = min(confidence, RIVAL_CAP)
     ambiguous = bool(primary and (primary.score < conf.MATCH_WEAK or
                                   (signals.runner_up_differs and primary.score - signals.runner_up < 0.12)))

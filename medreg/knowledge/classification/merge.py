@@ -30,6 +30,12 @@ def merge_attributes(device_attrs: dict, text: dict, curated: bool) -> tuple[dic
             # The type is the variant without it (an ESD hearing aid has no wireless; the wireless
             # one is another regulation): take the user's word, and say the type may be wrong.
             conflicts.append(key)
+        if (curated and key == "duration" and value in ("transient", "short_term")
+                and device_attrs.get("invasiveness") == "implantable"):
+            # MDR Article 2(5): an implant remains in place, a partly introduced device for at least
+            # 30 days; a temporary one is another device type (a temporary pacing lead is not an implant).
+            conflicts.append(key)
+            continue
         if key in TEXT_WINS or (key not in attrs and (not curated or key in TEXT_FILLS)):
             attrs[key], sources[key] = value, "text"
         elif curated and key in CONFLICT_KEYS and attrs.get(key, DEFAULTS.get(key, False)) != value:

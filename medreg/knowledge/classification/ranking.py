@@ -1,7 +1,7 @@
 """Finding the device type: rank curated types and official catalogue entries, then nudge near ties."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from medreg.knowledge.catalogue.store import imported_index
@@ -20,6 +20,7 @@ class Found:
     best_fda: Optional[Match]
     best_mfds: Optional[Match]
     primary: Optional[Match]
+    concept_hits: list = field(default_factory=list)   # (list, code, score) in concept space
 
 
 def _after_the_lead(index, concept: str, feats: set[str]) -> frozenset:
@@ -47,13 +48,37 @@ def find(kb, concept: str, context: Optional[str], stated: dict) -> Found:
             curated = with_context
     curated = rerank(curated, stated)
     # The user's own imports when there are any, else the shipped official catalogue.
-    index = imported_index(kb) or kb.catalogue_index()
-    imported = index.search(feats, avoid=avoid, later=later)
+    user_index = imported_index(kb)
+    imported = (user_index or kb.catalogue_index()).search(feats, avoid=avoid, later=later)
+    hits = kb.concept_index().search(concept) if user_index is None else []
+    imported = lift(kb, hits, imported)
     best_fda = next((m for m in imported if m.candidate.source == "fda"), None)
     best_mfds = next((m for m in imported if m.candidate.source == "mfds"), None)
     best_imp = max([m for m in (best_fda, best_mfds) if m], key=lambda m: m.score, default=None)
     primary = choose_primary(curated[0] if curated else None, best_imp)
-    return Found(curated, imported, best_fda, best_mfds, primary)
+    return Found(curated, imported, best_fda, best_mfds, primary, hits)
+
+
+SURFACE_SHARE = 0.5   # surface and concept-space scores of a catalogue entry, combined
+CONCEPT_ALONE = 0.6   # a catalogue entry met only in concept space counts at this share of its score
+
+
+def lift(kb, hits: list[tuple[str, str, float]], matches: list[Match]) -> list[Match]:
+    """Catalogue matches reordered and lifted by their concept-space scores (catalogue/concepts.py):
+    never lowered, so a near-verbatim name keeps its score; curated types are not touched."""
+    if not hits:
+        return matches
+    by_id = {m.candidate.id: m for m in matches}
+    for source, code, score in hits:
+        cid = f"{source}:{code}"
+        match = by_id.get(cid)
+        surface = match.score if match else 0.0
+        lifted = max(surface, SURFACE_SHARE * surface + (1 - SURFACE_SHARE) * score, CONCEPT_ALONE * score)
+        if match is not None:
+            by_id[cid] = Match(match.candidate, lifted, match.phrase, match.share, match.explained)
+        elif (candidate := kb.catalogue_candidate(cid)) is not None:
+            by_id[cid] = Match(candidate, lifted, "", 0.0, frozenset())
+    return sorted(by_id.values(), key=lambda m: (-m.score, m.candidate.id))
 
 
 RERANK_KEYS = ("home_use", "software_only", "ivd", "invasiveness", "administers_medicine", "ionizing_radiation",

@@ -84,8 +84,8 @@ _TEXTS: dict[str, Text] = {
         "ko": " 2등급은 기존 허가·인증 제품과 동등하면 인증, 동등하지 않으면 허가 대상입니다.",
     },
     "derived": {
-        "en": "No MFDS item matched, so grade {grade} was derived from the 별표 1 criteria (contact duration, invasiveness, delivery of medicine or energy, biological effect); derived, needs review. Confirm the item with MFDS or NIDS.",
-        "ko": "일치하는 MFDS 품목을 찾지 못해 별표 1 기준(접촉 기간, 침습 정도, 약품·에너지 전달, 생물학적 영향)으로 {grade}등급을 추정했습니다(추정값, 검토 필요). 품목 분류는 식약처 또는 한국의료기기안전정보원에 확인하세요.",
+        "en": "No MFDS item matched, so no grade is given; the 별표 1 criteria (contact duration, invasiveness, delivery of medicine or energy, biological effect) suggest grade {grade}: a suggestion, not a grade, needs review. Confirm the item with MFDS or NIDS.",
+        "ko": "일치하는 MFDS 품목을 찾지 못해 등급을 정하지 않았습니다. 별표 1 기준(접촉 기간, 침습 정도, 약품·에너지 전달, 생물학적 영향)으로는 {grade}등급이 제안됩니다(제안값이며 등급이 아님, 검토 필요). 품목 분류는 식약처 또는 한국의료기기안전정보원에 확인하세요.",
     },
     "unverified": {
         "en": "The MFDS item and grade are not verified (needs review).",
@@ -118,10 +118,15 @@ def kr_block(device: Optional[dict], attrs: dict, language: str) -> dict:
                 "item_name": None, "derived": False, "needs_review": True, "verified": False,
                 "rationale": tr(_TEXTS["ivd"], language), "citations": []}
     grade, why = derive_grade(attrs)
-    # A derived grade is a suggestion, not an answer: `class` stays null, `grade` carries it.
-    return {"authority": "MFDS", "class": None, "grade": grade, "pathway": pathway(grade, language),
+    # A derived grade is a suggestion, not an answer. The contract's KR field is `grade` (CONTRACT.md),
+    # with nothing for a suggestion: `class` and `grade` stay null, the block needs review, and the
+    # suggestion is its first alternative (and `derived_class`, as the EU block names its own).
+    suggestion = {"grade": grade, "pathway": pathway(grade, language), "derived": True, "basis": CITE_CRITERIA,
+                  "criteria": why}
+    return {"authority": "MFDS", "class": None, "grade": None, "derived_class": str(grade), "pathway": None,
             "item_code": None, "item_name": None, "derived": True, "needs_review": True, "verified": False,
-            "criteria": why, "rationale": (tr(_TEXTS["unverified"], language) + " " if kr else "") + tr(_TEXTS["derived"], language, grade=grade),
+            "criteria": why, "alternatives": [suggestion],
+            "rationale": (tr(_TEXTS["unverified"], language) + " " if kr else "") + tr(_TEXTS["derived"], language, grade=grade),
             "citations": [CITE_CRITERIA, CITE_PATHWAY]}
 
 
