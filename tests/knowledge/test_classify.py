@@ -124,11 +124,17 @@ def test_a_rival_type_with_another_class_lowers_confidence(tmp_path) -> None:
     assert combined["confidence"] <= alone["confidence"] - 0.1 and combined["confidence"] < 0.8
 
 
-def test_no_mdr_class_is_derived_for_an_ivd(tmp_path) -> None:
+def test_an_ivd_gets_an_ivdr_class_never_an_mdr_one(tmp_path) -> None:
+    """An IVD without a curated class: the IVDR Annex VIII rules suggest one (flagged), the MDR rules none."""
     from medreg.knowledge.classification.eu_block import eu_block
 
     block = eu_block(None, {"ivd": True}, {}, "en", lambda _: None, derived=True)
-    assert block["class"] is None and block["regulation"] == "IVDR" and block["needs_review"]
+    assert (block["class"], block["regulation"], block["citations"]) == ("B", "IVDR", ["IVDR Annex VIII Rule 6"])
+    assert block["derived"] and block["needs_review"] and block["verified"] is False
+    cancer = eu_block(None, {"ivd": True}, {}, "en", lambda _: None, derived=True, words="PSA tumour marker assay")
+    assert (cancer["class"], cancer["citations"]) == ("C", ["IVDR Annex VIII Rule 3(h)"])
+    unmatched = eu_block(None, {"ivd": True}, {}, "en", lambda _: None)
+    assert unmatched["class"] is None and unmatched["regulation"] == "IVDR" and unmatched["needs_review"]
 
 
 def test_development_set_floor(tmp_path) -> None:

@@ -19,7 +19,17 @@ def _activities(items: Any, fallback: list) -> list[dict]:
     activities = [{"name": str(item["name"]), "deliverable": str(item.get("deliverable") or ""),
                    "weeks": _weeks(item.get("weeks"), 1.0)}
                   for item in items or [] if isinstance(item, dict) and item.get("name")]
-    return activities or clone_json(fallback)
+    if not activities:
+        return clone_json(fallback)
+    # An activity citing its provision (special control, 21 CFR 814.20, AI Act Article 10 ...) is a
+    # regulatory fact of the knowledge base, as in the offline plan: kept as written, in its place; the
+    # model's wording of the same provision is dropped rather than shown twice.
+    cited = [a for a in fallback if isinstance(a, dict) and a.get("citation")]
+    if not cited:
+        return activities
+    citations = [str(a["citation"]) for a in cited]
+    own = [a for a in activities if not any(c in a["name"] or c in a["deliverable"] for c in citations)]
+    return clone_json(cited) + own
 
 
 def merge_plan(kb_plan: dict, answer: dict, known: KnownIds, engine: str) -> dict:

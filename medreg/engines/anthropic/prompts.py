@@ -43,7 +43,10 @@ class III; class I and some class II are exempt). European Union: apply MDR Anne
 or influences a device takes that device's class. Class Is, Im and Ir need a notified body only
 for the sterile, measuring or reprocessing aspect. Korea: MFDS grades 1-4 follow the item code;
 grade 1 is notification, grade 2 certification (or approval for new items), grades 3-4 approval
-with technical documents and, where required, clinical data. State the deciding rule or
+with technical documents and, where required, clinical data. In-vitro diagnostics follow their own
+law: in the EU the IVDR (Regulation (EU) 2017/746) Annex VIII rules 1-7, classes A-D, not the MDR;
+in Korea the 체외진단의료기기법 with IVD grades 1-4. Software: say how MDCG 2019-11 qualifies it and
+which branch of Rule 11 decides its class. State the deciding rule or
 regulation in each market's rationale, in one or two sentences, and cite only what the KB holds.""",
     "purpose": """Intended purpose. Say what the device is for, for whom, by whom and where, and how it achieves
 its effect. An indication or contraindication is a claim the manufacturer must support with
@@ -58,6 +61,9 @@ Activities are concrete work items, each with a deliverable a reviewer can check
 report, a file) and a realistic duration in weeks for a small team; include test-house lead times
 for type tests. `estimated_weeks` is the critical path of the workstream, not the sum of
 activities that can run in parallel. Dependencies between plans are the KB's and stay as given.
+An activity that carries a `citation` (a special control, a 21 CFR section, an IVDR or AI Act
+article) is a regulatory requirement the KB keeps as written: do not restate it; add the work
+around it.
 Editions: cite the edition the KB catalogue gives (for example IEC 60601-1:2005+A1:2012+A2:2020);
 where an amendment or a newer edition is in transition, say which one the test house must use
 for each market (FDA recognised consensus standards, EU harmonised standards, the MFDS notice).

@@ -10,10 +10,12 @@ from medreg.knowledge.classification.attributes import extract
 from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival
 from medreg.knowledge.classification.entry_attrs import entry_attributes, unknown_inputs
 from medreg.knowledge.classification.eu_block import eu_block
+from medreg.knowledge.classification.kr_ivd import ivd_kr_block
 from medreg.knowledge.classification.linked import kr_from_fda, us_from_mfds
 from medreg.knowledge.classification.matching import Match
 from medreg.knowledge.classification.merge import merge_attributes
 from medreg.knowledge.classification.ranking import Found, differs, find, has_rival
+from medreg.knowledge.classification.rules_ivdr import ivd_fda_row
 from medreg.knowledge.classification.rules_kr import item_block, kr_block, kr_none_text
 from medreg.knowledge.classification.us import us_block, us_block_from_fda_row
 from medreg.knowledge.qualification.qualify import qualify
@@ -53,6 +55,9 @@ def _imported_attrs(row: dict) -> dict:
         attrs["invasiveness"] = "implantable"
     if row.get("life_sustaining"):
         attrs["life_supporting"] = True
+    if ivd_fda_row(row) or row.get("ivd"):
+        # 21 CFR parts 862 / 864 / 866 (or an IVD panel), or the MFDS IVD list: the IVDR classifies it in the EU
+        attrs["ivd"] = True
     return attrs
 
 
@@ -113,9 +118,13 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
             out["US"] = us_block(None, language)
     if "EU" in markets:
         derived = device is None and found.primary is not None
-        out["EU"] = eu_block(device, attrs, device_attrs, language, _driven_class(kb), derived=derived)
+        out["EU"] = eu_block(device, attrs, device_attrs, language, _driven_class(kb), derived=derived,
+                             words=" ".join([concept, *(f"{m.candidate.name} {m.candidate.name_ko}" for m in [found.primary] if m)]))
         if entry:
-            out["EU"].update(_eu_basis(out["EU"], entry, basis, attrs, sources, language))
+            stated = _eu_basis(out["EU"], entry, basis, attrs, sources, language)
+            if out["EU"].get("regulation") == "IVDR":   # the IVDR rules use none of the MDR inputs assumed
+                stated.update({"rationale": out["EU"]["rationale"], "inputs_unknown": []})
+            out["EU"].update(stated)
     if "KR" in markets:
         if device is not None and (device.get("kr") or {}).get("grade"):
             out["KR"] = kr_block(device, attrs, language)
@@ -134,6 +143,8 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
             if entry and out["KR"].get("derived"):
                 out["KR"].update({"source": "catalogue", "reached": f"별표 1 criteria from the attributes of "
                                   f"{'FDA' if entry[0] == 'fda' else 'MFDS'} {entry[1]} (no linked MFDS item)"})
+    if "KR" in out:
+        out["KR"] = ivd_kr_block(kb, out["KR"], language)   # an IVD item is graded under the IVD Act
     if found.primary is None:
         # Nothing matched: no class anywhere, whatever the rules could derive from the words alone.
         for block in out.values():

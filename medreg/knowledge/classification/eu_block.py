@@ -5,6 +5,8 @@ from typing import Callable, Optional
 
 from medreg.language import tr
 from medreg.knowledge.classification.rules_eu import EuResult, base_class, classify_mdr
+from medreg.knowledge.classification.rules_ivdr import classify_ivdr, ivdr_rationale
+from medreg.knowledge.classification.software_trace import software_trace
 
 _PATHWAY = {
     "I": {"en": "Self-declaration: technical documentation (Annexes II–III) and EU declaration of conformity; no notified body",
@@ -74,8 +76,8 @@ _TEXT = {
             "ko": "설명의 내용이 분류 규칙의 속성을 바꾸어 등급을 다시 계산했습니다."},
     "derived": {"en": "Derived from the attributes known (device type and description); no curated EU class, needs review.",
             "ko": "알려진 속성(기기 유형과 설명)으로 추정한 등급입니다. 확인된 EU 등급이 없어 검토가 필요합니다."},
-    "ivd": {"en": "An in-vitro diagnostic is classified under IVDR Annex VIII (classes A–D), which this engine does not derive from a description; needs review.",
-            "ko": "체외진단기기는 IVDR 부속서 VIII(A–D 등급)에 따라 분류하며, 설명만으로는 추정하지 않습니다. 검토가 필요합니다."},
+    "ivd": {"en": "An in-vitro diagnostic is classified under IVDR Annex VIII (classes A–D); no device type matched, so no class is given from the description alone; needs review.",
+            "ko": "체외진단기기는 IVDR 부속서 VIII(A–D 등급)에 따라 분류합니다. 일치하는 기기 유형이 없어 설명만으로는 등급을 정하지 않습니다. 검토가 필요합니다."},
     "none": {"en": "No device type matched well enough to classify; describe the intended purpose and mechanism.",
             "ko": "분류할 만큼 잘 맞는 기기 유형이 없습니다. 사용 목적과 작동 원리를 알려 주세요."},
 }
@@ -86,8 +88,28 @@ def _t(key: str, language: str) -> str:
 
 
 def eu_block(device: Optional[dict], attrs: dict, device_attrs: dict, language: str,
-             driven_class: Callable[[str], Optional[str]], derived: bool = False) -> dict:
-    """The EU block for the matched device type (or for text-only attributes when derived)."""
+             driven_class: Callable[[str], Optional[str]], derived: bool = False, words: str = "") -> dict:
+    """The EU block for the matched device type (or for text-only attributes when derived), with the
+    MDCG 2019-11 qualification and Rule 11 trace for standalone software."""
+    block = _eu_block(device, attrs, device_attrs, language, driven_class, derived, words)
+    trace = software_trace(attrs, language)
+    if trace and (block.get("class") or block.get("tentative_class")):
+        # A field of its own too, so that an engine rewording the rationale keeps the knowledge base's trace.
+        block.update({"software_trace": trace, "rationale": f"{block['rationale']} {trace}",
+                      "citations": [*block["citations"], "MDCG 2019-11"]})
+    return block
+
+
+def _ivdr_derived(attrs: dict, language: str, words: str) -> dict:
+    """No curated IVDR class: the IVDR Annex VIII rules read from the words, as a suggestion to review."""
+    result = classify_ivdr(words, attrs)
+    return _block(result.cls, result.rules, ivdr_rationale(result, language, derived=True, sterile=bool(attrs.get("sterile"))),
+                  language, citations=result.citations, derived=True, needs_review=True, verified=False,
+                  self_testing=result.self_testing)
+
+
+def _eu_block(device: Optional[dict], attrs: dict, device_attrs: dict, language: str,
+              driven_class: Callable[[str], Optional[str]], derived: bool, words: str) -> dict:
     eu = (device or {}).get("eu")
     if eu and (eu.get("regulation") == "IVDR" or eu.get("class") in ("A", "B", "C", "D")):
         # IVDs keep their curated IVDR class: IVDR Annex VIII rules are not recomputed here.
@@ -96,11 +118,19 @@ def eu_block(device: Optional[dict], attrs: dict, device_attrs: dict, language: 
                           tentative_class=eu.get("class"), needs_review=True, verified=False)
         note = eu.get("note") or ""
         rationale = tr(_RATIONALE["ivdr"], language, rules=", ".join(eu.get("rules") or []), note=note)
-        return _block(eu["class"], list(eu.get("rules") or []), rationale.rstrip(": "), language)
+        rules = list(eu.get("rules") or [])
+        read = classify_ivdr(words, attrs) if language == "ko" and words else None
+        if read and read.cls == eu["class"] and set(read.rules) <= set(rules):
+            # The curated note is English; where the rules read from the words agree, say them in Korean.
+            rationale = ivdr_rationale(read, language, derived=False)
+        return _block(eu["class"], rules, rationale.rstrip(": "), language,
+                      self_testing="Rule 4" in rules or bool(attrs.get("home_use")))
     if attrs.get("ivd"):
-        # No curated IVDR class: the MDR rules do not apply to IVDs, so nothing is derived.
-        return _block(None, [], _t("ivd", language), language, regulation="IVDR", authority="EU IVDR 2017/746",
-                      needs_review=True, verified=False)
+        if device is None and not derived:
+            # Nothing matched: no class, whatever the words alone suggest.
+            return _block(None, [], _t("ivd", language), language, regulation="IVDR", authority="EU IVDR 2017/746",
+                          needs_review=True, verified=False)
+        return _ivdr_derived(attrs, language, words)
     if device is None and not derived:
         result = classify_mdr(attrs, driven_class)
         return _block(None, [], _t("none", language), language, needs_review=True, verified=False,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence
 
 from medreg.knowledge.words.phrases import WHY, attribute_phrase, tr
-from medreg.knowledge.plans.special_controls import special_controls_plan
+from medreg.knowledge.plans.regulatory import regulatory_plans
 from medreg.knowledge.plans.schedule import plan_duration
 from medreg.knowledge.plans.triggers import Outcome, TriggerContext, evaluate, market_conditions
 from medreg.knowledge.plans.workstreams import SPECS, WORKSTREAMS, Facts, spec
@@ -283,10 +283,8 @@ def build_plans(kb, classification: dict, category: Optional[dict], purpose: Opt
                           ctx, facts, present, language)
         if plan:
             plans.append(plan)
+    plans += regulatory_plans(kb, classification, ctx.markets, plans, language)
     kept = {p["id"] for p in plans}
-    us_controls = special_controls_plan(kb, classification, ctx.markets, language, sorted(kept & {plan_id("risk_management")}))
-    if us_controls:
-        plans.append(us_controls)
     for plan in plans:
         plan["depends_on"] = [d for d in plan["depends_on"] if d in kept]
     return order_plans(plans)

@@ -61,14 +61,12 @@ SPECS: dict[str, WorkstreamSpec] = {s.id: s for s in (
                    "ko": "한국: ISO 13485 기반의 「의료기기 제조 및 품질관리 기준」(KGMP) 적합성 인정."},
         },
         market_activities=(
-            A("Establishment registration and device listing (21 CFR Part 807)", "시설 등록 및 기기 목록 등재(21 CFR Part 807)",
-              "FDA registration and listing", "FDA 등록 및 목록", 1, "audit", market="US"),
             A("Technical documentation per MDR Annexes II and III", "MDR 부속서 II·III에 따른 기술문서 작성",
               "EU technical documentation", "EU 기술문서", 6, market="EU", when=_not_ivd),
             A("Technical documentation per IVDR Annexes II and III", "IVDR 부속서 II·III에 따른 기술문서 작성",
               "EU technical documentation", "EU 기술문서", 6, market="EU", when=is_ivd),
             A("Notified-body conformity assessment (QMS and technical documentation audit)", "인증기관(NB) 적합성 평가(QMS 및 기술문서 심사)",
-              "EU certificate(s)", "EU 인증서", 16, "audit", market="EU", when=eu_nb_full),
+              "EU certificate(s)", "EU 인증서", 16, "audit", market="EU", when=lambda f: eu_nb_full(f) and not is_ivd(f)),
             A("Notified-body assessment limited to the sterile, measuring or reuse aspects (MDR Article 52(7)); EU declaration of conformity",
               "멸균·측정·재사용 측면에 한정된 인증기관 심사(MDR 제52조(7)) 및 EU 적합성 선언서",
               "Notified-body certificate for those aspects, EU declaration of conformity", "해당 측면의 인증서, EU 적합성 선언서",
@@ -124,8 +122,6 @@ SPECS: dict[str, WorkstreamSpec] = {s.id: s for s in (
         market_activities=(
             A("Data management, model training and validation on an independent test set", "데이터 관리, 모델 학습 및 독립 시험 데이터셋 검증",
               "Model development and performance report", "모델 개발 및 성능 보고서", 8, "test", when=has("ai")),
-            A("Consider a predetermined change control plan (PCCP) for model updates", "모델 변경에 대한 사전 변경관리계획(PCCP) 검토",
-              "PCCP (if used)", "PCCP(적용 시)", 2, market="US", when=has("ai")),
         ),
     ),
     WorkstreamSpec(
