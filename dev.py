@@ -38,10 +38,16 @@ def serve(args: list[str]) -> int:
     return subprocess.call([str(PYTHON), "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app", *args], cwd=ROOT)
 
 
+# Two pytest-xdist workers: much of the suite waits on servers, streams and browsers, so two halves
+# overlap (each file, and files that share a server, in one worker: tests/xdist_groups.py).
+# Arguments given after `test` come later and win: `-n 0` runs it in one process.
+PARALLEL = ["-n", "2", "--dist", "loadfile"]
+
+
 def test(args: list[str]) -> int:
-    """Run the whole test suite (pytest, which also drives the Node and browser tests)."""
+    """Run the whole test suite on two workers (pytest, which also drives the Node and browser tests)."""
     ensure_venv("requirements-dev.txt")
-    return subprocess.call([str(PYTHON), "-m", "pytest", *args], cwd=ROOT)
+    return subprocess.call([str(PYTHON), "-m", "pytest", *PARALLEL, *args], cwd=ROOT)
 
 
 def main() -> int:

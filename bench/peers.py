@@ -6,6 +6,7 @@
                                    # streams/s, worker CPU s per stream, p50/p99 first event
   python bench/peers.py open       # N long LLM streams open, new ones arriving: RSS per open stream, p99 first event
   python bench/peers.py all        # the three, --repeat times each
+  python bench/peers.py open --medreg-only --workers 2 --open 5000 --open-first-token-s 150  # 5,000 silent
 
 Peer (a) is bench/peer_offline.py (FastAPI + sse-starlette + uvicorn, medreg's engine and schemas);
 peer (b) is bench/peer_relay.py (FastAPI + AsyncAnthropic), which replays the very upstream
@@ -20,6 +21,7 @@ monkey.patch_all()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -72,11 +74,12 @@ def stub_for(args: argparse.Namespace) -> StubProcess:
                        processes=args.stub_processes).start()
 
 
-def medreg_llm(stub: StubProcess, workers: int) -> Gunicorn:
-    """medreg with the anthropic engine on the stub."""
+def medreg_llm(stub: StubProcess, workers: int, read_timeout_s: float = 60.0) -> Gunicorn:
+    """medreg with the anthropic engine on the stub (`read_timeout_s`: longest upstream silence allowed)."""
     return Gunicorn(env={"MEDREG_ENGINE": "anthropic", "ANTHROPIC_API_KEY": "sk-bench", "ANTHROPIC_BASE_URL": stub.url,
                          "MEDREG_FALLBACK_OFFLINE": "0", "MEDREG_ACCESS_LOG": "", "MEDREG_STEP_DEADLINE_S": "600",
-                         **UNLIMITED}, workers=workers).start(Path(tempfile.mkdtemp()))
+                         "MEDREG_ANTHROPIC_READ_TIMEOUT_S": str(read_timeout_s), **UNLIMITED},
+                    workers=workers).start(Path(tempfile.mkdtemp()))
 
 
 def record_calls(stub: StubProcess, reqs: dict[str, bytes]) -> Path:
@@ -179,21 +182,34 @@ def held_open(server: Gunicorn, payload: bytes, count: int, ramp_rate: float, ra
 
     rss0 = sum(rss_kb(pid) for pid in server.worker_pids())
     held: list[socket.socket] = []
+    answered, errors = [0], [0]
 
     def hold() -> None:
         sock = socket.create_connection(("127.0.0.1", server.port), timeout=None)
         held.append(sock)
         sock.sendall(payload)
+        seen = b""
         try:
-            while sock.recv(65536):
-                pass
+            while chunk := sock.recv(65536):
+                if not seen:
+                    answered[0] += 1
+                seen = (seen[-16:] + chunk)
+                if b"event: error" in seen:
+                    errors[0] += 1
+                    break
         except OSError:
             pass
 
+    started = time.monotonic()
     readers = []
     for _ in range(count):
         readers.append(gevent.spawn(hold))
         gevent.sleep(1 / ramp_rate)
+    # Measure once every stream is open (has its first event), not while the worker still works
+    # through the ramp's backlog; at most a minute more.
+    while answered[0] < count and time.monotonic() - started < count / ramp_rate + 60:
+        gevent.sleep(0.5)
+    opened_s = time.monotonic() - started
     gevent.sleep(2)
     rss1 = sum(rss_kb(pid) for pid in server.worker_pids())
     results: list[tuple[float, bool]] = []
@@ -210,12 +226,14 @@ def held_open(server: Gunicorn, payload: bytes, count: int, ramp_rate: float, ra
         arrivals.append(gevent.spawn(arrival))
         gevent.sleep(1 / rate)
     gevent.joinall(arrivals, timeout=60)
+    late = sum(1 for arriving in arrivals if not arriving.dead)  # no first event within a minute: failed
     still_open = sum(1 for reader in readers if not reader.dead)
     for sock in held:
         sock.close()
     ttfe = [ms for ms, ok in results if ok]
-    return {"open": count, "still_open": still_open, "rss_kib_per_open_stream": round((rss1 - rss0) / count, 1),
-            "arrivals": len(results), "failed": sum(1 for _, ok in results if not ok),
+    return {"open": count, "opened": answered[0], "opened_in_s": round(opened_s, 1), "held_errors": errors[0],
+            "still_open": still_open, "rss_kib_per_open_stream": round((rss1 - rss0) / count, 1),
+            "arrivals": len(arrivals), "failed": late + sum(1 for _, ok in results if not ok),
             "ttfe_ms_p50": round(percentile(ttfe, 50), 1), "ttfe_ms_p99": round(percentile(ttfe, 99), 1)}
 
 
@@ -225,10 +243,12 @@ def open_streams(args: argparse.Namespace) -> dict:
     stub = stub_for(args)
     figures: dict = {}
     try:
-        calls = record_calls(stub, reqs)  # at the normal pace, then slow: long streams
-        stub.control(tokens_per_s=args.slow_tokens_per_s)
-        for label, start in [("medreg", lambda: medreg_llm(stub, args.workers)),
-                             ("peer_b", lambda: peer_relay(stub, calls, args.workers))]:
+        calls = None if args.medreg_only else record_calls(stub, reqs)  # at the normal pace, then slow
+        stub.control(tokens_per_s=args.slow_tokens_per_s, first_token_s=args.open_first_token_s or args.first_token_s)
+        # A stub silent for longer than the default read timeout (60 s) is what the run asked for.
+        silence_s = max(60.0, (args.open_first_token_s or args.first_token_s) + 30)
+        for label, start in [("medreg", lambda: medreg_llm(stub, args.workers, silence_s)),
+                             ("peer_b", lambda: peer_relay(stub, calls, args.workers))][:1 if args.medreg_only else 2]:
             server = start()
             try:
                 figures[label] = held_open(server, reqs["classify"], args.open, args.ramp_rate, args.rate,
@@ -237,6 +257,8 @@ def open_streams(args: argparse.Namespace) -> dict:
                 server.stop()
     finally:
         stub.stop()
+    if args.medreg_only:
+        return figures
     figures["ratio_rss_per_stream"] = round(figures["medreg"]["rss_kib_per_open_stream"]
                                             / max(figures["peer_b"]["rss_kib_per_open_stream"], 0.1), 2)
     return figures
@@ -259,12 +281,18 @@ def main() -> None:
     parser.add_argument("--open", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--arrivals-s", type=float, default=10)
+    parser.add_argument("--open-first-token-s", type=float, default=0.0,
+                        help="open: the stub's wait before the first token of the long streams (0: --first-token-s)")
+    parser.add_argument("--medreg-only", action="store_true", help="open: medreg alone (the 5,000-stream run)")
     args = parser.parse_args()
     figures = {"offline": offline, "llm": llm, "open": open_streams}
     chosen = list(figures) if args.figure == "all" else [args.figure]
     for name in chosen:
         for run in range(args.repeat):
-            print(json.dumps({"figure": name, "run": run + 1, "workers": args.workers, **figures[name](args)}), flush=True)
+            result = figures[name](args)
+            # Other work shares these cores: the load average says how much (1-minute, at the end).
+            print(json.dumps({"figure": name, "run": run + 1, "workers": args.workers, **result,
+                              "load_avg_1m": round(os.getloadavg()[0], 2)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,17 @@ from tests.servers import Gunicorn
 os.environ.setdefault("MEDREG_DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='medreg-db-')}/medreg.db")
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist with `--dist loadfile` (`python3 dev.py test`): files whole, and grouped where they
+    share a server (tests/xdist_groups.py)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from tests.xdist_groups import GroupedFileScheduling
+
+    return GroupedFileScheduling(config, log)
+
+
 @pytest.fixture
 def app():
     """The app with the offline engine."""
@@ -51,7 +62,7 @@ def gunicorn_server(server_logs):
 
     yield start
     for server in started:
-        server.stop()
+        server.stop(graceful=False)
 
 
 @pytest.fixture(scope="session")
@@ -61,4 +72,4 @@ def live_server(server_logs):
     # limits have their own servers (tests/server/test_shared_limits.py, tests/http/test_auth_limits_logs.py).
     server = Gunicorn(env={"MEDREG_ENGINE": "offline", "MEDREG_RATE_LIMIT": "off"}, workers=1).start(server_logs)
     yield server.url
-    server.stop()
+    server.stop(graceful=False)

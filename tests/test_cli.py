@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import configparser
+import functools
 import importlib
 import io
 import json
@@ -108,9 +109,13 @@ def test_export_command_renders_a_dossier_file(runner, tmp_path):
 
 
 def test_unreachable_server_is_reported(runner, monkeypatch):
-    monkeypatch.setattr("medreg.client.time.sleep", lambda s: None)
+    # Remote's back-off is its `sleep` argument (bound when the class was defined: patching time.sleep
+    # missed it, and the test slept 6 s); record the waits instead of sleeping them.
+    waits: list[float] = []
+    monkeypatch.setattr("medreg.cli_session.Remote", functools.partial(Remote, sleep=waits.append))
     result = runner.invoke(main, ["classify", "pump", "--url", "http://127.0.0.1:9", "-q"])
     assert result.exit_code == 1 and "cannot reach" in result.stderr
+    assert waits == [1, 2, 3]  # four refused connections, 1 s, 2 s, 3 s apart
 
 
 @pytest.mark.parametrize("splits", [[1], [7], [3, 5, 11]])

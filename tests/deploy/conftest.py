@@ -31,4 +31,7 @@ def proxied(tmp_path, server_logs):
 
     yield start
     for process in reversed(started):
-        process.stop()
+        if isinstance(process, Gunicorn):
+            process.stop(graceful=False)  # the test is over: no need to wait out keep-alive connections
+        else:
+            process.stop()

@@ -27,7 +27,7 @@ def medreg(stub_server, server_logs):
     """One gunicorn (one gevent worker) for the module, Anthropic engine on the stub."""
     server = Gunicorn(env={**ENV, "ANTHROPIC_BASE_URL": stub_server.url}).start(server_logs)
     yield server
-    server.stop()
+    server.stop(graceful=False)
 
 
 def stream(url: str, step: str, body: dict) -> list[dict]:

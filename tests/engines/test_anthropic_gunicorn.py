@@ -8,16 +8,19 @@ import pytest
 
 from tests.engines.conftest import SECRET_KEY
 from tests.engines.gunicorn_stub import classification, read_events
-from tests.servers import open_stream
+from tests.servers import Gunicorn, open_stream
 
 
-@pytest.fixture
-def medreg_url(gunicorn_server, stub):
-    """medreg under gunicorn with the Anthropic engine pointed at the stub."""
-    return gunicorn_server({"MEDREG_ENGINE": "anthropic", "ANTHROPIC_API_KEY": SECRET_KEY,
-                            "ANTHROPIC_BASE_URL": stub.url, "MEDREG_HEARTBEAT_S": "0.5",
-                            "MEDREG_ANTHROPIC_CONCURRENCY": "16", "MEDREG_FALLBACK_OFFLINE": "0",
-                            "MEDREG_RATE_LIMIT": "off"})
+@pytest.fixture(scope="module")
+def medreg_url(server_logs, stub_server):
+    """medreg under gunicorn with the Anthropic engine pointed at the module's stub (reset by each test's
+    `stub`); one server for the module: each test ends with no upstream stream open."""
+    server = Gunicorn(env={"MEDREG_ENGINE": "anthropic", "ANTHROPIC_API_KEY": SECRET_KEY,
+                           "ANTHROPIC_BASE_URL": stub_server.url, "MEDREG_HEARTBEAT_S": "0.5",
+                           "MEDREG_ANTHROPIC_CONCURRENCY": "16", "MEDREG_FALLBACK_OFFLINE": "0",
+                           "MEDREG_RATE_LIMIT": "off"}).start(server_logs)
+    yield server.url
+    server.stop(graceful=False)
 
 
 def standards_body() -> dict:

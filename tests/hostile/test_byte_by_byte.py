@@ -47,11 +47,10 @@ def trickle(url: str, path: str, body: bytes, pause_s: float = 0.002) -> tuple[i
 
 
 @pytest.mark.parametrize("path", ["/api/classify", "/api/stream/classify"])
-def test_a_body_sent_byte_by_byte(gunicorn_server, path: str) -> None:
+def test_a_body_sent_byte_by_byte(live_server, path: str) -> None:
     """Headers and a Korean body (multi-byte characters split across sends) arrive a byte at a time."""
-    url = gunicorn_server({"MEDREG_ENGINE": "offline", "MEDREG_RATE_LIMIT": "off"})
     body = json.dumps({"concept": "스마트폰 앱으로 제어하는 무선 인슐린 펌프"}, ensure_ascii=False).encode()
-    status, headers, payload = trickle(url, path, body)
+    status, headers, payload = trickle(live_server, path, body)  # offline, no rate limit
     assert status == 200
     step = "classify"
     if "/stream/" in path:

@@ -24,7 +24,7 @@ def roundtrip_url(server_logs):
     """A session-wide real gunicorn (gevent worker, offline engine) for thousands of requests."""
     server = Gunicorn(env=ROUNDTRIP_ENV, workers=1).start(server_logs)
     yield server.url
-    server.stop()
+    server.stop(graceful=False)
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +60,7 @@ def anthropic_server(server_logs, tmp_path_factory):
                            "ANTHROPIC_BASE_URL": stub.url, "MEDREG_FALLBACK_OFFLINE": "0",
                            "MEDREG_RATE_LIMIT": "off"}).start(server_logs)
     yield server.url, stub
-    server.stop()
+    server.stop(graceful=False)
     stub.stop()
 
 

@@ -202,7 +202,9 @@ test('client: idle timeout when the server goes silent, total timeout when it ne
     res.end();
   });
   t.after(() => chatty.close());
-  await assert.rejects(streamSSE(chatty.url, { body: {}, timeout: 250, idleTimeout: 100, retries: 0 }), { code: 'timeout' });
+  // Keep-alives every 40 ms for 4 s: the 1 s total timeout ends it, never the 400 ms idle timeout (360 ms of
+  // slack for a busy machine's scheduling delays; 100 ms left 60 ms, and failed once at load average 7).
+  await assert.rejects(streamSSE(chatty.url, { body: {}, timeout: 1000, idleTimeout: 400, retries: 0 }), { code: 'timeout' });
   await sleep(100);
   assert.equal(chatty.state.closed, 1, 'the timed-out request was closed');
 });

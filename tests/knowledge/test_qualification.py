@@ -283,3 +283,143 @@ def test_a_device_type_can_be_no_device_in_one_market(concept: str, language: st
     assert block["class"] is None and block["qualification"] == "not_device" and block["citations"]
     assert block["verified"] is verified
     assert c["markets"]["US"]["class"] in ("I", "II")
+
+
+# Products the cue lists name under the regime that applies (electronics, lab, food, biocides, medicines, goods,
+# cosmetics, PPE), in both languages: not devices, each with its own basis.
+BROAD_NOT_DEVICES = [
+    ('Wireless mechanical keyboard with RGB backlight for gamers', 'en', 'consumer_electronics'),
+    ('4K OLED TV with a built-in soundbar', 'en', 'audio'),
+    ('Robot vacuum that maps your living room', 'en', 'consumer_electronics'),
+    ('Air fryer with a 5-litre basket', 'en', 'consumer_electronics'),
+    ('20,000 mAh power bank with USB-C fast charging', 'en', 'consumer_electronics'),
+    ('Smoke alarm with a 10-year sealed battery', 'en', 'consumer_electronics'),
+    ('Student microscope kit for a middle-school science class', 'en', 'lab'),
+    ('Magnetic stirrer hot plate for the chemistry lab', 'en', 'lab'),
+    ('Drinking water test kit for lead and nitrates', 'en', 'lab'),
+    ('Dark chocolate bar with sea salt', 'en', 'food'),
+    ('Grain-free dog food for adult dogs', 'en', 'food'),
+    ('Cold brew coffee concentrate in a glass bottle', 'en', 'food'),
+    ('DEET insect repellent spray for hiking', 'en', 'biocide'),
+    ('Ibuprofen tablets 200 mg for headache and fever', 'en', 'drug'),
+    ('Laundry detergent pods with lavender scent', 'en', 'wellness'),
+    ("Kids' plush teddy bear with embroidered eyes", 'en', 'wellness'),
+    ('Carbon road bike with a 105 groupset', 'en', 'wellness'),
+    ('Leather handbag with a detachable strap', 'en', 'wellness'),
+    ('Life jacket for kayaking, 50 N buoyancy', 'en', 'ppe'),
+    ('Waterproof eyeliner and mascara set', 'en', 'cosmetic'),
+    ('Scratching post and cat tree for indoor cats', 'en', 'wellness'),
+    ('Cordless stick vacuum cleaner for pet hair', 'en', 'consumer_electronics'),
+    ('무선 기계식 키보드, 게이밍용 RGB', 'ko', 'consumer_electronics'),
+    ('65인치 OLED 스마트TV', 'ko', 'consumer_electronics'),
+    ('로봇청소기 물걸레 겸용', 'ko', 'consumer_electronics'),
+    ('에어프라이어 5리터 대용량', 'ko', 'consumer_electronics'),
+    ('보조배터리 20000mAh 고속충전', 'ko', 'consumer_electronics'),
+    ('학생용 현미경 세트, 초등 과학 수업용', 'ko', 'lab'),
+    ('세포배양용 CO2 인큐베이터, 대학 연구실 납품', 'ko', 'lab'),
+    ('수돗물 수질검사키트 (잔류염소·pH)', 'ko', 'lab'),
+    ('다크 초콜릿 선물세트', 'ko', 'food'),
+    ('강아지 사료 연어맛 2kg', 'ko', 'food'),
+    ('콜드브루 커피 원액', 'ko', 'food'),
+    ('모기 기피제 스프레이, 캠핑용', 'ko', 'biocide'),
+    ('종합감기약 10정', 'ko', 'drug'),
+    ('세탁세제 캡슐 라벤더향', 'ko', 'wellness'),
+    ('곰인형 애착인형 아기 선물', 'ko', 'wellness'),
+    ('카본 로드자전거 105 구동계', 'ko', 'wellness'),
+    ('가죽 핸드백 숄더백 겸용', 'ko', 'wellness'),
+    ('카약용 구명조끼', 'ko', 'ppe'),
+    ('워터프루프 아이라이너 마스카라 세트', 'ko', 'cosmetic'),
+    ('고양이 캣타워 스크래쳐 일체형', 'ko', 'wellness'),
+    ('볼펜이랑 포스트잇 사무용품 세트', 'ko', 'wellness'),
+    ('전기차 충전기 7kW 가정용', 'ko', 'wellness'),
+    ('Disposable vape pen, mint flavour', 'en', 'tobacco'),
+    ('일회용 전자담배 민트향', 'ko', 'tobacco'),
+    ('Whey protein and creatine monohydrate stack for lifters', 'en', 'food'),
+    ('눈 건강 루테인 영양제 60캡슐', 'ko', 'food'),
+    ('Ant bait stations for the kitchen', 'en', 'biocide'),
+    ('대학 화학과 실험실용 흄후드', 'ko', 'lab'),
+    ('Scented soy candle with lavender and vanilla', 'en', 'wellness'),
+    ('카메라 달린 스마트 도어벨', 'ko', 'consumer_electronics'),
+]
+
+# Devices that share a word with those cues (pencil, drill, hammer, refrigerator, puff, primer, clip, bag, tent,
+# pain pump, insulin pen, pesticide): a cue that names a consumer product never names a device or its part.
+BROAD_DEVICES = [
+    ('Electrosurgical pencil with a smoke evacuation tube', 'en'),
+    ('Surgical power drill for orthopaedic bone cutting', 'en'),
+    ('Reflex hammer for neurological examination', 'en'),
+    ('Blood bank refrigerator for storing red cell units', 'en'),
+    ('Endoscope drying cabinet for flexible endoscopes', 'en'),
+    ('Forced-air patient warming blanket system for the OR', 'en'),
+    ('Infant radiant warmer for the NICU', 'en'),
+    ('Analgesic infusion pump for post-operative pain', 'en'),
+    ('Insulin pen with a dose memory', 'en'),
+    ('Cholinesterase test for pesticide poisoning', 'en'),
+    ('Battery-powered mobility scooter for people with disability', 'en'),
+    ('Rollator walker with a seat for elderly with balance problems', 'en'),
+    ('Aneurysm clip for intracranial aneurysm surgery', 'en'),
+    ('Urine drainage bag with an anti-reflux valve', 'en'),
+    ('Oxygen tent for paediatric patients', 'en'),
+    ('Dental primer and bonding agent for composite restorations', 'en'),
+    ('Non-contact air-puff tonometer for glaucoma screening', 'en'),
+    ('Botulinum toxin injection needle for dermatology clinics', 'en'),
+    ('Antibacterial envelope for cardiac implantable electronic devices', 'en'),
+    ('전기수술기용 핸드피스 펜슬', 'ko'),
+    ('수술용 전동드릴 (정형외과 뼈 절삭용)', 'ko'),
+    ('신경학적 검사용 반사망치', 'ko'),
+    ('내시경 건조 보관장', 'ko'),
+    ('수술 환자 가온용 온풍 블랭킷 시스템', 'ko'),
+    ('진통제 자동 주입 펌프 (수술 후 통증 조절)', 'ko'),
+    ('의료용 전동스쿠터 (장애인용)', 'ko'),
+    ('뇌동맥류 결찰 클립', 'ko'),
+    ('소변 배액 봉투 (역류 방지)', 'ko'),
+    ('비접촉식 에어퍼프 안압계', 'ko'),
+    ('치과용 프라이머 접착제', 'ko'),
+    ('임플란트 토크 렌치', 'ko'),
+    ('전동 휠체어, 조이스틱 조작', 'ko'),
+    ('유방촬영 영상을 분석하는 AI 소프트웨어, 노트북에서도 실행', 'ko'),
+    ('윤활젤리, 성교통 완화용', 'ko'),
+    ('목에도 마사지 효과가 있는 저주파 자극기, 통증 완화', 'ko'),
+    ('Vitamin D 25-OH immunoassay for clinical laboratories', 'en'),
+    ('치과 골유도재생용 콜라겐 멤브레인', 'ko'),
+    ('Creatine kinase MB test for myocardial infarction', 'en'),
+    ('CO2 incubator for IVF embryo culture in fertility clinics', 'en'),
+    ('Breath carbon monoxide monitor for smoking cessation clinics', 'en'),
+    ('비타민D 결핍 검사 키트 (혈액)', 'ko'),
+    ('Mobility scooter with four wheels for seniors with walking disability', 'en'),
+]
+
+
+@pytest.mark.parametrize("concept, language, basis", BROAD_NOT_DEVICES)
+def test_broad_non_device_products_name_their_regime(concept: str, language: str, basis: str) -> None:
+    """Everyday products of every regime are not devices, and the basis names the regime that applies."""
+    q = classify(concept, language)["qualification"]
+    assert (q["status"], q["basis"]) == ("not_device", basis), q
+    assert all(m["status"] == "not_device" and m["citations"] for m in q["markets"].values())
+
+
+@pytest.mark.parametrize("concept, language", BROAD_DEVICES)
+def test_devices_sharing_words_with_consumer_cues_stay_devices(concept: str, language: str) -> None:
+    """A device whose name shares a word with a consumer-product cue is still a device in every market."""
+    q = classify(concept, language)["qualification"]
+    assert q["status"] == "device", q
+    assert all(m["status"] == "device" for m in q["markets"].values()), q
+
+
+@pytest.mark.parametrize("concept, language, status, basis", [
+    # A field or an audience, not what the product does: the question that decides it, not a guess.
+    ("An app for people with type 2 diabetes", "en", "needs_review", "vague"),
+    ("혈압 관련 앱 만들려고 하는데 이거 의료기기인가요?", "ko", "needs_review", "vague"),
+    # A two-syllable Korean cue never matches across a space ("자가 구동" is not 가구, "검사 시스템" not 사시).
+    ("접이식 수동 휠체어예요. 알루미늄 프레임, 자가 구동용 큰 바퀴, 팔걸이 탈착형.", "ko", "device", None),
+    ("질트리코모나스 핵산증폭검사 시스템", "ko", "device", None),
+    # A toy that imitates a device is a toy.
+    ("Kids' pretend doctor kit with plastic stethoscope and toy thermometer", "en", "not_device", "wellness"),
+    ("어린이 병원놀이 세트 (청진기, 체온계 장난감)", "ko", "not_device", "wellness"),
+])
+def test_vague_concepts_spacing_and_toys(concept: str, language: str, status: str, basis) -> None:
+    """The status each such concept gets, and on what basis."""
+    q = classify(concept, language)["qualification"]
+    assert q["status"] == status, q
+    if basis is not None:
+        assert q["basis"] == basis

@@ -49,8 +49,9 @@ class Served:
         self.server.stop()
         self.server = Gunicorn(env=self.env, workers=self.workers).start(self.logs)
 
-    def stop(self) -> None:
-        self.server.stop()
+    def stop(self, graceful: bool = True) -> None:
+        """Stop it (SIGTERM; SIGQUIT when not `graceful`: see Gunicorn.stop)."""
+        self.server.stop(graceful)
 
 
 def _skip_or_fail(reason: str) -> None:
@@ -73,7 +74,7 @@ def served(server_logs, sqlite_url):
                                   "MEDREG_ENGINE": "tests.projects.fakes:PacedOffline",
                                   "MEDREG_TEST_PLAN_GAP_S": "0.1"})
     yield server
-    server.stop()
+    server.stop(graceful=False)
 
 
 def _as_user(user: str) -> list[str]:

@@ -92,7 +92,7 @@ def fragile(server_logs, tmp_path_factory):
                                   "MEDREG_RUN_STALE_S": "5", "MEDREG_ENGINE": "tests.projects.fakes:PacedOffline",
                                   "MEDREG_TEST_PLAN_GAP_S": "0.5"}, workers=1)
     yield server
-    server.stop()
+    server.stop(graceful=False)
 
 
 def _wait_status(url: str, run_id: str, seconds: float) -> dict:

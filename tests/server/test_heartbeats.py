@@ -67,7 +67,7 @@ def paced_runs(server_logs):
             thread.join(60)
         return streams, server.worker_cpu_s() - cpu_before
     finally:
-        server.stop()
+        server.stop(graceful=False)
 
 
 def test_one_long_silence_gets_one_heartbeat_every_two_seconds(paced_runs) -> None:
@@ -99,7 +99,7 @@ def deadline_server(server_logs):
     server = Gunicorn(env={"MEDREG_ENGINE": "tests.fakes:PacedEngine", "MEDREG_HEARTBEAT_S": "1",
                            "MEDREG_STEP_DEADLINE_S": "3", "MEDREG_RATE_LIMIT": "off"}).start(server_logs)
     yield server.url
-    server.stop()
+    server.stop(graceful=False)
 
 
 @pytest.mark.parametrize("gaps, heartbeats", [

@@ -129,7 +129,7 @@ def slow_gunicorn(server_logs, tmp_path):
                            "MEDREG_GRACEFUL_TIMEOUT": "10", "MEDREG_TEST_RECORD": str(tmp_path / "record.txt")})
     server.start(server_logs)
     yield server
-    server.stop()
+    server.stop(graceful=False)
 
 
 def test_sigterm_lets_in_flight_streams_finish_and_refuses_new_ones(slow_gunicorn) -> None:

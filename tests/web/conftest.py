@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.deploy.require import require
+from tests.servers import Gunicorn
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -58,3 +59,12 @@ def artifacts() -> Path:
     """tests/artifacts/ (git-ignored): screenshots kept after the run."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="module")
+def sample_url(server_logs):
+    """One real gunicorn with the fixed-dossier engine for the page tests that need no settings of their own
+    (each has its own browser context; none changes anything on the server)."""
+    server = Gunicorn(env={"MEDREG_ENGINE": "tests.web.sample:SampleEngine"}).start(server_logs)
+    yield server.url
+    server.stop(graceful=False)

@@ -107,9 +107,8 @@ def test_whole_flow_from_concept_to_refined_plan(live_server, open_page, artifac
         assert CONCEPT in text and "한국에서만 판매합니다" in text and plans[-1]["title"] in text
 
 
-def test_refine_highlights_exactly_what_changed_and_redraws_the_timeline(gunicorn_server, open_page):
-    url = gunicorn_server({"MEDREG_ENGINE": "tests.web.sample:SampleEngine"})
-    page = open_page(url)
+def test_refine_highlights_exactly_what_changed_and_redraws_the_timeline(sample_url, open_page):
+    page = open_page(sample_url)
     _start(page)
     page.wait_for_selector("#timeline:not([hidden]) svg.gantt")
     _wait_until_idle(page)
@@ -218,9 +217,8 @@ def test_a_server_with_api_keys_asks_for_one(gunicorn_server, open_page):
     assert info.value.failure() is None
 
 
-def test_phone_width_has_no_sideways_scrolling(gunicorn_server, open_page, artifacts):
-    url = gunicorn_server({"MEDREG_ENGINE": "tests.web.sample:SampleEngine"})
-    page = open_page(url, locale="en-US", width=390)
+def test_phone_width_has_no_sideways_scrolling(sample_url, open_page, artifacts):
+    page = open_page(sample_url, locale="en-US", width=390)
     _start(page, "smart insulin pump")
     page.wait_for_selector("#timeline:not([hidden]) svg.gantt")
     _wait_until_idle(page)
@@ -258,9 +256,8 @@ CONTRAST = """() => {
 }"""
 
 
-def test_text_contrast_meets_wcag_aa(gunicorn_server, open_page):
-    url = gunicorn_server({"MEDREG_ENGINE": "tests.web.sample:SampleEngine"})
-    page = open_page(url)
+def test_text_contrast_meets_wcag_aa(sample_url, open_page):
+    page = open_page(sample_url)
     _start(page)
     page.wait_for_selector("#timeline:not([hidden]) svg.gantt")
     _wait_until_idle(page)

@@ -24,7 +24,7 @@ def served(server_logs, tmp_path_factory):
     database = f"sqlite:///{tmp_path_factory.mktemp('sidebar') / 'medreg.db'}"
     server = Served(server_logs, {**BASE_ENV, "MEDREG_DATABASE_URL": database, "MEDREG_ENGINE": "offline"})
     yield server
-    server.stop()
+    server.stop(graceful=False)
 
 
 @pytest.mark.browser

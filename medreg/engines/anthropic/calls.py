@@ -1,8 +1,9 @@
 """One streamed, structured Messages call through the SDK: prose deltas while it is written, then the JSON.
 
-`client.messages.stream(...)` does the request, the event parsing and the accumulation; this
-module adds the step's deadline, the prose preview, the stop-reason checks, the usage and request
-id of every call (failed ones too), and one retry of an overload that arrives mid-stream.
+The SDK sends the request (and retries it); `reader.read_stream` parses the events and keeps
+the text, stop reason and usage (its docstring says why not `messages.stream()`). This module
+adds the step's deadline, the prose preview, the stop-reason checks, the usage and request id of
+every call (failed ones too), and one retry of an overload that arrives mid-stream.
 """
 from __future__ import annotations
 
@@ -19,13 +20,13 @@ import httpx2
 from medreg.engines.anthropic.client import deadline_scope, remaining
 from medreg.engines.anthropic.failures import StreamEnded, cut_off, is_overloaded, map_error, refused
 from medreg.engines.anthropic.prose import ProseExtractor
+from medreg.engines.anthropic.reader import USAGE_KEYS, Message, read_stream
 from medreg.engines.anthropic.request import CallSpec
 from medreg.errors import MedregError, UpstreamError, UpstreamTimeout
 from medreg.events import Delta
 
 log = logging.getLogger(__name__)
 
-USAGE_KEYS = ("input_tokens", "output_tokens", "cache_read_input_tokens", "cache_creation_input_tokens")
 
 
 @dataclass
@@ -34,10 +35,10 @@ class Usage:
 
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(USAGE_KEYS, 0))
 
-    def add(self, usage: object) -> None:
-        """Add one call's usage (the SDK's `Usage` model)."""
+    def add(self, counts: dict[str, int]) -> None:
+        """Add one call's token counts."""
         for key in USAGE_KEYS:
-            self.counts[key] += int(getattr(usage, key, 0) or 0)
+            self.counts[key] += int(counts.get(key) or 0)
 
     def as_dict(self) -> dict[str, int]:
         """The plain dict reported in the result and in `done`."""
@@ -58,29 +59,18 @@ def _deadline_timer(deadline: float) -> gevent.Timeout:
     return timer
 
 
-def _snapshot(stream: Optional[anthropic.MessageStream]):
-    """The message as accumulated so far, or None before `message_start`."""
-    if stream is None:
-        return None
-    try:
-        return stream.current_message_snapshot
-    except AssertionError:
-        return None
-
-
-def _answer(message) -> dict:
+def _answer(message: Message) -> dict:
     """The JSON object of a finished message, or the error its stop reason means."""
-    if message is None or message.stop_reason is None:
+    if not message.started or message.stop_reason is None:
         raise StreamEnded("stream ended before message_stop")
     if message.stop_reason == "refusal":
-        details = message.stop_details
-        raise refused(getattr(details, "explanation", None))
+        details = message.stop_details or {}
+        raise refused(details.get("explanation") if isinstance(details, dict) else None)
     if message.stop_reason in ("max_tokens", "model_context_window_exceeded"):
         raise cut_off(message.stop_reason)
     if message.stop_reason != "end_turn":
         raise UpstreamError(f"unexpected stop_reason {message.stop_reason}")
-    text = "".join(block.text for block in message.content if block.type == "text")
-    value = json.loads(text)
+    value = json.loads(message.text())
     if not isinstance(value, dict):
         raise UpstreamError("answer is not a JSON object")
     return value
@@ -89,45 +79,43 @@ def _answer(message) -> dict:
 def _attempt(client: anthropic.Anthropic, spec: CallSpec, deadline: float, usage: Usage, emitted: list[bool],
              on_open: Optional[Callable[[], None]]) -> Generator[Delta, None, dict]:
     extractor = ProseExtractor(spec.prose_keys) if spec.prose_keys else None
-    stream: Optional[anthropic.MessageStream] = None
+    message = Message()
     started = time.monotonic()
     # The timer bounds the whole stream, not only each read (a trickling upstream cannot run
     # past the deadline). It is paused around each `yield`: while suspended this generator is
     # not on its greenlet's stack, and the timeout must not fire into the caller's code.
     timer = _deadline_timer(deadline)
+    response: Optional[httpx2.Response] = None
     try:
-        # Leaving the `with` (normally, by error, or by GreenletExit when the client went away)
-        # closes the upstream stream.
-        with client.messages.stream(**spec.params, timeout=_timeout(spec, deadline)) as stream:
-            for event in stream:
-                if on_open is not None:
-                    on_open()  # the upstream has begun answering: its prompt is in the cache now
-                    on_open = None
-                if event.type != "text" or extractor is None:
-                    continue
-                prose = extractor.feed(event.text)
-                if prose:
-                    emitted[0] = True
-                    timer.close()
-                    yield Delta(prose)
-                    timer = _deadline_timer(deadline)
-            message = _snapshot(stream)
+        upstream = client.messages.create(**spec.params, stream=True, timeout=_timeout(spec, deadline))
+        # Only the raw response is kept: the SDK's `Stream` also holds its copy of the request
+        # options, about 12 KiB a stream that an open stream need not keep (bench/peers.py open).
+        response, upstream = upstream.response, None
+        for text in read_stream(response, message, on_open):
+            if extractor is None:
+                continue
+            prose = extractor.feed(text)
+            if prose:
+                emitted[0] = True
+                timer.close()
+                yield Delta(prose)
+                timer = _deadline_timer(deadline)
     finally:
         timer.close()
-        snapshot = _snapshot(stream)
-        if snapshot is not None:
-            usage.add(snapshot.usage)
-        log.info("anthropic %s: request_id=%s stop_reason=%s usage=%s ms=%d", spec.label,
-                 stream.request_id if stream is not None else None,
-                 snapshot.stop_reason if snapshot is not None else None,
-                 _usage_line(snapshot), (time.monotonic() - started) * 1000)
+        if response is not None:
+            # Normally, by error, or by GreenletExit when the client went away: the upstream closes.
+            response.close()
+        if message.started:
+            usage.add(message.usage_counts())
+        log.info("anthropic %s: request_id=%s stop_reason=%s usage=%s ms=%d", spec.label, message.request_id,
+                 message.stop_reason, _usage_line(message), (time.monotonic() - started) * 1000)
     return _answer(message)
 
 
-def _usage_line(snapshot) -> Optional[str]:
-    if snapshot is None:
+def _usage_line(message: Message) -> Optional[str]:
+    if not message.started:
         return None
-    return ",".join(f"{key}={int(getattr(snapshot.usage, key, 0) or 0)}" for key in USAGE_KEYS)
+    return ",".join(f"{key}={count}" for key, count in message.usage_counts().items())
 
 
 def streamed_call(client: anthropic.Anthropic, spec: CallSpec, deadline: float, usage: Usage,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Optional, Sequence
@@ -21,16 +21,22 @@ def _cue_regex(cue: str) -> str:
     if cue.isascii():
         parts = [re.escape(w).replace(r"\*", "[a-z0-9'-]*") for w in re.split(r"[\s-]+", cue.lower())]
         return r"[\s-]*".join(parts) + r"(?![a-z0-9])"
-    return r"\s*".join(re.escape(ch) for ch in cue.replace(" ", ""))   # Korean spacing varies
+    word = cue.replace(" ", "")
+    if len(word) <= 2:
+        return re.escape(word)   # a two-syllable word is never spaced inside: "자가 구동" is not 가구
+    return r"\s*".join(re.escape(ch) for ch in word)   # Korean spacing varies in longer phrases
 
 
 def _alternation(cues: dict) -> str:
     """English cues at a word start, Korean ones at a syllable: each check made once, not once per cue."""
     words = sorted((c for lang in ("en", "ko") for c in cues.get(lang, [])), key=len, reverse=True)
     ascii_words = "|".join(_cue_regex(c) for c in words if c.isascii())   # the longest phrase wins
-    hangul = "|".join(_cue_regex(c) for c in words if not c.isascii())
+    hangul = "|".join(_cue_regex(c) for c in words if not c.isascii() and not c[0].isascii())
+    # A mixed cue that opens with Latin letters or digits ("CO2 인큐베이터", "USB 케이블") starts at a word start.
+    mixed = "|".join(_cue_regex(c) for c in words if not c.isascii() and c[0].isascii())
     parts = ([rf"(?<![a-z0-9])(?:{ascii_words})"] if ascii_words else []) + \
-        ([rf"(?=[{SYLLABLES}])(?:{hangul})"] if hangul else [])
+        ([rf"(?=[{SYLLABLES}])(?:{hangul})"] if hangul else []) + \
+        ([rf"(?<![a-z0-9])(?:{mixed})"] if mixed else [])
     return "|".join(parts)
 
 
@@ -71,6 +77,7 @@ class CueData:
     groups: re.Pattern
     exclusions: re.Pattern
     actions: Optional[re.Pattern]
+    vague: Optional[re.Pattern]
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +92,7 @@ def data() -> CueData:
     return CueData(raw, _compile(raw["medical_cues"]), _compile(raw["device_cues"]), _compile(raw["ignore_cues"]),
                    _compile(raw["context_cues"]), _compile(raw["scope_words"]), _compile(raw["disclaim_words"]),
                    neg_en, neg_ko, _compile({"en": neg.get("en_wording", []), "ko": neg.get("ko_wording", [])}), _compile_groups(raw["device_groups"]), _compile_groups(raw["exclusions"]),
-                   _compile(raw.get("action_cues", {})))
+                   _compile(raw.get("action_cues", {})), _compile(raw.get("vague_cues", {})))
 
 
 def _clause_start(text: str, bounds: list[int], pos: int, window: Optional[int] = None) -> int:
@@ -149,6 +156,7 @@ class Evidence:
     dual_use: bool             # the matched type is a device only with a medical claim (massagers)
     actions: list[str]         # what only a device does with medical data (detects, flags, 분석, 판독), not negated
     curated: bool = True       # the match is a curated type (an official-catalogue name match is weaker evidence)
+    vague: list[str] = field(default_factory=list)   # it names a field or an audience, not a product ("혈압 관련 앱")
 
     @property
     def type_score(self) -> float:
@@ -178,4 +186,5 @@ def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: 
         match.get("name_ko" if lang == "ko" else "name") or match.get("name") or "",
         match.get("id") in d.raw["dual_use_types"],
         hits(d.actions, text, [(a, b) for a, b, _ in negations]),   # actions are never scope words
-        match.get("source", "curated") == "curated")
+        match.get("source", "curated") == "curated",
+        hits(d.vague, text))

@@ -211,6 +211,10 @@ def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
     elif _records_software(e):
         # Medical words in scheduling, records or teaching software are its subject, not its purpose.
         decision = _by_exclusion(e, markets, d)
+    elif e.vague and not e.actions and e.type_score < MATCH_ANY:
+        # "An app for people with diabetes", "혈압 관련 앱": a field or an audience, not what it does.
+        decision = (_all("needs_review", tr(d.raw["reasons"]["vague"], lang), markets, d), "vague", e.vague[:3],
+                    tr(d.raw["questions"]["what"], lang), 0.3)
     elif e.claims or e.device_words:     # a medical claim beats any consumer framing
         decision = _by_claim(e, markets, d)
     elif strong_match:                   # a wellness or admin word beside a device type is a feature
