@@ -11,10 +11,10 @@ from medreg.knowledge.classification.matching import Match
 from medreg.knowledge.classification.us import ROMAN
 
 # Over the shipped catalogue (17k names, many of them parts and accessories) a curated type that
-# fits well is preferred unless clearly weaker (0.2 since the concept-space lift made catalogue
-# scores comparable; measured on the catalogue dev sets, with no change on the curated sets); user
-# imports keep the older, narrower margin.
-CATALOGUE_MARGIN = 0.2
+# fits well is preferred unless clearly weaker (compared with the entry's surface score: the
+# concept-space lift only orders the catalogue's own entries); user imports keep the older,
+# narrower margin.
+CATALOGUE_MARGIN = 0.25
 IMPORT_MARGIN = 0.1
 CATALOGUE_NONE = 0.45   # an official name half-met is still the best lead; its confidence stays low
 RIVAL_MARGIN = 0.25   # an official entry this close to a curated answer that disagrees makes it a guess
@@ -22,12 +22,15 @@ EXPLAINED_SHARE = 0.5   # share of the concept's known words a confident curated
 CAP = 0.75            # below the 0.8 a user may act on unreviewed
 
 
-def choose_primary(best_c: Optional[Match], best_imp: Optional[Match]) -> Optional[Match]:
+def choose_primary(best_c: Optional[Match], best_imp: Optional[Match],
+                   imp_surface: Optional[float] = None) -> Optional[Match]:
     """The match an answer rests on: curated types carry all three markets and citations, so they
-    win unless clearly weaker than the official entry."""
+    win unless clearly weaker than the official entry (by its surface score `imp_surface` when
+    given: a lift in concept space never makes an entry outrank a curated type)."""
     from_catalogue = best_imp is not None and best_imp.candidate.payload.get("catalogue")
     margin = CATALOGUE_MARGIN if from_catalogue and best_c is not None and best_c.score >= conf.MATCH_WEAK else IMPORT_MARGIN
-    if best_c and best_c.score >= conf.MATCH_NONE and (best_imp is None or best_c.score >= best_imp.score - margin):
+    rival = imp_surface if imp_surface is not None else (best_imp.score if best_imp else 0.0)
+    if best_c and best_c.score >= conf.MATCH_NONE and (best_imp is None or best_c.score >= rival - margin):
         return best_c
     if best_imp and best_imp.score >= (CATALOGUE_NONE if from_catalogue else conf.MATCH_NONE):
         return best_imp

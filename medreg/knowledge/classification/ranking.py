@@ -50,12 +50,14 @@ def find(kb, concept: str, context: Optional[str], stated: dict) -> Found:
     # The user's own imports when there are any, else the shipped official catalogue.
     user_index = imported_index(kb)
     imported = (user_index or kb.catalogue_index()).search(feats, avoid=avoid, later=later)
+    surface = {m.candidate.id: m.score for m in imported}
     hits = kb.concept_index().search(concept) if user_index is None else []
     imported = lift(kb, hits, imported)
     best_fda = next((m for m in imported if m.candidate.source == "fda"), None)
     best_mfds = next((m for m in imported if m.candidate.source == "mfds"), None)
     best_imp = max([m for m in (best_fda, best_mfds) if m], key=lambda m: m.score, default=None)
-    primary = choose_primary(curated[0] if curated else None, best_imp)
+    primary = choose_primary(curated[0] if curated else None, best_imp,
+                             surface.get(best_imp.candidate.id, 0.0) if best_imp else None)
     return Found(curated, imported, best_fda, best_mfds, primary, hits)
 
 
