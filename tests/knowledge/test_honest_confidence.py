@@ -59,3 +59,13 @@ def test_accessory_words(kb, concept: str, language: str, word) -> None:
     candidate = next(c for c in kb.device_index().candidates if c.id == "bone-cement-pmma")
     match = Match(candidate, 0.9, "bone cement")
     assert accessory_of(concept, language, match) == word
+
+
+@pytest.mark.parametrize("concept, language", [
+    ("pacemaker system analyzer for checking pulse generator output during implant", "en"),
+    ("근관 충전재를 수직 가압하는 근관 플러거", "ko"),
+])
+def test_an_instrument_that_tests_or_places_a_type_is_not_confident(kb, concept: str, language: str) -> None:
+    """An analyzer for a pacemaker, a plugger for root-canal filling: another product than the type matched."""
+    result = kb.classify(concept, None, MARKETS, language)
+    assert result["confidence"] < HIGH, (result["device"], result["confidence"])

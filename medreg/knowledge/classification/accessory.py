@@ -17,9 +17,11 @@ from medreg.knowledge.classification.matching import Match
 
 ACCESSORY_EN = {"bowl", "mixer", "tray", "holder", "cart", "trolley", "stand", "case", "caddy", "container",
                 "dispenser", "adapter", "adaptor", "cover", "remover", "charger", "mount", "cleaner", "rack",
-                "organizer", "organiser", "box", "storage", "sterilization wrap", "carrier"}
+                "organizer", "organiser", "box", "storage", "sterilization wrap", "carrier",
+                # instruments that test, place or load the matched device rather than being it
+                "analyzer", "analyser", "tester", "programmer", "plugger", "inserter", "introducer", "loader"}
 ACCESSORY_KO = ("혼합기", "혼합 용기", "혼합용기", "트레이", "거치대", "보관함", "케이스", "카트", "충전기", "홀더",
-                "어댑터", "덮개", "세척기", "운반용기", "보관용기")
+                "어댑터", "덮개", "세척기", "운반용기", "보관용기", "분석기", "테스터", "플러거", "삽입기", "프로그래머")
 _CUT = re.compile(r"\s+(for|with|to|that|which|used|in|on|from|of)\s+|[,:;(]")
 
 
