@@ -5,10 +5,10 @@ import html
 from typing import Any, Optional
 
 from medreg.export.changes import refinement_groups
-from medreg.export.facts import (attribute_rows, markets_of, device_name, dossier_language, market_facts, plans_of,
+from medreg.export.facts import (attribute_rows, markets_of, device_name, market_facts, plans_of,
                                  qualification_rows, question_rows, standard_label, titles, value, weeks_text, when)
-from medreg.export.labels import LABELS, PURPOSE_FIELDS
-from medreg.export.provenance import Provenance, not_verified, provenance
+from medreg.export.labels import PURPOSE_FIELDS
+from medreg.export.provenance import Provenance, memo, not_verified
 from medreg.export.timeline import timeline_svg
 
 CSS = """
@@ -112,11 +112,8 @@ def _refinements(dossier: dict, plans: list[dict], lang: str, L: dict) -> list[s
 
 def to_html(dossier: dict, language: Optional[str] = None, meta: Optional[Provenance] = None) -> str:
     """The dossier as a printable HTML memo."""
-    lang = dossier_language(dossier, language)
-    L = {k: v[lang] for k, v in LABELS.items()}
-    meta = meta or provenance(dossier)
-    c = dossier.get("classification") or {}
-    concept = dossier.get("concept") or c.get("concept") or ""
+    frame = memo(dossier, language, meta)
+    lang, L, meta, c, concept = frame.lang, frame.labels, frame.meta, frame.classification, frame.concept
     out = [f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">',
            f"<title>{_e(L['title'])}: {_e(concept)}</title><style>{CSS}</style></head><body>",
            f"<h1>{_e(L['title'])}</h1><p><strong>{_e(L['concept'])}:</strong> {_e(concept)}</p>"]

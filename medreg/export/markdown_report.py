@@ -4,10 +4,10 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from medreg.export.changes import refinement_groups
-from medreg.export.facts import (attribute_rows, markets_of, device_name, dossier_language, market_facts, plans_of,
+from medreg.export.facts import (attribute_rows, markets_of, device_name, market_facts, plans_of,
                                  qualification_rows, question_rows, standard_label, titles, value, weeks_text, when)
-from medreg.export.labels import LABELS, PURPOSE_FIELDS
-from medreg.export.provenance import Provenance, not_verified, provenance
+from medreg.export.labels import PURPOSE_FIELDS
+from medreg.export.provenance import Provenance, memo, not_verified
 from medreg.export.timeline import schedule
 
 
@@ -89,11 +89,8 @@ def _refinements(dossier: dict, plans: list[dict], lang: str, L: dict) -> list[s
 
 def to_markdown(dossier: dict, language: Optional[str] = None, meta: Optional[Provenance] = None) -> str:
     """The dossier as a Markdown memo."""
-    lang = dossier_language(dossier, language)
-    L = {k: v[lang] for k, v in LABELS.items()}
-    meta = meta or provenance(dossier)
-    c = dossier.get("classification") or {}
-    concept = dossier.get("concept") or c.get("concept") or ""
+    frame = memo(dossier, language, meta)
+    lang, L, meta, c, concept = frame.lang, frame.labels, frame.meta, frame.classification, frame.concept
     out = [f"# {L['title']}: {concept}", "", f"**{L['concept']}:** {concept}", ""]
     if dossier.get("context"):
         out += [f"**{L['context']}:** {dossier['context']}", ""]

@@ -9,7 +9,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Optional
 
-from medreg.export.facts import plans_of
+from medreg.export.facts import dossier_language, plans_of
+from medreg.export.labels import LABELS
 
 NOT_VERIFIED = {
     "market": {"en": "{market}: the class is not verified ({why})", "ko": "{market}: 등급이 확인되지 않았습니다({why})"},
@@ -121,3 +122,22 @@ def not_verified(dossier: dict, lang: str) -> list[str]:
     if plans_of(dossier):
         out.append(T["weeks"])
     return out
+
+
+@dataclass
+class Memo:
+    """What both memo renderers start from: language, labels in it, provenance, classification, concept."""
+
+    lang: str
+    labels: dict[str, str]
+    meta: Provenance
+    classification: dict
+    concept: str
+
+
+def memo(dossier: dict, language: Optional[str] = None, meta: Optional[Provenance] = None) -> Memo:
+    """The memo's frame for a dossier (the report language, its labels and provenance made once)."""
+    lang = dossier_language(dossier, language)
+    c = dossier.get("classification") or {}
+    return Memo(lang, {k: v[lang] for k, v in LABELS.items()}, meta or provenance(dossier), c,
+                dossier.get("concept") or c.get("concept") or "")

@@ -69,3 +69,16 @@ def test_another_regime_is_named_and_no_device_plan_is_made(live_server: str, co
     assert all(block["class"] is None for block in classification["markets"].values())
     plans = requests.post(live_server + "/api/standards", json={"classification": classification}, timeout=10)
     assert plans.status_code == 422 and plans.json()["error"]["code"] == "not_a_device"
+
+
+@pytest.mark.parametrize("concept, question_word", [
+    ("혈압 관련 앱 만들려고 하는데 이거 의료기기인가요?", "질병"),
+    ("An app for people with type 2 diabetes", "disease"),
+])
+def test_a_vague_concept_is_asked_what_it_does(live_server: str, concept: str, question_word: str) -> None:
+    """A field or an audience, not a product: served as needs_review with the deciding question in the user's
+    language, and every market's block flagged for review."""
+    classification = requests.post(live_server + "/api/classify", json={"concept": concept}, timeout=10).json()
+    assert classification["qualification"]["status"] == "needs_review"
+    assert any(question_word in q for q in classification["questions"]), classification["questions"]
+    assert all(block["needs_review"] for block in classification["markets"].values())
