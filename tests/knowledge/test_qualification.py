@@ -340,6 +340,13 @@ BROAD_NOT_DEVICES = [
     ('대학 화학과 실험실용 흄후드', 'ko', 'lab'),
     ('Scented soy candle with lavender and vanilla', 'en', 'wellness'),
     ('카메라 달린 스마트 도어벨', 'ko', 'consumer_electronics'),
+    # A medicine named first keeps its indication as a drug's; a veterinary diet is feed; a course teaches.
+    ('Naproxen 220 mg tablets for back pain', 'en', 'drug'),
+    ('록소프로펜 소염진통제 요통 (일반의약품)', 'ko', 'drug'),
+    ('Veterinary renal diet dry food for cats with chronic kidney disease', 'en', 'food'),
+    ('신장 질환 고양이용 처방식 사료', 'ko', 'food'),
+    ('Online course that teaches medical students to read chest X-rays', 'en', 'education'),
+    ('간호학생을 위한 심전도 판독 온라인강좌', 'ko', 'education'),
 ]
 
 # Devices that share a word with those cues (pencil, drill, hammer, refrigerator, puff, primer, clip, bag, tent,
@@ -387,6 +394,10 @@ BROAD_DEVICES = [
     ('Breath carbon monoxide monitor for smoking cessation clinics', 'en'),
     ('비타민D 결핍 검사 키트 (혈액)', 'ko'),
     ('Mobility scooter with four wheels for seniors with walking disability', 'en'),
+    # A medicine's name beside a test word is the analyte of a diagnostic.
+    ('Serum acetaminophen assay for overdose assessment', 'en'),
+    ('이부프로펜 혈중농도 검사시약', 'ko'),
+    ('틀니 고정 크림 (의치 부착재)', 'ko'),
 ]
 
 
@@ -413,6 +424,10 @@ def test_devices_sharing_words_with_consumer_cues_stay_devices(concept: str, lan
     # A two-syllable Korean cue never matches across a space ("자가 구동" is not 가구, "검사 시스템" not 사시).
     ("접이식 수동 휠체어예요. 알루미늄 프레임, 자가 구동용 큰 바퀴, 팔걸이 탈착형.", "ko", "device", None),
     ("질트리코모나스 핵산증폭검사 시스템", "ko", "device", None),
+    # The maker has not decided what it will claim: the claims decide, so a person asks.
+    ("Wrist band measuring SpO2 and skin temperature; we haven't decided what to claim yet", "en", "needs_review",
+     "claim_undecided"),
+    ("홈케어 LED 기기, 효능은 아직 정리 중이에요", "ko", "needs_review", "claim_undecided"),
     # A toy that imitates a device is a toy.
     ("Kids' pretend doctor kit with plastic stethoscope and toy thermometer", "en", "not_device", "wellness"),
     ("어린이 병원놀이 세트 (청진기, 체온계 장난감)", "ko", "not_device", "wellness"),

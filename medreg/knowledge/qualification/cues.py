@@ -78,6 +78,7 @@ class CueData:
     exclusions: re.Pattern
     actions: Optional[re.Pattern]
     vague: Optional[re.Pattern]
+    undecided: Optional[re.Pattern]
 
 
 @lru_cache(maxsize=1)
@@ -92,7 +93,8 @@ def data() -> CueData:
     return CueData(raw, _compile(raw["medical_cues"]), _compile(raw["device_cues"]), _compile(raw["ignore_cues"]),
                    _compile(raw["context_cues"]), _compile(raw["scope_words"]), _compile(raw["disclaim_words"]),
                    neg_en, neg_ko, _compile({"en": neg.get("en_wording", []), "ko": neg.get("ko_wording", [])}), _compile_groups(raw["device_groups"]), _compile_groups(raw["exclusions"]),
-                   _compile(raw.get("action_cues", {})), _compile(raw.get("vague_cues", {})))
+                   _compile(raw.get("action_cues", {})), _compile(raw.get("vague_cues", {})),
+                   _compile(raw.get("undecided_cues", {})))
 
 
 def _clause_start(text: str, bounds: list[int], pos: int, window: Optional[int] = None) -> int:
@@ -139,6 +141,19 @@ def hits(pattern: Optional[re.Pattern], text: str, spans: Sequence[tuple[int, in
     return out
 
 
+@lru_cache(maxsize=None)
+def _unless_pattern(group_id: str) -> Optional[re.Pattern]:
+    group = next(g for g in data().raw["exclusions"] if g["id"] == group_id)
+    return _compile(group["unless"]) if group.get("unless") else None
+
+
+def _unless(group: dict, text: str) -> bool:
+    """Whether the text names what makes the group's cue something else: a drug beside a test word is the
+    analyte of a diagnostic ("아세트아미노펜 … 검사시약"), beside a needle or pump what a device delivers."""
+    pattern = _unless_pattern(group["id"]) if group.get("unless") else None
+    return bool(pattern and pattern.search(text))
+
+
 @dataclass
 class Evidence:
     """What the text and the match say, before any decision."""
@@ -157,6 +172,7 @@ class Evidence:
     actions: list[str]         # what only a device does with medical data (detects, flags, 분석, 판독), not negated
     curated: bool = True       # the match is a curated type (an official-catalogue name match is weaker evidence)
     vague: list[str] = field(default_factory=list)   # it names a field or an audience, not a product ("혈압 관련 앱")
+    undecided: list[str] = field(default_factory=list)   # the maker says its claims are not decided ("효능은 아직 정리 중")
 
     @property
     def type_score(self) -> float:
@@ -173,7 +189,8 @@ def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: 
     ignored = [m.span() for m in d.ignore.finditer(text)] if d.ignore else []
     exclusions = [(dict(g, decisive=bool((g.get("decisive") or g.get("leads_over_match"))
                                          and first < DECISIVE_LEAD)), cues)   # a product name leads the text
-                  for g, cues, first in _group_hits(d.raw["exclusions"], d.exclusions, text)]
+                  for g, cues, first in _group_hits(d.raw["exclusions"], d.exclusions, text)
+                  if not _unless(g, text)]
     match = match or {}
     return Evidence(
         text, lang, hits(d.medical, text, spans, ignored), hits(d.device, text, spans, ignored),
@@ -187,4 +204,4 @@ def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: 
         match.get("id") in d.raw["dual_use_types"],
         hits(d.actions, text, [(a, b) for a, b, _ in negations]),   # actions are never scope words
         match.get("source", "curated") == "curated",
-        hits(d.vague, text))
+        hits(d.vague, text), hits(d.undecided, text))

@@ -208,6 +208,10 @@ def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
         # The maker names its regime ("기능성화장품 보고"), or the product leads as one whose medical words
         # are its nature (a nicotine patch, a surgical simulator): those words are not device claims.
         decision = _by_exclusion(e, markets, d)
+    elif e.undecided and not e.claims:
+        # "We haven't decided what to claim": the claims decide, even for a product that looks like a device.
+        decision = (_all("needs_review", tr(d.raw["reasons"]["claim_undecided"], lang), markets, d), "claim_undecided",
+                    e.undecided[:3], tr(d.raw["questions"]["claim"], lang), 0.4)
     elif _records_software(e):
         # Medical words in scheduling, records or teaching software are its subject, not its purpose.
         decision = _by_exclusion(e, markets, d)
