@@ -428,6 +428,12 @@ def test_devices_sharing_words_with_consumer_cues_stay_devices(concept: str, lan
     ("Wrist band measuring SpO2 and skin temperature; we haven't decided what to claim yet", "en", "needs_review",
      "claim_undecided"),
     ("홈케어 LED 기기, 효능은 아직 정리 중이에요", "ko", "needs_review", "claim_undecided"),
+    # A type that is a device only with a medical claim (a massager), named with no claim either way.
+    ("Handheld percussion massager with five speed settings", "en", "needs_review", "dual_use"),
+    ("목 어깨 전동 마사지기", "ko", "needs_review", "dual_use"),
+    # "질병 진단 X" disclaims diagnosis; storing result PDFs is record keeping.
+    ("수면 점수와 스트레스 지수를 보여주는 HRV 밴드 (질병 진단 X)", "ko", "not_device", "wellness"),
+    ("혈액검사 결과지 PDF 보관 앱, 가족과 공유", "ko", "not_device", "admin_software"),
     # A toy that imitates a device is a toy.
     ("Kids' pretend doctor kit with plastic stethoscope and toy thermometer", "en", "not_device", "wellness"),
     ("어린이 병원놀이 세트 (청진기, 체온계 장난감)", "ko", "not_device", "wellness"),

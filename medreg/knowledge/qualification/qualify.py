@@ -155,6 +155,10 @@ def _by_match(e: Evidence, markets: Sequence[str], d: CueData) -> _Decision:
     """No cue either way: the device-type match decides, else it is unclear what the product is."""
     R = d.raw["reasons"]
     context = hits(d.context, e.text)
+    if e.dual_use and e.score >= MATCH_ANY:
+        # A massager or a cycle app with no claim either way: it is a device only if it claims a medical use.
+        reason = tr(R["dual_use_no_claim"], e.lang, name=e.name)
+        return _all("needs_review", reason, markets, d), "dual_use", [], tr(d.raw["questions"]["claim"], e.lang), 0.5
     if e.score >= MATCH_ANY or (e.score >= MATCH_NEAR and context):
         strong = e.score >= MATCH_STRONG
         reason = tr(R["device_type" if strong else "device_type_weak"], e.lang, name=e.name)
@@ -215,7 +219,7 @@ def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
     elif _records_software(e):
         # Medical words in scheduling, records or teaching software are its subject, not its purpose.
         decision = _by_exclusion(e, markets, d)
-    elif e.vague and not e.actions and e.type_score < MATCH_ANY:
+    elif e.vague and not e.actions and (e.type_score < MATCH_ANY or not e.device_words):
         # "An app for people with diabetes", "혈압 관련 앱": a field or an audience, not what it does.
         decision = (_all("needs_review", tr(d.raw["reasons"]["vague"], lang), markets, d), "vague", e.vague[:3],
                     tr(d.raw["questions"]["what"], lang), 0.3)
