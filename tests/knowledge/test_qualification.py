@@ -347,6 +347,9 @@ BROAD_NOT_DEVICES = [
     ('신장 질환 고양이용 처방식 사료', 'ko', 'food'),
     ('Online course that teaches medical students to read chest X-rays', 'en', 'education'),
     ('간호학생을 위한 심전도 판독 온라인강좌', 'ko', 'education'),
+    ('Bluetooth meat thermometer with two probes for the smoker', 'en', 'wellness'),
+    ('가르시니아 다이어트 보조제 60정', 'ko', 'food'),
+    ('포스파티딜콜린 지방분해주사 10바이알', 'ko', 'drug'),
 ]
 
 # Devices that share a word with those cues (pencil, drill, hammer, refrigerator, puff, primer, clip, bag, tent,
@@ -398,6 +401,9 @@ BROAD_DEVICES = [
     ('Serum acetaminophen assay for overdose assessment', 'en'),
     ('이부프로펜 혈중농도 검사시약', 'ko'),
     ('틀니 고정 크림 (의치 부착재)', 'ko'),
+    # "연고" (ointment) lies inside 천연고무 (natural rubber).
+    ('천연고무 라텍스 콘돔, 살정제 없음', 'ko'),
+    ('Cryolipolysis applicator for non-invasive fat reduction in clinics', 'en'),
 ]
 
 
@@ -444,3 +450,15 @@ def test_vague_concepts_spacing_and_toys(concept: str, language: str, status: st
     assert q["status"] == status, q
     if basis is not None:
         assert q["basis"] == basis
+
+
+@pytest.mark.parametrize("concept, language", [
+    ("EMS toning belt for the abs, 10 intensity levels", "en"),
+    ("EMS 복근벨트 충전식 6가지 모드", "ko"),
+])
+def test_muscle_conditioning_stimulators_are_us_devices_without_a_claim(concept: str, language: str) -> None:
+    """EMS for toning is a US class II device (21 CFR 890.5850, NGX) with no medical claim; the MDR needs one."""
+    q = classify(concept, language)["qualification"]
+    assert q["status"] == "device", q
+    assert [q["markets"][m]["status"] for m in ("US", "EU", "KR")] == ["device", "not_device", "needs_review"]
+    assert any("890.5850" in c for c in q["markets"]["US"]["citations"])

@@ -143,13 +143,15 @@ def hits(pattern: Optional[re.Pattern], text: str, spans: Sequence[tuple[int, in
 
 @lru_cache(maxsize=None)
 def _unless_pattern(group_id: str) -> Optional[re.Pattern]:
-    group = next(g for g in data().raw["exclusions"] if g["id"] == group_id)
+    raw = data().raw
+    group = next(g for g in raw["exclusions"] + raw["device_groups"] if g["id"] == group_id)
     return _compile(group["unless"]) if group.get("unless") else None
 
 
 def _unless(group: dict, text: str) -> bool:
     """Whether the text names what makes the group's cue something else: a drug beside a test word is the
-    analyte of a diagnostic ("아세트아미노펜 … 검사시약"), beside a needle or pump what a device delivers."""
+    analyte of a diagnostic ("아세트아미노펜 … 검사시약"), beside a needle or pump what a device delivers;
+    a fat-reduction supplement or injectable is a food or a medicine, not Annex XVI equipment."""
     pattern = _unless_pattern(group["id"]) if group.get("unless") else None
     return bool(pattern and pattern.search(text))
 
@@ -194,7 +196,7 @@ def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: 
     match = match or {}
     return Evidence(
         text, lang, hits(d.medical, text, spans, ignored), hits(d.device, text, spans, ignored),
-        [g for g, _, _ in _group_hits(d.raw["device_groups"], d.groups, text)],
+        [g for g, _, _ in _group_hits(d.raw["device_groups"], d.groups, text) if not _unless(g, text)],
         [(g, cues) for g, cues in exclusions if g["kind"] == "not_device"],
         next((g for g, _ in exclusions if g["kind"] == "cds"), None),
         # A disclaimer counts when it disclaims a medical purpose ("no medical claims"), not a feature ("no Wi-Fi").
