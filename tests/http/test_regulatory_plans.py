@@ -172,3 +172,27 @@ def test_de_novo_pathway_plans_the_request_not_a_510k(live_server, language):
     assert {"21 CFR 860.220", "21 CFR 860.240", "21 CFR 807.20"} == _cites({"x": premarket})
     assert "De Novo" in premarket["rationale"] and "21 CFR 807.87" not in _cites(plans)
     assert ("비교 기기가 없는" if language == "ko" else "without a predicate") in premarket["rationale"]
+
+
+@pytest.mark.parametrize("language, feedback", [("en", "It does not use machine learning"), ("ko", "머신러닝은 사용하지 않습니다")])
+def test_refining_away_machine_learning_removes_the_pccp_and_the_ai_act_plan(live_server, language, feedback):
+    """Over real HTTP: the served plans refined with "no machine learning" lose the PCCP activity and the
+    AI Act plan, each change naming the feedback; the software plan's estimate shrinks."""
+    classification, plans = _flow(live_server, AI_CONCEPTS[language])
+    assert "FD&C Act section 515C" in _cites(plans) and "plan-eu-ai-act" in plans
+    out = _post(live_server, "/api/refine", {"plans": list(plans.values()), "feedback": feedback,
+                                             "classification": classification})
+    refined = {p["id"]: p for p in out["plans"]}
+    assert "FD&C Act section 515C" not in _cites(refined) and "plan-eu-ai-act" not in refined
+    pccp = [c for c in out["changes"] if isinstance(c["before"], dict) and c["before"].get("citation") == "FD&C Act section 515C"]
+    assert len(pccp) == 1 and feedback in pccp[0]["reason"]
+    assert refined["plan-software"]["estimated_weeks"] < plans["plan-software"]["estimated_weeks"]
+
+
+def test_refining_in_machine_learning_adds_the_pccp(live_server):
+    """The reverse: software without ML refined with "it uses machine learning" gains the PCCP and the AI Act plan."""
+    classification, plans = _flow(live_server, "ECG arrhythmia analysis software without machine learning")
+    out = _post(live_server, "/api/refine", {"plans": list(plans.values()), "feedback": "It uses machine learning",
+                                             "classification": classification})
+    refined = {p["id"]: p for p in out["plans"]}
+    assert "FD&C Act section 515C" in _cites(refined) and "plan-eu-ai-act" in refined

@@ -302,11 +302,27 @@ def test_single_plan_without_classification_reports_no_effect() -> None:
 
 
 def test_accepted_fact_without_effect_is_reported(kb) -> None:
-    """A fact that changes nothing in the plans (no home-use standard for a passive implant) is reported."""
+    """A fact that changes nothing in the plans sent (home use, the usability plan not among them) is reported."""
     cls = classification_for("hip-stem")
-    plans = kb.plans(cls, None, None, MARKETS, "en")
+    plans = [p for p in kb.plans(cls, None, None, MARKETS, "en") if p["id"] != "plan-usability"]
     out = kb.refine(plans, "home use", cls, None, "en")
     assert out["changes"] == [] and [n["text"] for n in out["not_applied"]] == ["home use"]
+
+
+def test_a_fact_adds_and_removes_the_activities_a_fresh_plan_would_have(kb) -> None:
+    """Refined plans carry the fact-based activities of plans built fresh for the new facts: home use adds the
+    lay-user validation, and taking it back removes it, each change saying which feedback caused it."""
+    cls = classification_for("hip-stem")
+    plans = kb.plans(cls, None, None, MARKETS, "en")
+    home = kb.refine(plans, "home use", cls, None, "en")
+    fresh = kb.plans(dict(cls, attributes=dict(cls["attributes"], home_use=True)), None, None, MARKETS, "en")
+    names = lambda ps: {p["id"]: [a["name"] for a in p["activities"]] for p in ps}  # noqa: E731
+    assert names(home["plans"]) == names(fresh)
+    added = [c for c in home["changes"] if c["before"] is None and ".activities[" in c["path"]]
+    assert added and all("home use" in c["reason"] for c in added)
+    back = kb.refine(home["plans"], "not for home use", dict(cls, attributes=dict(cls["attributes"], home_use=True)),
+                     None, "en")
+    assert names(back["plans"]) == names(plans)
 
 
 # ---- robustness: plans made elsewhere ----------------------------------------------------------

@@ -130,6 +130,34 @@ def _add_plans(r: Refinement, missing: list[str], targets_before: dict, targets_
         r.change(f"plans[{len(r.plans) - 1}]", None, plan, r.t("plan_added", text=text))
 
 
+def _fact_activities(plan: Optional[dict]) -> dict[str, dict]:
+    """A target plan's activities that rest on the device's facts rather than on a standard (the PCCP of
+    machine-learning software, its model-training activity), by name. Markets are edited first, so an
+    activity of a removed or added market is already gone or present here."""
+    return {a["name"]: a for a in (plan or {}).get("activities") or [] if a.get("name") and not a.get("standard")}
+
+
+def _reconcile_activities(r: Refinement, targets_before: dict, targets_after: dict) -> None:
+    """Remove the fact-based activities the feedback made inapplicable and add those it made applicable
+    ("no machine learning" takes the PCCP out of the software plan)."""
+    for i, plan in enumerate(r.plans):
+        pid = plan.get("id")
+        if pid not in targets_before or pid not in targets_after:
+            continue
+        before, after = _fact_activities(targets_before[pid]), _fact_activities(targets_after[pid])
+        acts = plan.setdefault("activities", [])
+        text = _cause_text(r)
+        for k in range(len(acts) - 1, -1, -1):
+            name = acts[k].get("name")
+            if name in before and name not in after and not acts[k].get("standard"):
+                r.change(f"plans[{i}].activities[{k}]", acts.pop(k), None, r.t("activity_removed_facts", text=text))
+        names = {a.get("name") for a in acts}
+        for name, activity in after.items():
+            if name not in before and name not in names:
+                acts.append(copy.deepcopy(activity))
+                r.change(f"plans[{i}].activities[{len(acts) - 1}]", None, activity, r.t("activity_added_facts", text=text))
+
+
 def _fix_dependencies(r: Refinement) -> None:
     present = {p.get("id") for p in r.plans}
     for i, plan in enumerate(r.plans):
@@ -161,10 +189,11 @@ def recompute_estimates(r: Refinement) -> None:
 
 
 def apply_plan_level(r: Refinement, missing: list[str]) -> None:
-    """Markets, plans that stop or start applying, dependencies, estimates."""
+    """Markets, plans that stop or start applying, fact-based activities, dependencies, estimates."""
     targets_before, targets_after = _targets(r)
     _edit_markets(r, targets_after)
     _remove_plans(r, targets_before, targets_after)
     _add_plans(r, missing, targets_before, targets_after)
+    _reconcile_activities(r, targets_before, targets_after)
     _fix_dependencies(r)
     recompute_estimates(r)

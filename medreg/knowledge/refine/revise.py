@@ -2,7 +2,8 @@
 
 `changes` are listed in the order they were applied; each path is valid at the moment of
 its change (JSON Patch semantics): edits inside plans first, then removed plans (highest
-index first), then added plans, then recomputed estimates and deadline compression.
+index first), then added plans, then activities that rest on the device's facts (a PCCP), then
+recomputed estimates and deadline compression.
 """
 from __future__ import annotations
 

@@ -17,6 +17,8 @@ REASONS: dict[str, Text] = {
     "activity_removed_standard": {"en": "Belonged to {standard}, which was removed.", "ko": "제외된 {standard}에 속한 활동입니다."},
     "activity_removed_market": {"en": "Only needed for {market}, which was removed.", "ko": "제외된 {market} 시장에만 필요한 활동입니다."},
     "activity_added_market": {"en": "Needed for {market}, which was added.", "ko": "추가된 {market} 시장에 필요한 활동입니다."},
+    "activity_removed_facts": {"en": "No longer applies to the device as now described (“{text}”).", "ko": "지금 설명된 기기에는 더 이상 해당하지 않는 활동입니다 (“{text}”)."},
+    "activity_added_facts": {"en": "Applies to the device as now described (“{text}”).", "ko": "지금 설명된 기기에 해당하는 활동입니다 (“{text}”)."},
     "plan_removed": {"en": "This workstream no longer applies after your feedback (“{text}”).",
                      "ko": "피드백(“{text}”) 반영 후 이 작업 영역은 더 이상 적용되지 않습니다."},
     "plan_added": {"en": "This workstream now applies after your feedback (“{text}”).",
