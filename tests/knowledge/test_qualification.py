@@ -350,6 +350,10 @@ BROAD_NOT_DEVICES = [
     ('Bluetooth meat thermometer with two probes for the smoker', 'en', 'wellness'),
     ('가르시니아 다이어트 보조제 60정', 'ko', 'food'),
     ('포스파티딜콜린 지방분해주사 10바이알', 'ko', 'drug'),
+    # A cycle diary records; a personal sound amplifier disclaiming a hearing aid amplifies.
+    ('Period tracker app to log cramps, mood and flow', 'en', 'wellness'),
+    ('생리주기 기록 앱, 증상과 기분 메모', 'ko', 'wellness'),
+    ('Personal sound amplifier for lectures and the TV, not a hearing aid', 'en', 'audio'),
 ]
 
 # Devices that share a word with those cues (pencil, drill, hammer, refrigerator, puff, primer, clip, bag, tent,
@@ -404,6 +408,9 @@ BROAD_DEVICES = [
     # "연고" (ointment) lies inside 천연고무 (natural rubber).
     ('천연고무 라텍스 콘돔, 살정제 없음', 'ko'),
     ('Cryolipolysis applicator for non-invasive fat reduction in clinics', 'en'),
+    # A cycle app that claims contraception is a device (FDA granted such an app a De Novo in 2018).
+    ('Period tracker app that predicts fertile days for contraception', 'en'),
+    ('생리주기 기록 앱인데 배란일을 예측해 피임에 쓰도록 안내', 'ko'),
 ]
 
 
@@ -462,3 +469,16 @@ def test_muscle_conditioning_stimulators_are_us_devices_without_a_claim(concept:
     assert q["status"] == "device", q
     assert [q["markets"][m]["status"] for m in ("US", "EU", "KR")] == ["device", "not_device", "needs_review"]
     assert any("890.5850" in c for c in q["markets"]["US"]["citations"])
+
+
+@pytest.mark.parametrize("concept, language, markets", [
+    ("Keychain breathalyzer that estimates blood alcohol content", "en", ["device", "not_device", "not_device"]),
+    ("휴대용 음주측정기 블루투스 연동", "ko", ["device", "not_device", "not_device"]),
+    ("Gaming headband passing a 1 mA current through your forehead for focus", "en", ["needs_review", "device", "needs_review"]),
+])
+def test_market_split_products_without_a_claim(concept: str, language: str, markets: list[str]) -> None:
+    """A breath-alcohol tester is a US class I device (21 CFR 862.3050); brain stimulation through the skull
+    is an MDR Annex XVI product: each market answers for itself, the top status is device."""
+    q = classify(concept, language)["qualification"]
+    assert q["status"] == "device", q
+    assert [q["markets"][m]["status"] for m in ("US", "EU", "KR")] == markets
