@@ -482,3 +482,16 @@ def test_market_split_products_without_a_claim(concept: str, language: str, mark
     q = classify(concept, language)["qualification"]
     assert q["status"] == "device", q
     assert [q["markets"][m]["status"] for m in ("US", "EU", "KR")] == markets
+
+
+def test_no_official_korean_device_name_is_called_not_device() -> None:
+    """Every active MFDS item name, typed as a concept, is never not_device: no cue takes a Korean device word
+    for a consumer one (재고 inside 재고정용, 식단 inside 전기식단백질). `bench/qualification_official.py` lists both languages."""
+    from bench.qualification_official import official_names
+
+    kb = get_knowledge()
+    names = [(code, name) for language, code, name in official_names(kb) if language == "ko"]
+    assert len(names) > 2000
+    wrong = [(code, name) for code, name in names
+             if kb.classify(name, None, ("US", "EU", "KR"), "ko")["qualification"]["status"] == "not_device"]
+    assert wrong == []
