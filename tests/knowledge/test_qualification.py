@@ -354,6 +354,10 @@ BROAD_NOT_DEVICES = [
     ('Period tracker app to log cramps, mood and flow', 'en', 'wellness'),
     ('생리주기 기록 앱, 증상과 기분 메모', 'ko', 'wellness'),
     ('Personal sound amplifier for lectures and the TV, not a hearing aid', 'en', 'audio'),
+    # A device type matched on the subject (an ICD, a hospital bed) does not outweigh the admin product named.
+    ('ICD-10 code lookup tool for billing staff', 'en', 'admin_software'),
+    ('Hospital bed management board showing free beds for admissions', 'en', 'admin_software'),
+    ('KCD 질병분류코드 검색 프로그램 (청구 담당자용)', 'ko', 'admin_software'),
 ]
 
 # Devices that share a word with those cues (pencil, drill, hammer, refrigerator, puff, primer, clip, bag, tent,

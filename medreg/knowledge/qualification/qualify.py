@@ -188,8 +188,12 @@ def _overrides_claims(group: dict) -> bool:
 def _records_software(e: Evidence) -> bool:
     """Admin, records or teaching software with medical words but nothing a device does with them: no
     detecting, flagging, analysing or recommending (`actions`), no decision support, no device type matched."""
+    # A device type matched on the subject ("ICD-10 codes" → an ICD; "bed management" → a hospital bed) does
+    # not outweigh admin words that lead the text and name the product, unless a device word names one
+    # ("EHR-integrated insulin pump").
+    subject_match = not e.device_words and all(g.get("decisive") for g, _ in e.plain)
     return (bool(e.claims or e.device_words) and bool(e.plain) and not e.actions and e.cds is None
-            and e.type_score < MATCH_ANY and all(g["category"] in _CDS_OUTRANKS for g, _ in e.plain))
+            and (e.type_score < MATCH_ANY or subject_match) and all(g["category"] in _CDS_OUTRANKS for g, _ in e.plain))
 
 
 def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
