@@ -358,6 +358,11 @@ BROAD_NOT_DEVICES = [
     ('ICD-10 code lookup tool for billing staff', 'en', 'admin_software'),
     ('Hospital bed management board showing free beds for admissions', 'en', 'admin_software'),
     ('KCD 질병분류코드 검색 프로그램 (청구 담당자용)', 'ko', 'admin_software'),
+    # A negated contraception claim names none; the legal functional-cosmetic claim is a cosmetic's.
+    ('Cycle tracker for logging symptoms and moods, not for contraception', 'en', 'wellness'),
+    ('여드름성 피부 완화 기능성 폼클렌저 150ml', 'ko', 'cosmetic'),
+    ('Laboratory autoclave for sterilising culture media in a university microbiology lab', 'en', 'lab'),
+    ('미생물실 배지 멸균용 실험용 고압멸균기 80L', 'ko', 'lab'),
 ]
 
 # Devices that share a word with those cues (pencil, drill, hammer, refrigerator, puff, primer, clip, bag, tent,
@@ -415,6 +420,10 @@ BROAD_DEVICES = [
     # A cycle app that claims contraception is a device (FDA granted such an app a De Novo in 2018).
     ('Period tracker app that predicts fertile days for contraception', 'en'),
     ('생리주기 기록 앱인데 배란일을 예측해 피임에 쓰도록 안내', 'ko'),
+    # A joint replacement named by its parts; an autoclave for surgical instruments.
+    ('Cementless total hip system: titanium femoral stem and acetabular shell', 'en'),
+    ('인공슬관절 치환용 대퇴골 컴포넌트와 경골 인서트', 'ko'),
+    ('Steam autoclave for sterilising surgical instruments in a dental clinic', 'en'),
 ]
 
 
@@ -451,6 +460,9 @@ def test_devices_sharing_words_with_consumer_cues_stay_devices(concept: str, lan
     # "질병 진단 X" disclaims diagnosis; storing result PDFs is record keeping.
     ("수면 점수와 스트레스 지수를 보여주는 HRV 밴드 (질병 진단 X)", "ko", "not_device", "wellness"),
     ("혈액검사 결과지 PDF 보관 앱, 가족과 공유", "ko", "not_device", "admin_software"),
+    # A raw material or part sold to manufacturers: a device only in a finished device.
+    ("Medical-grade silicone compound supplied to device manufacturers", "en", "needs_review", "component"),
+    ("의료용 실리콘 원료 납품 (제조사용)", "ko", "needs_review", "component"),
     # A toy that imitates a device is a toy.
     ("Kids' pretend doctor kit with plastic stethoscope and toy thermometer", "en", "not_device", "wellness"),
     ("어린이 병원놀이 세트 (청진기, 체온계 장난감)", "ko", "not_device", "wellness"),

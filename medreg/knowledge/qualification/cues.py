@@ -79,6 +79,7 @@ class CueData:
     actions: Optional[re.Pattern]
     vague: Optional[re.Pattern]
     undecided: Optional[re.Pattern]
+    component: Optional[re.Pattern]
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +95,7 @@ def data() -> CueData:
                    _compile(raw["context_cues"]), _compile(raw["scope_words"]), _compile(raw["disclaim_words"]),
                    neg_en, neg_ko, _compile({"en": neg.get("en_wording", []), "ko": neg.get("ko_wording", [])}), _compile_groups(raw["device_groups"]), _compile_groups(raw["exclusions"]),
                    _compile(raw.get("action_cues", {})), _compile(raw.get("vague_cues", {})),
-                   _compile(raw.get("undecided_cues", {})))
+                   _compile(raw.get("undecided_cues", {})), _compile(raw.get("component_cues", {})))
 
 
 def _clause_start(text: str, bounds: list[int], pos: int, window: Optional[int] = None) -> int:
@@ -148,12 +149,13 @@ def _unless_pattern(group_id: str) -> Optional[re.Pattern]:
     return _compile(group["unless"]) if group.get("unless") else None
 
 
-def _unless(group: dict, text: str) -> bool:
+def _unless(group: dict, text: str, negated: Sequence[tuple[int, int]] = ()) -> bool:
     """Whether the text names what makes the group's cue something else: a drug beside a test word is the
     analyte of a diagnostic ("아세트아미노펜 … 검사시약"), beside a needle or pump what a device delivers;
     a fat-reduction supplement or injectable is a food or a medicine, not Annex XVI equipment."""
     pattern = _unless_pattern(group["id"]) if group.get("unless") else None
-    return bool(pattern and pattern.search(text))
+    # A negated mention names nothing: "predictions are for info only, not contraception".
+    return bool(pattern and hits(pattern, text, negated))
 
 
 @dataclass
@@ -175,6 +177,7 @@ class Evidence:
     curated: bool = True       # the match is a curated type (an official-catalogue name match is weaker evidence)
     vague: list[str] = field(default_factory=list)   # it names a field or an audience, not a product ("혈압 관련 앱")
     undecided: list[str] = field(default_factory=list)   # the maker says its claims are not decided ("효능은 아직 정리 중")
+    component: list[str] = field(default_factory=list)   # a raw material or a component sold to manufacturers
 
     @property
     def type_score(self) -> float:
@@ -188,15 +191,16 @@ def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: 
     text = concept + ("\n" + context if context else "")
     negations = _negations(text, d)
     spans = [(a, b) for a, b, scoped in negations if scoped]   # disclaimers of a medical purpose
+    negated = [(a, b) for a, b, _ in negations]
     ignored = [m.span() for m in d.ignore.finditer(text)] if d.ignore else []
     exclusions = [(dict(g, decisive=bool((g.get("decisive") or g.get("leads_over_match"))
                                          and first < DECISIVE_LEAD)), cues)   # a product name leads the text
                   for g, cues, first in _group_hits(d.raw["exclusions"], d.exclusions, text)
-                  if not _unless(g, text)]
+                  if not _unless(g, text, negated)]
     match = match or {}
     return Evidence(
         text, lang, hits(d.medical, text, spans, ignored), hits(d.device, text, spans, ignored),
-        [g for g, _, _ in _group_hits(d.raw["device_groups"], d.groups, text) if not _unless(g, text)],
+        [g for g, _, _ in _group_hits(d.raw["device_groups"], d.groups, text) if not _unless(g, text, negated)],
         [(g, cues) for g, cues in exclusions if g["kind"] == "not_device"],
         next((g for g, _ in exclusions if g["kind"] == "cds"), None),
         # A disclaimer counts when it disclaims a medical purpose ("no medical claims"), not a feature ("no Wi-Fi").
@@ -206,4 +210,4 @@ def evidence(concept: str, context: Optional[str], match: Optional[dict], lang: 
         match.get("id") in d.raw["dual_use_types"],
         hits(d.actions, text, [(a, b) for a, b, _ in negations]),   # actions are never scope words
         match.get("source", "curated") == "curated",
-        hits(d.vague, text), hits(d.undecided, text))
+        hits(d.vague, text), hits(d.undecided, text), hits(d.component, text))

@@ -220,6 +220,11 @@ def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
         # "We haven't decided what to claim": the claims decide, even for a product that looks like a device.
         decision = (_all("needs_review", tr(d.raw["reasons"]["claim_undecided"], lang), markets, d), "claim_undecided",
                     e.undecided[:3], tr(d.raw["questions"]["claim"], lang), 0.4)
+    elif e.component and not e.actions and not e.groups:
+        # A material or part sold to manufacturers ("medical-grade silicone compound"): a device only as part
+        # of a finished device, or if it is sold to users for a medical purpose.
+        decision = (_all("needs_review", tr(d.raw["reasons"]["component"], lang), markets, d), "component",
+                    e.component[:3], tr(d.raw["questions"]["claim"], lang), 0.4)
     elif _records_software(e):
         # Medical words in scheduling, records or teaching software are its subject, not its purpose.
         decision = _by_exclusion(e, markets, d)
