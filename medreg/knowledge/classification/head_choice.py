@@ -1,0 +1,50 @@
+"""A curated type that does not name what the concept is, against an official entry that does.
+
+"foam nose clip worn during spirometry testing" meets the curated spirometer on its purpose words
+and the FDA nose clip on its head noun (words/head.py): the thing described is a clip, so the
+official entry is the answer (with the catalogue's lower confidence), not the spirometer. A curated
+type whose names or synonyms contain the head is kept, however the scores fall; the entry must also
+fit the concept nearly as well as the curated type (HEAD_GAP).
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from medreg.knowledge.classification.confidence import MATCH_NONE
+from medreg.knowledge.classification.matching import Match, device_phrases
+from medreg.knowledge.words.head import head_features
+from medreg.knowledge.words.text import features
+
+HEAD_FLOOR = MATCH_NONE   # an official entry naming the head must still be a match (else qualification doubts it)
+HEAD_GAP = 0.2        # ... and fall at most this far below the curated type (the name alone is not enough)
+LOOK = 5              # catalogue candidates looked at, best first
+
+
+def _bare(feats) -> set[str]:
+    # A Korean bigram inside a word (ㄱ) or across a space (ㄴ) is the same two syllables here.
+    return {f[1:] if f[:1] in ("\u3131", "\u3134") else f for f in feats}
+
+
+def _names(texts) -> set[str]:
+    out: set[str] = set()
+    for text in texts:
+        if text:
+            out |= _bare(features(text, query=False))
+    return out
+
+
+def named_entry(concept: str, chosen: Match, imported: list[Match]) -> Optional[Match]:
+    """The best catalogue entry that names the concept's head when the chosen curated type does not."""
+    language = "ko" if any("\uac00" <= ch <= "\ud7a3" for ch in concept) else "en"
+    head = _bare(head_features(concept, language))
+    if not head:
+        return None
+    device = chosen.candidate.payload
+    if head <= _names(text for text, _, _ in device_phrases(device)):
+        return None
+    for match in imported[:LOOK]:
+        if match.score < max(HEAD_FLOOR, chosen.score - HEAD_GAP) or not match.candidate.payload.get("catalogue"):
+            continue
+        if head <= _names((match.candidate.name, match.candidate.name_ko)):
+            return match
+    return None
