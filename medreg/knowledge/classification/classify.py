@@ -15,7 +15,7 @@ from medreg.knowledge.classification.linked import kr_from_fda, us_from_mfds
 from medreg.knowledge.classification.matching import Match
 from medreg.knowledge.classification.merge import merge_attributes
 from medreg.knowledge.classification.ranking import Found, differs, find, has_rival
-from medreg.knowledge.classification.rules_ivdr import ivd_fda_row
+from medreg.knowledge.catalogue.fda_ivd import fda_is_ivd
 from medreg.knowledge.classification.rules_kr import item_block, kr_block, kr_none_text
 from medreg.knowledge.classification.us import us_block, us_block_from_fda_row
 from medreg.knowledge.qualification.qualify import qualify
@@ -55,7 +55,7 @@ def _imported_attrs(row: dict) -> dict:
         attrs["invasiveness"] = "implantable"
     if row.get("life_sustaining"):
         attrs["life_supporting"] = True
-    if ivd_fda_row(row) or row.get("ivd"):
+    if fda_is_ivd(row) or row.get("ivd"):
         # 21 CFR parts 862 / 864 / 866 (or an IVD panel), or the MFDS IVD list: the IVDR classifies it in the EU
         attrs["ivd"] = True
     return attrs
