@@ -63,8 +63,8 @@ def test_one_ivd_test_for_every_subpart_j_code() -> None:
     from medreg.knowledge.catalogue import link
     from medreg.knowledge.catalogue.fda_ivd import _spec, fda_is_ivd
     from medreg.knowledge.catalogue.shipped import load_catalogue
-    from medreg.knowledge.classification import classify
-    assert link.fda_is_ivd is fda_is_ivd and classify.fda_is_ivd is fda_is_ivd
+    from medreg.knowledge.classification import entry_attrs
+    assert link.fda_is_ivd is fda_is_ivd and entry_attrs.fda_is_ivd is fda_is_ivd
     spec = _spec()
     listed = set(spec["blood_establishment_ivd"]) | set(spec["blood_establishment_not_ivd"])
     assert not set(spec["blood_establishment_ivd"]) & set(spec["blood_establishment_not_ivd"])

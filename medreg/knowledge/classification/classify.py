@@ -8,14 +8,13 @@ from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.accessory import accessory_of
 from medreg.knowledge.classification.attributes import extract
 from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival
-from medreg.knowledge.classification.entry_attrs import entry_attributes, unknown_inputs
+from medreg.knowledge.classification.entry_attrs import entry_attributes, imported_attributes, unknown_inputs
 from medreg.knowledge.classification.eu_block import eu_block
 from medreg.knowledge.classification.kr_ivd import ivd_kr_block
 from medreg.knowledge.classification.linked import kr_from_fda, us_from_mfds
 from medreg.knowledge.classification.matching import Match
 from medreg.knowledge.classification.merge import merge_attributes
 from medreg.knowledge.classification.ranking import Found, differs, find, has_rival
-from medreg.knowledge.catalogue.fda_ivd import fda_is_ivd
 from medreg.knowledge.classification.rules_kr import item_block, kr_block, kr_none_text
 from medreg.knowledge.classification.us import us_block, us_block_from_fda_row
 from medreg.knowledge.qualification.qualify import qualify
@@ -47,18 +46,6 @@ def _category(kb, device: Optional[dict], language: str) -> dict:
     cat = kb.data.categories.get(code) or kb.data.categories.get("other") or {"code": code, "label": code}
     label = cat.get("label_ko") if language == "ko" and cat.get("label_ko") else cat.get("label", code)
     return {"code": cat.get("code", code), "label": label}
-
-
-def _imported_attrs(row: dict) -> dict:
-    attrs = {}
-    if row.get("implant"):
-        attrs["invasiveness"] = "implantable"
-    if row.get("life_sustaining"):
-        attrs["life_supporting"] = True
-    if fda_is_ivd(row) or row.get("ivd"):
-        # 21 CFR parts 862 / 864 / 866 (or an IVD panel), or the MFDS IVD list: the IVDR classifies it in the EU
-        attrs["ivd"] = True
-    return attrs
 
 
 def _entry(primary: Optional[Match]) -> Optional[tuple[str, str]]:
@@ -171,7 +158,7 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         # The entry's own flags, name and EMDN chapter: the rules' inputs for a catalogue-only answer.
         device_attrs, basis = entry_attributes(kb.catalogue, *_entry(primary))
     elif primary is not None and primary.candidate.source == "fda":
-        device_attrs = _imported_attrs(primary.candidate.payload)
+        device_attrs = imported_attributes(primary.candidate.payload)
     else:
         device_attrs = {}
     attrs, sources, conflicts = merge_attributes(device_attrs, text.values, device is not None)
