@@ -7,9 +7,10 @@ from medreg.knowledge.classification import answers as ans
 from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.accessory import accessory_of
 from medreg.knowledge.classification.attributes import extract
-from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival
+from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival, says_more
 from medreg.knowledge.classification.entry_attrs import entry_attributes, imported_attributes, unknown_inputs
 from medreg.knowledge.classification.eu_block import eu_block
+from medreg.knowledge.classification.head_choice import names_head
 from medreg.knowledge.classification.kr_ivd import ivd_kr_block
 from medreg.knowledge.classification.linked import kr_from_fda, us_from_mfds
 from medreg.knowledge.classification.matching import Match
@@ -175,7 +176,10 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
                            markets=result_markets)
     confidence = conf.confidence(signals)
     if (official_rival(primary, found.best_fda, found.best_mfds, result_markets, kb.catalogue)
-            or accessory_of(concept, language, primary) or answers.get("conflict") == "different"):
+            or accessory_of(concept, language, primary) or answers.get("conflict") == "different"
+            or (device is not None and "device_type" not in answers
+                and (not names_head(concept, primary)
+                     or says_more(primary, found.imported, result_markets, kb.catalogue_index().weights)))):
         # (the user's product differs from the matched type where that makes it another type: the
         # type's official classes are then a guess too)
         confidence = min(confidence, RIVAL_CAP)

@@ -33,10 +33,20 @@ def _names(texts) -> set[str]:
     return out
 
 
+def names_head(concept: str, chosen: Match) -> bool:
+    """False when the concept has a head noun and the chosen curated type's names never say it
+    ("membrane oxygenator ..." read as the heart-lung machine): the answer is then about another thing."""
+    head = _bare(head_features(concept, _language(concept)))
+    return not head or head <= _names(text for text, _, _ in device_phrases(chosen.candidate.payload))
+
+
+def _language(concept: str) -> str:
+    return "ko" if any("\uac00" <= ch <= "\ud7a3" for ch in concept) else "en"
+
+
 def named_entry(concept: str, chosen: Match, imported: list[Match]) -> Optional[Match]:
     """The best catalogue entry that names the concept's head when the chosen curated type does not."""
-    language = "ko" if any("\uac00" <= ch <= "\ud7a3" for ch in concept) else "en"
-    head = _bare(head_features(concept, language))
+    head = _bare(head_features(concept, _language(concept)))
     if not head:
         return None
     device = chosen.candidate.payload
