@@ -23,11 +23,13 @@ _EN_GENERIC = frozenset(en_tokens("system systems unit units device devices mach
                                   "equipment apparatus assembly product products instrument instruments tool tools"))
 _KO_STOP = re.compile(r"[),.\u2014\u2013:;+/]|\s-\s")
 _PARENS = re.compile(r"\([^)]*\)")
-MAX_PHRASE = 6     # a first "phrase" longer than this is a sentence: no head is claimed
+MAX_PHRASE = 6     # a first "phrase" longer than this (in English words) is a sentence: no head is claimed
+MAX_PHRASE_KO = 8  # Korean spaces words more (때, 쓰는, 용 ...)
 # Korean clause endings (copula, polite endings) glued to the last noun: "콘돔이에요" -> "콘돔".
 _KO_COPULA = re.compile(r"(?:이에요|예요|이고요|이고|입니다|이며|이다|이라|라)$")
-# A word ending like a verb or adverb ("만들고", "있어요", "쓰는") is not a noun.
-_KO_VERBISH = re.compile(r"(?:고|는|서|며|다|요|게|지|을|를|은|에|으로|로|와|과|하여|해)$")
+# A word ending like a verb or a particle ("만들고", "있어요", "쓰는", "혈관에") is not the head noun
+# (게 and 지 are left out: 집게, 스펀지 are nouns).
+_KO_VERBISH = re.compile(r"(?:고|는|서|며|다|요|을|를|은|에|으로|로|와|과|하여|해)$")
 _KO_GENERIC = frozenset("장치 장비 기기 시스템 제품 세트 키트 기구 도구 본체".split())
 
 
@@ -49,12 +51,16 @@ def head_ko(text: str) -> str:
     lead = _PARENS.sub(" ", lead_sentence(text))
     chunk = _KO_STOP.split(lead, maxsplit=1)[0]
     words = re.findall(r"[\uac00-\ud7a3]+", chunk)
-    if len(words) > MAX_PHRASE:
+    if len(words) > MAX_PHRASE_KO:
         return ""
+    popped = False
     while words:
         word = _KO_COPULA.sub("", words[-1]) or words[-1]
+        if len(word) > 2 and word.endswith(("를", "을")) and popped:
+            return word[:-1]   # "스캐너를 만들고 있어요": the object of the verbs is the head
         if word == words[-1] and len(word) > 1 and _KO_VERBISH.search(word):
             words.pop()     # "만들고 있어요": the noun is before the verbs
+            popped = True
             continue
         if word in _KO_GENERIC:
             before = words[-2] if len(words) >= 2 else ""
