@@ -33,11 +33,23 @@ def _names(texts) -> set[str]:
     return out
 
 
+_CURATED_NAMES: dict[tuple, frozenset] = {}
+
+
+def _curated_names(device: dict) -> frozenset:
+    """A curated type's name features, computed once per distinct set of phrases."""
+    texts = tuple(text for text, _, _ in device_phrases(device))
+    names = _CURATED_NAMES.get(texts)
+    if names is None:
+        names = _CURATED_NAMES[texts] = frozenset(_names(texts))
+    return names
+
+
 def names_head(concept: str, chosen: Match) -> bool:
     """False when the concept has a head noun and the chosen curated type's names never say it
     ("membrane oxygenator ..." read as the heart-lung machine): the answer is then about another thing."""
     head = _bare(head_features(concept, _language(concept)))
-    return not head or head <= _names(text for text, _, _ in device_phrases(chosen.candidate.payload))
+    return not head or head <= _curated_names(chosen.candidate.payload)
 
 
 def _language(concept: str) -> str:
@@ -49,8 +61,7 @@ def named_entry(concept: str, chosen: Match, imported: list[Match]) -> Optional[
     head = _bare(head_features(concept, _language(concept)))
     if not head:
         return None
-    device = chosen.candidate.payload
-    if head <= _names(text for text, _, _ in device_phrases(device)):
+    if head <= _curated_names(chosen.candidate.payload):
         return None
     for match in imported[:LOOK]:
         if match.score < max(HEAD_FLOOR, chosen.score - HEAD_GAP) or not match.candidate.payload.get("catalogue"):
