@@ -22,6 +22,7 @@ from medreg.knowledge.qualification.qualify import qualify
 from medreg.language import tr
 from medreg.knowledge.qualification.apply import apply_qualification
 
+OWN_WORDS_FDA = 0.3   # a Korean concept's best FDA code (met in concept space) stands in for a classless link
 TIE_GAP = 0.03  # score gap under which two differently classified types are a tie
 
 
@@ -100,8 +101,15 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
         elif best_fda and best_fda.score >= (conf.MATCH_WEAK if device is not None else
                                              CATALOGUE_NONE if found.primary is best_fda else conf.MATCH_NONE):
             out["US"] = _matched(us_block_from_fda_row(best_fda.candidate.payload, language), best_fda)
-        elif entry and entry[0] == "mfds" and (linked := us_from_mfds(kb.catalogue, entry[1], language, concept, _seen(found, "fda"))):
-            out["US"] = linked   # a Korean concept's MFDS item, through the cross-market link
+        elif entry and entry[0] == "mfds":
+            # a Korean concept's MFDS item, through the cross-market link; when the link gives no class,
+            # the FDA code the concept's own words meet best (in concept space) is the lead, for review
+            linked = us_from_mfds(kb.catalogue, entry[1], language, concept, _seen(found, "fda"))
+            if (linked is None or linked.get("class") is None) and best_fda and best_fda.score >= OWN_WORDS_FDA:
+                out["US"] = _matched(us_block_from_fda_row(best_fda.candidate.payload, language), best_fda)
+                out["US"]["needs_review"] = True
+            else:
+                out["US"] = linked or us_block(None, language)
         else:
             out["US"] = us_block(None, language)
     if "EU" in markets:
