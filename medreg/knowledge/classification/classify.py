@@ -23,6 +23,8 @@ from medreg.language import tr
 from medreg.knowledge.qualification.apply import apply_qualification
 
 OWN_WORDS_FDA = 0.3   # a Korean concept's best FDA code (met in concept space) stands in for a classless link
+OWN_WORDS_MFDS = 0.3   # likewise an English concept's best MFDS item for a gradeless link
+LINK_LEAD = 0.5       # a gradeless link this close to strong stays the lead (it names the device type)
 TIE_GAP = 0.03  # score gap under which two differently classified types are a tie
 
 
@@ -130,7 +132,14 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
                                             imported=True), best_mfds)
         elif entry and entry[0] == "fda" and (linked := kr_from_fda(kb.catalogue, entry[1], language, concept, _seen(found, "mfds"))):
             out["KR"] = linked   # an English concept's FDA code, through the cross-market link
-            if linked["grade"] is None:
+            if (linked["grade"] is None and best_mfds and best_mfds.score >= OWN_WORDS_MFDS
+                    and (linked.get("link_score") or 0.0) < LINK_LEAD):
+                # the link gives no grade: the MFDS item the concept's own words meet is the lead, for review
+                row = best_mfds.candidate.payload
+                out["KR"] = _matched(item_block([row["code"]], int(row["grade"]), row.get("name_ko"), None, language,
+                                                imported=True), best_mfds)
+                out["KR"]["needs_review"] = True
+            elif linked["grade"] is None:
                 # A weak link: the 별표 1 suggestion from the attributes stays beside it, as a suggestion.
                 suggestion = kr_block(None, attrs, language)
                 linked["alternatives"] += suggestion.get("alternatives") or []
