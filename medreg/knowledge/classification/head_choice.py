@@ -17,6 +17,7 @@ from medreg.knowledge.words.text import features
 
 HEAD_FLOOR = MATCH_NONE   # an official entry naming the head must still be a match (else qualification doubts it)
 HEAD_GAP = 0.2        # ... and fall at most this far below the curated type (the name alone is not enough)
+HEAD_NONE = 0.4       # below the catalogue's floor (0.45), an entry naming the head is still the best lead
 LOOK = 5              # catalogue candidates looked at, best first
 
 
@@ -56,15 +57,17 @@ def _language(concept: str) -> str:
     return "ko" if any("\uac00" <= ch <= "\ud7a3" for ch in concept) else "en"
 
 
-def named_entry(concept: str, chosen: Match, imported: list[Match]) -> Optional[Match]:
-    """The best catalogue entry that names the concept's head when the chosen curated type does not."""
+def named_entry(concept: str, chosen: Optional[Match], imported: list[Match]) -> Optional[Match]:
+    """The best catalogue entry that names the concept's head when the chosen curated type does not,
+    or, when nothing was chosen (`chosen` None), one that names it above HEAD_NONE."""
     head = _bare(head_features(concept, _language(concept)))
     if not head:
         return None
-    if head <= _curated_names(chosen.candidate.payload):
+    if chosen is not None and head <= _curated_names(chosen.candidate.payload):
         return None
+    floor = max(HEAD_FLOOR, chosen.score - HEAD_GAP) if chosen is not None else HEAD_NONE
     for match in imported[:LOOK]:
-        if match.score < max(HEAD_FLOOR, chosen.score - HEAD_GAP) or not match.candidate.payload.get("catalogue"):
+        if match.score < floor or not match.candidate.payload.get("catalogue"):
             continue
         if head <= _names((match.candidate.name, match.candidate.name_ko)):
             return match

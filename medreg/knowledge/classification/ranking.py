@@ -59,7 +59,7 @@ def find(kb, concept: str, context: Optional[str], stated: dict) -> Found:
     best_imp = max([m for m in (best_fda, best_mfds) if m], key=lambda m: m.score, default=None)
     primary = choose_primary(curated[0] if curated else None, best_imp,
                              surface.get(best_imp.candidate.id, 0.0) if best_imp else None)
-    if primary is not None and primary.candidate.source == "curated" and user_index is None:
+    if user_index is None and (primary is None or primary.candidate.source == "curated"):
         primary = named_entry(concept, primary, imported) or primary
     return Found(curated, imported, best_fda, best_mfds, primary, hits)
 
