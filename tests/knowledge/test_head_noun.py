@@ -59,3 +59,17 @@ def test_a_word_an_official_entry_of_another_class_explains_holds_confidence() -
     plain = kb.classify("implantable pacemaker lead", None, ("US", "EU", "KR"), "en")
     assert temporary["device"]["id"] == plain["device"]["id"] == "pacemaker-lead"
     assert temporary["confidence"] < 0.8 <= plain["confidence"]
+
+
+def test_an_entry_naming_the_head_leads_below_the_catalogue_floor() -> None:
+    """Nothing reaches the catalogue's floor (0.45) for "관절 가동범위를 재는 각도계", but the MFDS
+    item whose name holds the head noun (각도계) is the lead: a catalogue answer, low confidence, for review."""
+    from medreg.knowledge.catalogue.shipped import load_catalogue
+    from medreg.knowledge.classification.catalogue_choice import CATALOGUE_NONE
+    from medreg.knowledge.classification.head_choice import HEAD_NONE
+    served = get_knowledge().classify("관절 가동범위를 재는 각도계", None, ("US", "EU", "KR"), "ko")
+    device = served["device"]
+    assert device is not None and device["source"] == "catalogue" and device["list"] == "mfds"
+    assert "각도계" in load_catalogue().mfds[device["id"].split(":", 1)[1]]["name_ko"]
+    assert HEAD_NONE <= device["score"] < CATALOGUE_NONE
+    assert served["needs_review"] is True and served["confidence"] < 0.8
