@@ -80,3 +80,39 @@ def test_derived_kr_grade_is_served_as_a_suggestion_in_both_languages(live_serve
         assert kr["grade"] is None and kr["class"] is None and kr["needs_review"] is True and kr["derived"] is True
         assert kr["alternatives"][0]["grade"] == 1 and kr["alternatives"][0]["basis"] == "의료기기법 시행규칙 별표 1"
         assert words in kr["rationale"] and kr["derived_class"] == "1"
+
+
+def test_a_classless_link_yields_to_the_fda_code_the_korean_words_meet(live_server: str) -> None:
+    """A Korean concept matched to an MFDS item whose FDA link is too weak to give a class: the FDA
+    code the concept's own words meet best in concept space is shown instead, as a lead that needs
+    review (a class to check, not a confident one), and says how it was reached."""
+    from medreg.knowledge import get_knowledge
+    concept = "인공심폐 회로용 동맥 혈액 필터"
+    kb = get_knowledge()
+    served = _classify(live_server, concept)
+    assert served["device"]["list"] == "mfds"
+    item = served["device"]["id"].split(":", 1)[1]
+    links = kb.catalogue.linked("mfds", item, "fda")
+    assert not links or links[0][1] < STRONG          # the link alone gives no class
+    own = next(code for source, code, _ in kb.concept_index().search(concept) if source == "fda")
+    us = served["markets"]["US"]
+    assert us["product_code"] == own and us["class"] == ROMAN[kb.catalogue.fda[own]["class"]]
+    assert us["source"] == "catalogue" and us["reached"].startswith(f"matched FDA {own}")
+    assert us["needs_review"] is True and served["needs_review"] is True and served["confidence"] < 0.8
+
+
+def test_a_gradeless_link_yields_to_the_mfds_item_the_english_words_meet(live_server: str) -> None:
+    """An English concept matched to an FDA code whose MFDS link is weak (< 0.5) and gives no grade:
+    the MFDS item the concept's own words meet best is shown instead, as a lead that needs review;
+    a link near the strong threshold ("blood warmer", 0.54) stays the lead and gives no grade."""
+    from medreg.knowledge.classification.classify import LINK_LEAD
+    catalogue = load_catalogue()
+    served = _classify(live_server, "aspirating tube")
+    code = served["device"]["id"].split(":", 1)[1]
+    assert served["device"]["list"] == "fda" and catalogue.linked("fda", code, "mfds")[0][1] < LINK_LEAD
+    kr = served["markets"]["KR"]
+    item = kr["item_code"]
+    assert kr["grade"] == catalogue.mfds[item]["grade"] and kr["reached"].startswith(f"matched MFDS {item}")
+    assert kr["needs_review"] is True and served["needs_review"] is True and served["confidence"] < 0.8
+    near = _classify(live_server, "blood warmer")["markets"]["KR"]
+    assert near["grade"] is None and near["reached"].startswith("linked from FDA") and near["link_score"] >= LINK_LEAD

@@ -44,8 +44,33 @@ def test_sterile_class_a_and_near_patient_notes() -> None:
     assert classify_ivdr("point-of-care CRP test", {}).near_patient is True
 
 
-@pytest.mark.parametrize("regulation, ivd", [("866.3780", True), ("21 CFR 862.1345", True), ("864.7250", True),
-                                             ("864.9205", False), ("880.6230", False), ("", False), (None, False)])
+@pytest.mark.parametrize("regulation, ivd", [
+    ("866.3780", True), ("21 CFR 862.1345", True), ("864.7250", True), ("880.6230", False), ("", False), (None, False),
+    # 21 CFR 864 subpart J, section by section: blood grouping and antibody testing are IVDs ...
+    ("864.9175", True), ("864.9160", True), ("864.9300", True), ("864.9550", True), ("864.9650", True),
+    ("864.9185", True), ("864.9050", True),
+    # ... blood bags, warmers, collection, apheresis, storage and transfer of blood for transfusion are not
+    ("864.9100", False), ("864.9205", False), ("864.9245", False), ("864.9700", False), ("864.9875", False),
+    ("864.9125", False), ("864.9999", False)])
 def test_fda_ivd_parts(regulation, ivd: bool) -> None:
-    """21 CFR 862/864/866 are IVD parts; the 864.9xxx blood-establishment products are left out."""
+    """21 CFR 862/864/866 are IVD parts; in 864 subpart J each section is decided on its own."""
     assert ivd_regulation(regulation) is ivd
+
+
+def test_one_ivd_test_for_every_subpart_j_code() -> None:
+    """Every FDA code of 21 CFR 864.9xxx in the shipped catalogue is decided by a listed section, and
+    the link build, catalogue answers and imported rows all use the same function."""
+    from medreg.knowledge.catalogue import link
+    from medreg.knowledge.catalogue.fda_ivd import _spec, fda_is_ivd
+    from medreg.knowledge.catalogue.shipped import load_catalogue
+    from medreg.knowledge.classification import entry_attrs
+    assert link.fda_is_ivd is fda_is_ivd and entry_attrs.fda_is_ivd is fda_is_ivd
+    spec = _spec()
+    listed = set(spec["blood_establishment_ivd"]) | set(spec["blood_establishment_not_ivd"])
+    assert not set(spec["blood_establishment_ivd"]) & set(spec["blood_establishment_not_ivd"])
+    codes = {code: e for code, e in load_catalogue().fda.items() if e.get("regulation", "").startswith("864.9")}
+    if not codes:
+        pytest.skip("the shipped catalogue is absent")
+    assert len(codes) == 38 and {e["regulation"] for e in codes.values()} <= listed
+    assert fda_is_ivd(codes["KSZ"]) and fda_is_ivd(codes["KSX"])          # blood grouping system / reagent
+    assert not fda_is_ivd(codes["KSR"]) and not fda_is_ivd(codes["BSB"])  # blood bag, blood warmer

@@ -14,6 +14,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from medreg.knowledge.catalogue.fda_ivd import fda_is_ivd  # noqa: F401  (the one IVD test; imported from here too)
 from medreg.knowledge.catalogue.terms import TermMap
 
 KEEP = 2            # links kept per entry and list (best first)
@@ -22,8 +23,6 @@ STRONG = 0.55       # at or above: classify takes the linked entry's class (see 
 HEAD_MISS = 0.55    # neither name's head noun is in the other: another device type, most likely
 UNMAPPED = 0.4      # weight of an unmapped English word in an English-Korean comparison
 COMMON_DF = 400     # concepts this common do not propose candidates (they still score)
-IVD_PANELS = {"CH", "HE", "IM", "MI", "PA", "TX"}
-IVD_PARTS = ("862.", "863.", "864.", "865.", "866.")
 # FDA class (1-3) against MFDS grade (1-4): how plausible the pair is for one device type.
 CLASS_GRADE = {("1", 1): 1.0, ("1", 2): 0.9, ("1", 3): 0.6, ("1", 4): 0.45,
                ("2", 1): 0.8, ("2", 2): 1.0, ("2", 3): 0.9, ("2", 4): 0.7,
@@ -43,13 +42,6 @@ class Doc:
     implant: bool = False
     life: bool = False
     dental: bool = False
-
-
-def fda_is_ivd(entry: dict) -> bool:
-    """An FDA code is an IVD when its regulation is in 21 CFR 862-866; the review panel only decides
-    when no regulation is given (panels are not reliable: LZG, an insulin pump, is reviewed by CH)."""
-    regulation = entry.get("regulation") or ""
-    return regulation.startswith(IVD_PARTS) if regulation else entry.get("panel") in IVD_PANELS
 
 
 def _head_en(terms: TermMap, name: str) -> str:

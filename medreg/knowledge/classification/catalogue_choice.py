@@ -17,7 +17,7 @@ from medreg.knowledge.classification.us import ROMAN
 CATALOGUE_MARGIN = 0.25
 IMPORT_MARGIN = 0.1
 CATALOGUE_NONE = 0.45   # an official name half-met is still the best lead; its confidence stays low
-RIVAL_MARGIN = 0.25   # an official entry this close to a curated answer that disagrees makes it a guess
+RIVAL_MARGIN = 0.35   # an official entry this close to a curated answer that disagrees makes it a guess
 EXPLAINED_SHARE = 0.5   # share of the concept's known words a confident curated answer must explain
 CAP = 0.75            # below the 0.8 a user may act on unreviewed
 
@@ -75,5 +75,34 @@ def _linked_rival(catalogue, floor: float, best_fda: Optional[Match], best_mfds:
         if links and links[0][1] >= STRONG and links[0][0] not in (kr.get("item_codes") or []):
             grade = (catalogue.mfds.get(links[0][0]) or {}).get("grade")
             if grade and int(grade) != int(kr["grade"]):
+                return True
+    return False
+
+
+SAYS_MORE = 0.38      # an official entry this well matched ...
+RARE_WORD = 0.5       # ... on a word this rare (scaled IDF) that the curated type does not explain
+LOOKED_AT = 5
+
+
+def says_more(primary: Optional[Match], imported: list[Match], markets: dict[str, dict], weights: dict) -> bool:
+    """True when an official entry of another US class or KR grade explains a rare word of the
+    concept that the chosen curated type does not ("temporary" transvenous pacing lead, a muscle
+    stimulator "for scoliosis"): the word may make it another device type, so the class is a guess."""
+    if primary is None or primary.candidate.source != "curated":
+        return False
+    us, kr = markets.get("US") or {}, markets.get("KR") or {}
+    for match in imported[:LOOKED_AT]:
+        if match.score < SAYS_MORE or not match.candidate.payload.get("catalogue"):
+            continue
+        extra = [f for f in match.explained - primary.explained if weights.get(f, 0.0) >= RARE_WORD]
+        if not extra:
+            continue
+        payload = match.candidate.payload
+        if match.candidate.source == "fda" and us.get("class"):
+            official = ROMAN.get(str(payload.get("class", "")))
+            if official and official != us["class"]:
+                return True
+        if match.candidate.source == "mfds" and kr.get("grade") and payload.get("grade"):
+            if int(payload["grade"]) != int(kr["grade"]):
                 return True
     return False

@@ -7,21 +7,24 @@ from medreg.knowledge.classification import answers as ans
 from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.accessory import accessory_of
 from medreg.knowledge.classification.attributes import extract
-from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival
-from medreg.knowledge.classification.entry_attrs import entry_attributes, unknown_inputs
+from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival, says_more
+from medreg.knowledge.classification.entry_attrs import entry_attributes, imported_attributes, unknown_inputs
 from medreg.knowledge.classification.eu_block import eu_block
+from medreg.knowledge.classification.head_choice import names_head
 from medreg.knowledge.classification.kr_ivd import ivd_kr_block
 from medreg.knowledge.classification.linked import kr_from_fda, us_from_mfds
 from medreg.knowledge.classification.matching import Match
 from medreg.knowledge.classification.merge import merge_attributes
 from medreg.knowledge.classification.ranking import Found, differs, find, has_rival
-from medreg.knowledge.classification.rules_ivdr import ivd_fda_row
 from medreg.knowledge.classification.rules_kr import item_block, kr_block, kr_none_text
 from medreg.knowledge.classification.us import us_block, us_block_from_fda_row
 from medreg.knowledge.qualification.qualify import qualify
 from medreg.language import tr
 from medreg.knowledge.qualification.apply import apply_qualification
 
+OWN_WORDS_FDA = 0.3   # a Korean concept's best FDA code (met in concept space) stands in for a classless link
+OWN_WORDS_MFDS = 0.3   # likewise an English concept's best MFDS item for a gradeless link
+LINK_LEAD = 0.5       # a gradeless link this close to strong stays the lead (it names the device type)
 TIE_GAP = 0.03  # score gap under which two differently classified types are a tie
 
 
@@ -47,18 +50,6 @@ def _category(kb, device: Optional[dict], language: str) -> dict:
     cat = kb.data.categories.get(code) or kb.data.categories.get("other") or {"code": code, "label": code}
     label = cat.get("label_ko") if language == "ko" and cat.get("label_ko") else cat.get("label", code)
     return {"code": cat.get("code", code), "label": label}
-
-
-def _imported_attrs(row: dict) -> dict:
-    attrs = {}
-    if row.get("implant"):
-        attrs["invasiveness"] = "implantable"
-    if row.get("life_sustaining"):
-        attrs["life_supporting"] = True
-    if ivd_fda_row(row) or row.get("ivd"):
-        # 21 CFR parts 862 / 864 / 866 (or an IVD panel), or the MFDS IVD list: the IVDR classifies it in the EU
-        attrs["ivd"] = True
-    return attrs
 
 
 def _entry(primary: Optional[Match]) -> Optional[tuple[str, str]]:
@@ -112,8 +103,15 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
         elif best_fda and best_fda.score >= (conf.MATCH_WEAK if device is not None else
                                              CATALOGUE_NONE if found.primary is best_fda else conf.MATCH_NONE):
             out["US"] = _matched(us_block_from_fda_row(best_fda.candidate.payload, language), best_fda)
-        elif entry and entry[0] == "mfds" and (linked := us_from_mfds(kb.catalogue, entry[1], language, concept, _seen(found, "fda"))):
-            out["US"] = linked   # a Korean concept's MFDS item, through the cross-market link
+        elif entry and entry[0] == "mfds":
+            # a Korean concept's MFDS item, through the cross-market link; when the link gives no class,
+            # the FDA code the concept's own words meet best (in concept space) is the lead, for review
+            linked = us_from_mfds(kb.catalogue, entry[1], language, concept, _seen(found, "fda"))
+            if (linked is None or linked.get("class") is None) and best_fda and best_fda.score >= OWN_WORDS_FDA:
+                out["US"] = _matched(us_block_from_fda_row(best_fda.candidate.payload, language), best_fda)
+                out["US"]["needs_review"] = True
+            else:
+                out["US"] = linked or us_block(None, language)
         else:
             out["US"] = us_block(None, language)
     if "EU" in markets:
@@ -134,7 +132,14 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
                                             imported=True), best_mfds)
         elif entry and entry[0] == "fda" and (linked := kr_from_fda(kb.catalogue, entry[1], language, concept, _seen(found, "mfds"))):
             out["KR"] = linked   # an English concept's FDA code, through the cross-market link
-            if linked["grade"] is None:
+            if (linked["grade"] is None and best_mfds and best_mfds.score >= OWN_WORDS_MFDS
+                    and (linked.get("link_score") or 0.0) < LINK_LEAD):
+                # the link gives no grade: the MFDS item the concept's own words meet is the lead, for review
+                row = best_mfds.candidate.payload
+                out["KR"] = _matched(item_block([row["code"]], int(row["grade"]), row.get("name_ko"), None, language,
+                                                imported=True), best_mfds)
+                out["KR"]["needs_review"] = True
+            elif linked["grade"] is None:
                 # A weak link: the 별표 1 suggestion from the attributes stays beside it, as a suggestion.
                 suggestion = kr_block(None, attrs, language)
                 linked["alternatives"] += suggestion.get("alternatives") or []
@@ -171,7 +176,7 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         # The entry's own flags, name and EMDN chapter: the rules' inputs for a catalogue-only answer.
         device_attrs, basis = entry_attributes(kb.catalogue, *_entry(primary))
     elif primary is not None and primary.candidate.source == "fda":
-        device_attrs = _imported_attrs(primary.candidate.payload)
+        device_attrs = imported_attributes(primary.candidate.payload)
     else:
         device_attrs = {}
     attrs, sources, conflicts = merge_attributes(device_attrs, text.values, device is not None)
@@ -188,7 +193,10 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
                            markets=result_markets)
     confidence = conf.confidence(signals)
     if (official_rival(primary, found.best_fda, found.best_mfds, result_markets, kb.catalogue)
-            or accessory_of(concept, language, primary) or answers.get("conflict") == "different"):
+            or accessory_of(concept, language, primary) or answers.get("conflict") == "different"
+            or (device is not None and "device_type" not in answers
+                and (not names_head(concept, primary)
+                     or says_more(primary, found.imported, result_markets, kb.catalogue_index().weights)))):
         # (the user's product differs from the matched type where that makes it another type: the
         # type's official classes are then a guess too)
         confidence = min(confidence, RIVAL_CAP)

@@ -10,7 +10,8 @@ which of its inputs were not known.
 """
 from __future__ import annotations
 
-from medreg.knowledge.catalogue.link import STRONG, fda_is_ivd
+from medreg.knowledge.catalogue.fda_ivd import fda_is_ivd
+from medreg.knowledge.catalogue.link import STRONG
 from medreg.knowledge.catalogue.shipped import Catalogue
 from medreg.knowledge.classification.attributes import extract
 
@@ -48,6 +49,32 @@ def _named(name: str, basis: list[str]) -> dict:
     return attrs
 
 
+def fda_flags(row: dict, code: str, basis: list[str], linked: bool = False, ivd: bool = True) -> dict:
+    """The rule inputs an FDA row's own fields state (shipped catalogue entry or imported foiclass row):
+    IVD by its regulation (catalogue/fda_ivd.py), the implant and the life-sustaining flags."""
+    attrs: dict = {}
+    said = " (linked)" if linked else ""
+    if ivd and fda_is_ivd(row):
+        attrs["ivd"] = True
+        basis.append(f"FDA {code}: 21 CFR {row.get('regulation') or '-'} (in vitro diagnostic)")
+    if row.get("implant"):
+        attrs["invasiveness"] = "implantable"
+        basis.append(f"FDA {code} implant flag{said}")
+    if row.get("life_sustaining"):
+        attrs["life_supporting"] = True
+        basis.append(f"FDA {code} life-sustaining flag{said}")
+    return attrs
+
+
+def imported_attributes(row: dict) -> dict:
+    """The rule inputs of a row the user imported (`flask kb import-fda` / `import-mfds`): an FDA
+    row's flags, or an MFDS row's IVD mark; nothing else is read from an imported row."""
+    attrs = fda_flags(row, str(row.get("code") or ""), [])
+    if row.get("ivd"):
+        attrs["ivd"] = True   # the MFDS IVD list: the IVDR classifies it in the EU
+    return attrs
+
+
 def entry_attributes(catalogue: Catalogue, source: str, code: str) -> tuple[dict, list[str]]:
     """The attributes an FDA code (`fda`) or MFDS item (`mfds`) states, and where each came from."""
     attrs: dict = {}
@@ -55,15 +82,7 @@ def entry_attributes(catalogue: Catalogue, source: str, code: str) -> tuple[dict
     if source == "fda":
         entry = catalogue.fda.get(code) or {}
         attrs.update(_named(entry.get("name", ""), basis))
-        if fda_is_ivd(entry):
-            attrs["ivd"] = True
-            basis.append(f"FDA {code}: 21 CFR {entry.get('regulation') or '-'} (in vitro diagnostic)")
-        if entry.get("implant"):
-            attrs["invasiveness"] = "implantable"
-            basis.append(f"FDA {code} implant flag")
-        if entry.get("life_sustaining"):
-            attrs["life_supporting"] = True
-            basis.append(f"FDA {code} life-sustaining flag")
+        attrs.update(fda_flags(entry, code, basis))
     else:
         entry = catalogue.mfds.get(code) or {}
         attrs.update(_named(entry.get("name_ko", ""), basis))
@@ -74,12 +93,8 @@ def entry_attributes(catalogue: Catalogue, source: str, code: str) -> tuple[dict
         fda_links = catalogue.linked("mfds", code, "fda")
         if fda_links and fda_links[0][1] >= STRONG:
             linked = catalogue.fda.get(fda_links[0][0]) or {}
-            if linked.get("implant"):
-                attrs["invasiveness"] = "implantable"
-                basis.append(f"FDA {fda_links[0][0]} implant flag (linked)")
-            if linked.get("life_sustaining"):
-                attrs["life_supporting"] = True
-                basis.append(f"FDA {fda_links[0][0]} life-sustaining flag (linked)")
+            # (an IVD item links only to IVD codes, so the linked code's IVD reading adds nothing)
+            attrs.update(fda_flags(linked, fda_links[0][0], basis, linked=True, ivd=False))
     links = catalogue.linked(source, code, "emdn")
     if links and links[0][1] >= STRONG:
         emdn = links[0][0]

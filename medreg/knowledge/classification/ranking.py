@@ -7,6 +7,7 @@ from typing import Optional
 from medreg.knowledge.catalogue.store import imported_index
 from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.catalogue_choice import choose_primary
+from medreg.knowledge.classification.head_choice import named_entry
 from medreg.knowledge.classification.matching import Match
 from medreg.knowledge.words.text import features, lead_sentence, negated_features
 
@@ -58,6 +59,8 @@ def find(kb, concept: str, context: Optional[str], stated: dict) -> Found:
     best_imp = max([m for m in (best_fda, best_mfds) if m], key=lambda m: m.score, default=None)
     primary = choose_primary(curated[0] if curated else None, best_imp,
                              surface.get(best_imp.candidate.id, 0.0) if best_imp else None)
+    if user_index is None and (primary is None or primary.candidate.source == "curated"):
+        primary = named_entry(concept, primary, imported) or primary
     return Found(curated, imported, best_fda, best_mfds, primary, hits)
 
 

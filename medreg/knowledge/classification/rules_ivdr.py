@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Optional
 
+from medreg.knowledge.catalogue.fda_ivd import ivd_regulation  # noqa: F401  (re-exported: the one IVD test)
 from medreg.knowledge.plans.activity_data import load, text
 
 DATA = "ivdr_rules.json"
@@ -93,21 +94,6 @@ def classify_ivdr(words: str, attrs: dict) -> IvdrResult:
     top = max(ORDER[r.cls] for r in fitted)
     deciding = [r for r in fitted if ORDER[r.cls] == top]
     return IvdrResult(deciding[0].cls, deciding, fitted, self_testing, bool(near_cue.search(said)))
-
-
-def ivd_regulation(regulation: object) -> bool:
-    """True for a 21 CFR regulation number (e.g. '866.3780') in the FDA's IVD parts."""
-    spec = load(DATA)["fda_ivd_parts"]
-    number = str(regulation or "").replace("21 CFR", "").strip()
-    return number[:3] in spec["parts"] and not any(number.startswith(p) for p in spec["except_prefixes"])
-
-
-def ivd_fda_row(row: dict) -> bool:
-    """True for an FDA product code that is an IVD: its regulation is in an IVD part, or it has no
-    regulation and an IVD review panel."""
-    if row.get("regulation"):
-        return ivd_regulation(row["regulation"])
-    return str(row.get("panel") or "") in load(DATA)["fda_ivd_parts"]["panels_without_regulation"]
 
 
 def ivdr_rationale(result: IvdrResult, language: str, derived: bool, sterile: bool = False) -> str:
