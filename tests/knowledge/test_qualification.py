@@ -424,6 +424,8 @@ BROAD_DEVICES = [
     ('Cementless total hip system: titanium femoral stem and acetabular shell', 'en'),
     ('인공슬관절 치환용 대퇴골 컴포넌트와 경골 인서트', 'ko'),
     ('Steam autoclave for sterilising surgical instruments in a dental clinic', 'en'),
+    # "보관용" is storage software only with what it stores.
+    ('혈액은행 혈액 보관용 냉장고', 'ko'),
 ]
 
 
