@@ -113,6 +113,13 @@ def _produce(events: Iterator[Event], queue: gevent.queue.Queue, language: str) 
     try:
         for event in events:
             queue.put(event)
+            break
+        # The first event (run_step's "started" status, made without any work) goes out before the
+        # step's work starts: a put does not switch, so without this yield it waited until the step
+        # first blocked, after the knowledge base and the SDK's request building (FIRST_EVENT below).
+        gevent.sleep(0)
+        for event in events:
+            queue.put(event)
     except gevent.GreenletExit:
         raise
     except Exception:  # run_step already turns engine errors into events; this is a last guard
