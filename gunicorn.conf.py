@@ -62,6 +62,11 @@ def post_worker_init(worker):
     """
     import gc
 
+    from gevent import get_hub
+
+    from medreg.engines.anthropic.transport import literal_resolver
+
+    get_hub().resolver = literal_resolver(get_hub())
     gc.collect()
     if os.environ.get("MEDREG_GC_FREEZE", "1") != "0":
         gc.freeze()

@@ -8,10 +8,9 @@
   python bench/peers.py all        # the three, --repeat times each
   python bench/peers.py open --medreg-only --workers 2 --open 5000 --open-first-token-s 150  # 5,000 silent
 
-Peer (a) is bench/peer_offline.py (FastAPI + sse-starlette + uvicorn, medreg's engine and schemas);
-peer (b) is bench/peer_relay.py (FastAPI + AsyncAnthropic), which replays the very upstream
-request bodies medreg sent for the step (recorded here from the stub). CPU is the server
-processes' user + system time from /proc; every server gets the same worker count.
+Peer (a) is bench/peer_offline.py (FastAPI + sse-starlette + uvicorn, medreg's engine and schemas); peer (b)
+is bench/peer_relay.py (FastAPI + AsyncAnthropic), replaying the upstream request bodies medreg sent for the
+step (recorded from the stub). CPU is the servers' user + system time (/proc); all get the same worker count.
 """
 from __future__ import annotations
 
@@ -27,6 +26,7 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Callable, Optional  # noqa: E402
 
 import gevent  # noqa: E402
 
@@ -44,8 +44,6 @@ class Uvicorn(Gunicorn):
 
     def start(self, log_dir: Path) -> "Uvicorn":
         """Start it and wait until /healthz answers."""
-        import os
-
         self.port = free_port()
         env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **self.env}
         self.log_path = log_dir / f"uvicorn-{self.port}.log"
@@ -176,8 +174,12 @@ def llm(args: argparse.Namespace) -> dict:
     return figures
 
 
-def held_open(server: Gunicorn, payload: bytes, count: int, ramp_rate: float, rate: float, arrivals_s: float) -> dict:
-    """Open `count` long streams (at `ramp_rate`), then new ones at `rate`: RSS per open stream, first event."""
+def held_open(server: Gunicorn, payload: bytes, count: int, ramp_rate: float, rate: float, arrivals_s: float,
+              upstream_open: Optional[Callable[[], int]] = None) -> dict:
+    """Open `count` long streams (at `ramp_rate`), then new ones at `rate`: RSS per open stream, first event.
+
+    A first event goes out before the upstream call: `upstream_open` (the stub's count) says when all are open.
+    """
     import socket
 
     rss0 = sum(rss_kb(pid) for pid in server.worker_pids())
@@ -200,14 +202,14 @@ def held_open(server: Gunicorn, payload: bytes, count: int, ramp_rate: float, ra
         except OSError:
             pass
 
-    started = time.monotonic()
-    readers = []
+    started, readers = time.monotonic(), []
     for _ in range(count):
         readers.append(gevent.spawn(hold))
         gevent.sleep(1 / ramp_rate)
     # Measure once every stream is open (has its first event), not while the worker still works
     # through the ramp's backlog; at most a minute more.
-    while answered[0] < count and time.monotonic() - started < count / ramp_rate + 60:
+    while (answered[0] < count or (upstream_open is not None and upstream_open() < count)) \
+            and time.monotonic() - started < count / ramp_rate + 60:
         gevent.sleep(0.5)
     opened_s = time.monotonic() - started
     gevent.sleep(2)
@@ -228,10 +230,10 @@ def held_open(server: Gunicorn, payload: bytes, count: int, ramp_rate: float, ra
     gevent.joinall(arrivals, timeout=60)
     late = sum(1 for arriving in arrivals if not arriving.dead)  # no first event within a minute: failed
     still_open = sum(1 for reader in readers if not reader.dead)
-    for sock in held:
-        sock.close()
+    list(map(socket.socket.close, held))  # the clients go
     ttfe = [ms for ms, ok in results if ok]
     return {"open": count, "opened": answered[0], "opened_in_s": round(opened_s, 1), "held_errors": errors[0],
+            "upstream_open": upstream_open() if upstream_open is not None else None,
             "still_open": still_open, "rss_kib_per_open_stream": round((rss1 - rss0) / count, 1),
             "arrivals": len(arrivals), "failed": late + sum(1 for _, ok in results if not ok),
             "ttfe_ms_p50": round(percentile(ttfe, 50), 1), "ttfe_ms_p99": round(percentile(ttfe, 99), 1)}
@@ -252,15 +254,14 @@ def open_streams(args: argparse.Namespace) -> dict:
             server = start()
             try:
                 figures[label] = held_open(server, reqs["classify"], args.open, args.ramp_rate, args.rate,
-                                             args.arrivals_s)
+                                             args.arrivals_s, lambda: stub.stats()["open"])
             finally:
                 server.stop()
     finally:
         stub.stop()
-    if args.medreg_only:
-        return figures
-    figures["ratio_rss_per_stream"] = round(figures["medreg"]["rss_kib_per_open_stream"]
-                                            / max(figures["peer_b"]["rss_kib_per_open_stream"], 0.1), 2)
+    if not args.medreg_only:
+        figures["ratio_rss_per_stream"] = round(figures["medreg"]["rss_kib_per_open_stream"]
+                                                / max(figures["peer_b"]["rss_kib_per_open_stream"], 0.1), 2)
     return figures
 
 

@@ -1,4 +1,4 @@
-"""The SDK client's sharded connection pool: limits split between shards, requests spread over them."""
+"""The SDK client's transport: limits split between shards, calls on the least busy one, sent bodies let go."""
 from __future__ import annotations
 
 import httpx2
@@ -7,18 +7,91 @@ import pytest
 from medreg.engines.anthropic.client import ClientSettings, ShardedTransport, make_client
 
 
-def test_requests_take_the_shards_in_turn_and_close_closes_all() -> None:
+class FakeShard:
+    """A shard's transport that answers 200 (or `status`) with a body, recording what it was sent."""
+
+    def __init__(self, number: int, sent: list, status: int = 200) -> None:
+        self.number, self.sent, self.status = number, sent, status
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.sent.append(self.number)
+        headers = {"location": "http://stub/elsewhere"} if 300 <= self.status < 400 else {}
+        return httpx2.Response(self.status, headers=headers, stream=httpx2.ByteStream(b"data: {}\n\n"))
+
+    def close(self) -> None:
+        pass
+
+
+def fake_transport(count: int, status: int = 200) -> tuple[ShardedTransport, list[int]]:
+    transport = ShardedTransport(count, httpx2.Limits(max_connections=30, max_keepalive_connections=6))
+    sent: list[int] = []
+    for shard in transport.shards:
+        shard.close()
+    transport.shards = [FakeShard(number, sent, status) for number in range(count)]
+    return transport, sent
+
+
+def test_limits_are_split_between_shards_and_close_closes_all() -> None:
     transport = ShardedTransport(3, httpx2.Limits(max_connections=30, max_keepalive_connections=6))
     assert [shard._pool._max_connections for shard in transport.shards] == [10] * 3
     assert [shard._pool._max_keepalive_connections for shard in transport.shards] == [2] * 3
-    sent: list[int] = []
-    for number, shard in enumerate(transport.shards):
-        shard.handle_request = lambda request, number=number: sent.append(number) or httpx2.Response(200)
-    for _ in range(7):
-        transport.handle_request(httpx2.Request("POST", "http://stub/v1/messages"))
-    assert sent == [0, 1, 2, 0, 1, 2, 0]
     transport.close()
     assert all(shard._pool._connections == [] for shard in transport.shards)
+
+
+def test_open_calls_spread_over_the_shards_and_calls_one_after_another_share_one() -> None:
+    """Each call takes the shard with the fewest open; a closed body frees its place (once)."""
+    transport, sent = fake_transport(3)
+    open_calls = [transport.handle_request(httpx2.Request("POST", "http://stub/v1/messages")) for _ in range(7)]
+    assert sent == [0, 1, 2, 0, 1, 2, 0]
+    assert transport.busy == [3, 2, 2]
+    for response in open_calls:
+        assert response.read() == b"data: {}\n\n"
+        response.close()
+        response.close()
+    assert transport.busy == [0, 0, 0]
+    sent.clear()
+    for _ in range(4):
+        transport.handle_request(httpx2.Request("POST", "http://stub/v1/messages")).close()
+    assert sent == [0, 0, 0, 0]
+
+
+def test_a_sent_body_is_forgotten_unless_the_answer_is_a_redirect() -> None:
+    body = b'{"prompt": "' + b"x" * 12000 + b'"}'
+    transport, _ = fake_transport(1)
+    request = httpx2.Request("POST", "http://stub/v1/messages", content=body)
+    transport.handle_request(request).close()
+    assert request.content == b"" and b"".join(request.stream) == b""
+    transport, _ = fake_transport(1, status=307)
+    request = httpx2.Request("POST", "http://stub/v1/messages", content=body)
+    transport.handle_request(request).close()
+    assert request.content == body and b"".join(request.stream) == body
+
+
+def test_the_engine_reuses_its_connection_for_calls_one_after_another(make_engine) -> None:
+    """Through the real SDK and the stub: the model check and three classify calls, one connection."""
+    from medreg.engines.base import ClassifyInput
+
+    engine = make_engine()
+    for _ in range(3):
+        assert any(event.type == "result" for event in engine.classify(ClassifyInput("insulin pump", "en")))
+    transport = engine.client._client._transport
+    assert sum(len(shard._pool.connections) for shard in transport.shards) == 1
+    assert transport.busy == [0] * len(transport.shards)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
+def test_the_literal_resolver_answers_ip_literals_as_getaddrinfo_does(host) -> None:
+    import socket
+
+    from gevent import get_hub
+
+    from medreg.engines.anthropic.transport import literal_resolver
+
+    resolver = literal_resolver(get_hub())
+    expected = socket.getaddrinfo(host, 443, 0, socket.SOCK_STREAM)
+    assert resolver.getaddrinfo(host, 443, 0, socket.SOCK_STREAM) == expected
+    assert resolver.getaddrinfo("localhost", "443", 0, socket.SOCK_STREAM)  # a name: the thread pool answers
 
 
 SHARDS = [(4000, 16, 16), (100, 16, 1), (640, 16, 10), (4000, 1, 1)]

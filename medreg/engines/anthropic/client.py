@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import contextvars
-import itertools
 import os
-import socket
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,19 +12,11 @@ import anthropic
 import httpx2
 
 from medreg.config import DEFAULTS, setting
+from medreg.engines.anthropic.transport import CONNECTIONS_PER_SHARD, ShardedTransport
 
 # The deadline of the step running in this greenlet (each greenlet has its own context, so the
 # fan-out sets it again in every child).
 _DEADLINE: contextvars.ContextVar[Optional[float]] = contextvars.ContextVar("medreg_deadline", default=None)
-
-# Connections per pool shard, at least (see `ShardedTransport`).
-CONNECTIONS_PER_SHARD = 64
-
-# TCP keep-alive as the SDK sets it on its own transport (idle 60 s, probes every 60 s, 5 tries).
-KEEPALIVE_OPTIONS = [(socket.SOL_SOCKET, socket.SO_KEEPALIVE, True)] + [
-    (socket.IPPROTO_TCP, option, value)
-    for option, value in ((getattr(socket, "TCP_KEEPINTVL", None), 60), (getattr(socket, "TCP_KEEPCNT", None), 5),
-                          (getattr(socket, "TCP_KEEPIDLE", None), 60)) if option is not None]
 
 # Never start a retry that would leave less than this for the call itself.
 MIN_CALL_S = 1.0
@@ -96,34 +86,6 @@ def retry_after_s(headers: Mapping[str, str]) -> Optional[float]:
         except (TypeError, ValueError):
             continue
     return None
-
-
-class ShardedTransport(httpx2.BaseTransport):
-    """Several connection pools used in turn, behind one client.
-
-    The HTTP library's pool re-scans every connection it holds whenever a request starts or
-    ends (and probes each idle one's socket); with a thousand streams open on one pool that
-    bookkeeping cost more CPU than reading the streams. Each shard holds a slice of them.
-    """
-
-    def __init__(self, shards: int, limits: httpx2.Limits) -> None:
-        count = max(1, shards)
-        per_shard = httpx2.Limits(
-            max_connections=None if limits.max_connections is None else max(1, -(-limits.max_connections // count)),
-            max_keepalive_connections=(None if limits.max_keepalive_connections is None
-                                       else max(1, -(-limits.max_keepalive_connections // count))),
-            keepalive_expiry=limits.keepalive_expiry)
-        self.shards = [httpx2.HTTPTransport(limits=per_shard, socket_options=KEEPALIVE_OPTIONS) for _ in range(count)]
-        self._turn = itertools.cycle(self.shards)
-
-    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        """Send on the next shard's pool."""
-        return next(self._turn).handle_request(request)
-
-    def close(self) -> None:
-        """Close every pool."""
-        for shard in self.shards:
-            shard.close()
 
 
 def make_client(settings: ClientSettings) -> anthropic.Anthropic:
