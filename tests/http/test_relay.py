@@ -102,14 +102,16 @@ def paced_step(gaps: list[float]):
     yield Done(0)
 
 
-@pytest.mark.parametrize("gaps, heartbeats", [
-    pytest.param([0.5], 2, id="one-silence"),                  # at 0.2 and 0.4
-    pytest.param([0.05] * 20, 0, id="many-short-waits"),       # 1 s of waits, none near 0.2 s
-    pytest.param(([0.05] * 5 + [0.3]) * 3, 3, id="one-per-silence"),
+@pytest.mark.parametrize("gaps, heartbeat_s, heartbeats", [
+    pytest.param([0.5], 0.2, 2, id="one-silence"),                  # at 0.2 and 0.4
+    # 2 s of waits, none near 0.6 s: a relay counting total time would send 3. The margin (0.05 against 0.6)
+    # keeps a loaded CI machine, where a 0.05 s sleep can take a few tenths, from sending one.
+    pytest.param([0.05] * 40, 0.6, 0, id="many-short-waits"),
+    pytest.param(([0.05] * 5 + [0.3]) * 3, 0.2, 3, id="one-per-silence"),
 ])
-def test_the_relay_sends_one_heartbeat_per_interval_of_silence(gaps, heartbeats: int) -> None:
+def test_the_relay_sends_one_heartbeat_per_interval_of_silence(gaps, heartbeat_s: float, heartbeats: int) -> None:
     """In process on the real hub: heartbeats count silences, not the waits they were cut into."""
-    items = list(relayed(paced_step(gaps), heartbeat_s=0.2))
+    items = list(relayed(paced_step(gaps), heartbeat_s=heartbeat_s))
     assert sum(1 for item in items if item is HEARTBEAT) == heartbeats
     assert items[-1].type == "done"
 
