@@ -103,11 +103,11 @@ def paced_step(gaps: list[float]):
 
 
 @pytest.mark.parametrize("gaps, heartbeat_s, heartbeats", [
-    pytest.param([0.5], 0.2, 2, id="one-silence"),                  # at 0.2 and 0.4
-    # 2 s of waits, none near 0.6 s: a relay counting total time would send 3. The margin (0.05 against 0.6)
-    # keeps a loaded CI machine, where a 0.05 s sleep can take a few tenths, from sending one.
+    pytest.param([1.5], 0.6, 2, id="one-silence"),                  # at 0.6 and 1.2
+    # 2 s of waits, none near 0.6 s: a relay counting total time would send 3. Margins of 0.3 s and more keep
+    # a loaded CI machine, where a sleep can wake a few tenths late, from adding or dropping one.
     pytest.param([0.05] * 40, 0.6, 0, id="many-short-waits"),
-    pytest.param(([0.05] * 5 + [0.3]) * 3, 0.2, 3, id="one-per-silence"),
+    pytest.param(([0.05] * 5 + [0.9]) * 3, 0.6, 3, id="one-per-silence"),  # each 0.9 s silence: one at 0.6
 ])
 def test_the_relay_sends_one_heartbeat_per_interval_of_silence(gaps, heartbeat_s: float, heartbeats: int) -> None:
     """In process on the real hub: heartbeats count silences, not the waits they were cut into."""
