@@ -73,7 +73,14 @@ def test_rate_limit_holds_across_two_workers(kind, request, gunicorn_server):
     passed = [r for r in responses if r.status_code == 200]
     limited = [r for r in responses if r.status_code == 429]
     assert len(passed) + len(limited) == 200
-    if kind == "memory":  # the control: each worker counts alone, so the test does reach both
+    if kind == "memory":
+        # The control: each worker counts alone, so more than 120 pass once both workers are reached. The
+        # kernel may hand one fast worker a whole burst, so keep sending (up to 600) until the other one shows.
+        with ThreadPoolExecutor(16) as pool:
+            for start in range(200, 600, 100):
+                if len(passed) > 120:
+                    break
+                passed += [r for r in pool.map(lambda i: _post(url, i), range(start, start + 100)) if r.status_code == 200]
         assert len(passed) > 120
         return
     assert len(passed) == 120
