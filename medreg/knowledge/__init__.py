@@ -44,6 +44,17 @@ class Knowledge:
         self._device_index: Optional[MatchIndex] = None
         self._indexed_devices = -1
 
+    def _built(self, attr: str, build):
+        """The attribute, built once under the index lock on first use (workers may race at warm-up)."""
+        value = getattr(self, attr)
+        if value is None:
+            with self._index_lock:
+                value = getattr(self, attr)
+                if value is None:
+                    value = build()
+                    setattr(self, attr, value)
+        return value
+
     def device_index(self) -> MatchIndex:
         """The match index over the curated device types (rebuilt only if the set changes)."""
         if self._indexed_devices != len(self.data.devices):
@@ -66,11 +77,7 @@ class Knowledge:
 
     def concept_index(self) -> ConceptIndex:
         """The shipped catalogue in the term map's concept space (built once, with the catalogue index)."""
-        if self._concept_index is None:
-            with self._index_lock:
-                if self._concept_index is None:
-                    self._concept_index = build_concept_index(self.catalogue)
-        return self._concept_index
+        return self._built("_concept_index", lambda: build_concept_index(self.catalogue))
 
     def catalogue_candidate(self, candidate_id: str):
         """A catalogue index candidate by id ("fda:GWX", "mfds:A28260.01"), or None."""
@@ -80,11 +87,7 @@ class Knowledge:
 
     def catalogue_index(self) -> MatchIndex:
         """The match index over the shipped catalogue (built once, on first use or at warm-up)."""
-        if self._catalogue_index is None:
-            with self._index_lock:
-                if self._catalogue_index is None:
-                    self._catalogue_index = build_catalogue_index(self.catalogue)
-        return self._catalogue_index
+        return self._built("_catalogue_index", lambda: build_catalogue_index(self.catalogue))
 
     def classify(self, concept: str, context: Optional[str], markets: Sequence[str], language: str,
                  answers: Optional[dict] = None) -> dict:

@@ -82,3 +82,32 @@ def test_a_vague_concept_is_asked_what_it_does(live_server: str, concept: str, q
     assert classification["qualification"]["status"] == "needs_review"
     assert any(question_word in q for q in classification["questions"]), classification["questions"]
     assert all(block["needs_review"] for block in classification["markets"].values())
+
+
+@pytest.mark.parametrize("concept, reason_word, question_word", [
+    ("Smart ring measuring HRV and SpO2; we haven't decided what to claim yet", "claim", "disease"),
+    ("홈케어 LED 마스크, 효능은 아직 정리 중", "표방", "질병"),
+    ("의료용 실리콘 원료 컴파운드 납품 (제조사용)", "원료", "질병"),
+])
+def test_undecided_claims_and_raw_materials_are_asked_over_http(live_server: str, concept: str, reason_word: str,
+                                                                 question_word: str) -> None:
+    """Served as needs_review with the reason and the claim question in the user's language, never a device."""
+    classification = requests.post(live_server + "/api/classify", json={"concept": concept}, timeout=10).json()
+    q = classification["qualification"]
+    assert q["status"] == "needs_review" and reason_word in q["reason"], q
+    assert any(question_word in text for text in classification["questions"]), classification["questions"]
+
+
+@pytest.mark.parametrize("path", ["/api/classify", "/api/stream/classify"])
+def test_an_ems_toning_belt_is_a_us_device_only(live_server: str, path: str) -> None:
+    """No medical claim, yet a US class II device (21 CFR 890.5850), not an MDR device, KR for review: per market,
+    JSON and stream alike, and the plans skip the EU."""
+    response = requests.post(live_server + path, json={"concept": "EMS 복근벨트 충전식 6가지 모드"}, timeout=10)
+    classification = (events_of(response.content)[-2]["data"]["data"] if path.endswith("stream/classify")
+                      else response.json())
+    q = classification["qualification"]
+    assert [q["markets"][m]["status"] for m in ("US", "EU", "KR")] == ["device", "not_device", "needs_review"]
+    assert any("890.5850" in c for c in q["markets"]["US"]["citations"])
+    assert classification["markets"]["EU"]["class"] is None
+    plans = requests.post(live_server + "/api/standards", json={"classification": classification}, timeout=10).json()
+    assert plans["plans"] and all("EU" not in p.get("markets", []) for p in plans["plans"])

@@ -89,19 +89,25 @@ def kr_from_fda(catalogue: Catalogue, fda_code: str, language: str, concept: str
     reached = _reached("fda", fda_code, score, language)
     if _strong(item, score, seen):
         block = item_block([item], int(entry["grade"]), entry["name_ko"], None, language, imported=True)
-        block["rationale"] += tr(_STRONG, language, list="FDA", code=fda_code, score=score)
-        if score < STRONG:
-            block["rationale"] += tr(_CORROBORATED, language)
-            block["link_corroborated"] = True
-        block.update({"source": "catalogue", "reached": reached, "linked_from": f"FDA {fda_code}",
-                      "link_score": score, "alternatives": alternatives[1:]})
-        return block
+        return _strong_block(block, "FDA", fda_code, score, reached, alternatives, language)
     return {"authority": "MFDS", "class": None, "grade": None, "pathway": None, "item_code": None, "item_codes": [],
             "item_name": None, "derived": False, "needs_review": True, "verified": False, "source": "catalogue",
             "reached": reached, "linked_from": f"FDA {fda_code}", "link_score": score, "alternatives": alternatives,
             "rationale": tr(_WEAK_KR, language, code=fda_code, score=score, item=item, name=entry["name_ko"],
                             grade=entry["grade"]),
             "citations": [f"의료기기 품목 및 품목별 등급에 관한 규정 {item}", CITE_PATHWAY]}
+
+
+def _strong_block(block: dict, source: str, code: str, score: float, reached: str, alternatives: list[dict],
+                  language: str) -> dict:
+    """A market block answered from a strong (or corroborated) link: says where it came from and how sure."""
+    block["rationale"] += tr(_STRONG, language, list=source, code=code, score=score)
+    if score < STRONG:
+        block["rationale"] += tr(_CORROBORATED, language)
+        block["link_corroborated"] = True
+    block.update({"source": "catalogue", "reached": reached, "linked_from": f"{source} {code}",
+                  "link_score": score, "alternatives": alternatives[1:]})
+    return block
 
 
 def us_from_mfds(catalogue: Catalogue, item_code: str, language: str, concept: str = "",
@@ -119,13 +125,7 @@ def us_from_mfds(catalogue: Catalogue, item_code: str, language: str, concept: s
     reached = _reached("mfds", item_code, score, language)
     if _strong(code, score, seen):
         block = us_block_from_fda_row(fda_payload(code, entry), language)
-        block["rationale"] += tr(_STRONG, language, list="MFDS", code=item_code, score=score)
-        if score < STRONG:
-            block["rationale"] += tr(_CORROBORATED, language)
-            block["link_corroborated"] = True
-        block.update({"source": "catalogue", "reached": reached, "linked_from": f"MFDS {item_code}",
-                      "link_score": score, "alternatives": alternatives[1:]})
-        return block
+        return _strong_block(block, "MFDS", item_code, score, reached, alternatives, language)
     return {"authority": "FDA", "class": None, "pathway": None, "product_code": None, "product_codes": [],
             "regulation": None, "needs_review": True, "verified": False, "source": "catalogue", "reached": reached,
             "linked_from": f"MFDS {item_code}", "link_score": score, "alternatives": alternatives,

@@ -218,20 +218,17 @@ def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
         decision = _by_exclusion(e, markets, d)
     elif e.undecided and not e.claims:
         # "We haven't decided what to claim": the claims decide, even for a product that looks like a device.
-        decision = (_all("needs_review", tr(d.raw["reasons"]["claim_undecided"], lang), markets, d), "claim_undecided",
-                    e.undecided[:3], tr(d.raw["questions"]["claim"], lang), 0.4)
+        decision = _ask("claim_undecided", e.undecided, "claim", 0.4, lang, markets, d)
     elif e.component and not e.actions and not e.groups:
         # A material or part sold to manufacturers ("medical-grade silicone compound"): a device only as part
         # of a finished device, or if it is sold to users for a medical purpose.
-        decision = (_all("needs_review", tr(d.raw["reasons"]["component"], lang), markets, d), "component",
-                    e.component[:3], tr(d.raw["questions"]["claim"], lang), 0.4)
+        decision = _ask("component", e.component, "claim", 0.4, lang, markets, d)
     elif _records_software(e):
         # Medical words in scheduling, records or teaching software are its subject, not its purpose.
         decision = _by_exclusion(e, markets, d)
     elif e.vague and not e.actions and (e.type_score < MATCH_ANY or not e.device_words):
         # "An app for people with diabetes", "혈압 관련 앱": a field or an audience, not what it does.
-        decision = (_all("needs_review", tr(d.raw["reasons"]["vague"], lang), markets, d), "vague", e.vague[:3],
-                    tr(d.raw["questions"]["what"], lang), 0.3)
+        decision = _ask("vague", e.vague, "what", 0.3, lang, markets, d)
     elif e.claims or e.device_words:     # a medical claim beats any consumer framing
         decision = _by_claim(e, markets, d)
     elif strong_match:                   # a wellness or admin word beside a device type is a feature
@@ -254,6 +251,13 @@ def qualify(concept: str, language: str, markets: Sequence[str] = MARKETS,
         question = tr(d.raw["questions"]["claim"], lang)
     return Qualification(status, _summary(status, result, lang, d), _union(result), result, basis,
                          question, cues, confidence)
+
+
+def _ask(basis: str, cues: list[str], question: str, confidence: float, lang: str, markets: Sequence[str],
+         d: CueData) -> _Decision:
+    """needs_review everywhere, for the reason named `basis`, with the question that decides it."""
+    return (_all("needs_review", tr(d.raw["reasons"][basis], lang), markets, d), basis, cues[:3],
+            tr(d.raw["questions"][question], lang), confidence)
 
 
 def _by_answer(e: Evidence, claims: bool, markets: Sequence[str], d: CueData) -> _Decision:
