@@ -3,79 +3,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Optional
 
-from medreg.language import Text, tr
+from medreg.language import Text, tr, wording
 
-MESSAGES: dict[str, Text] = {
-    "invalid_json": {
-        "en": "The request body is not valid JSON.",
-        "ko": "요청 본문이 올바른 JSON이 아닙니다.",
-    },
-    "invalid_request": {
-        "en": "Some fields are missing or invalid.",
-        "ko": "일부 필드가 없거나 올바르지 않습니다.",
-    },
-    "payload_too_large": {
-        "en": "The request body is larger than {limit_kib} KiB.",
-        "ko": "요청 본문이 {limit_kib} KiB보다 큽니다.",
-    },
-    "unsupported_media_type": {
-        "en": "Send the body as JSON with Content-Type: application/json.",
-        "ko": "본문을 JSON으로 보내고 Content-Type: application/json 헤더를 지정하세요.",
-    },
-    "unauthorized": {
-        "en": "A valid API key is required.",
-        "ko": "유효한 API 키가 필요합니다.",
-    },
-    "rate_limited": {
-        "en": "Too many requests. Try again shortly.",
-        "ko": "요청이 너무 많습니다. 잠시 후 다시 시도하세요.",
-    },
-    "not_found": {"en": "Not found.", "ko": "찾을 수 없습니다."},
-    "method_not_allowed": {"en": "Method not allowed.", "ko": "허용되지 않는 메서드입니다."},
-    "upstream_error": {
-        "en": "The language model service failed. Try again.",
-        "ko": "언어 모델 서비스에 오류가 발생했습니다. 다시 시도하세요.",
-    },
-    "upstream_unavailable": {
-        "en": "The language model service is overloaded. Try again shortly.",
-        "ko": "언어 모델 서비스가 과부하 상태입니다. 잠시 후 다시 시도하세요.",
-    },
-    "upstream_timeout": {
-        "en": "The step took too long and was stopped. Try again.",
-        "ko": "처리 시간이 너무 길어 중단했습니다. 다시 시도하세요.",
-    },
-    "not_a_device": {
-        "en": "This product is not regulated as a medical device in the markets asked about (see the classification's"
-              " qualification), so there is no device plan to make. If it claims to detect, treat or prevent a disease,"
-              " say so and classify it again.",
-        "ko": "이 제품은 요청한 시장에서 의료기기로 규제되지 않으므로(분류 결과의 qualification 참조) 의료기기 인허가"
-              " 계획을 만들 수 없습니다. 질병의 진단·치료·예방을 표방한다면 그 내용을 적어 다시 분류하세요.",
-    },
-    "internal": {
-        "en": "Something went wrong on our side. Nothing was saved; try again.",
-        "ko": "서버 내부 오류가 발생했습니다. 저장된 것은 없으니 다시 시도하세요.",
-    },
-    "upstream_rate_limited": {
-        "en": "The language model service's rate limit was reached. Try again after the time given in Retry-After.",
-        "ko": "언어 모델 서비스의 사용량 한도에 도달했습니다. Retry-After에 안내된 시간 뒤에 다시 시도하세요.",
-    },
-    "refused": {
-        "en": "The language model declined to answer this request. Rephrasing it will not bypass that; see the reason.",
-        "ko": "언어 모델이 이 요청에 대한 답변을 거절했습니다. 사유를 확인하세요.",
-    },
-    "model_not_found": {
-        "en": "The configured language model does not exist. The operator must set MEDREG_MODEL to an available model.",
-        "ko": "설정된 언어 모델이 존재하지 않습니다. 운영자가 MEDREG_MODEL을 사용 가능한 모델로 설정해야 합니다.",
-    },
-    "invalid_api_key": {
-        "en": "The language model service rejected the API key. The operator must set a valid ANTHROPIC_API_KEY.",
-        "ko": "언어 모델 서비스가 API 키를 거부했습니다. 운영자가 올바른 ANTHROPIC_API_KEY를 설정해야 합니다.",
-    },
-    "answer_cut_off": {
-        "en": "The language model's answer was cut off before it was complete; retrying would repeat that.",
-        "ko": "언어 모델의 답변이 완성되기 전에 잘렸습니다. 다시 시도해도 같은 결과가 나옵니다.",
-    },
-}
+# The message of every error code, in both languages: knowledge/data/wording/errors.json.
+MESSAGES: dict[str, Text] = wording("errors")["messages"]
 
 
 DEFAULT_VALUES = {"limit_kib": 64}   # what a message names when the error does not say (the general body limit)

@@ -1,7 +1,10 @@
 """Which language a user wrote in (the one Hangul test), and the one shape of a bilingual text."""
 from __future__ import annotations
 
+import json
 import re
+from functools import lru_cache
+from importlib import resources
 from typing import Any, Mapping
 
 # A bilingual text: {"en": ..., "ko": ...}, the shape the data files and the API use too, so a text
@@ -34,3 +37,10 @@ def tr(text: Text, language: str, /, **values: Any) -> str:
     """The text in `language` (English when missing), formatted with `values`."""
     template = text.get(language) or text["en"]
     return template.format(**values) if values else template
+
+
+@lru_cache(maxsize=None)
+def wording(name: str) -> dict[str, Any]:
+    """The tables of one wording file, `knowledge/data/wording/<name>.json`, read once per process."""
+    path = resources.files("medreg") / "knowledge" / "data" / "wording" / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
