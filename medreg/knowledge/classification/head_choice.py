@@ -12,7 +12,7 @@ from typing import Optional
 
 from medreg.knowledge.classification.confidence import MATCH_NONE
 from medreg.knowledge.classification.matching import Match, device_phrases
-from medreg.knowledge.words.head import head_features
+from medreg.knowledge.words.head import final_noun_features, head_features
 from medreg.knowledge.words.text import features
 
 HEAD_FLOOR = MATCH_NONE   # an official entry naming the head must still be a match (else qualification doubts it)
@@ -49,7 +49,10 @@ def _curated_names(device: dict) -> frozenset:
 def names_head(concept: str, chosen: Match) -> bool:
     """False when the concept has a head noun and the chosen curated type's names never say it
     ("membrane oxygenator ..." read as the heart-lung machine): the answer is then about another thing."""
-    head = _bare(head_features(concept, _language(concept)))
+    language = _language(concept)
+    head = _bare(head_features(concept, language))
+    if not head and language == "ko":
+        head = set(final_noun_features(concept))   # a long Korean clause still ends on its noun
     return not head or head <= _curated_names(chosen.candidate.payload)
 
 

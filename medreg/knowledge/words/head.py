@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from medreg.knowledge.words.text import en_tokens, lead_sentence, normalise
+from medreg.knowledge.words.text import KO_FUNCTION_SYLLABLES, en_tokens, lead_sentence, normalise
 
 # Words after which an English noun phrase has ended: prepositions, participles, relative words.
 _EN_STOP = re.compile(
@@ -79,3 +79,30 @@ def head_features(text: str, language: str) -> frozenset:
             return frozenset()
         return frozenset("\u3131" + head[i:i + 2] for i in range(len(head) - 1))
     return frozenset(head_en(text))
+
+
+def final_noun_ko(text: str) -> str:
+    """The noun a Korean first clause ends on, however long the clause (관 in "…넣어 주는 관 세트").
+
+    Korean puts every modifier before the thing it describes, so the last noun names the thing even
+    in a long sentence; head_ko declines long clauses because it also picks an entry by them. This
+    only decides whether a matched type's names say what the thing is (confidence), so a one-syllable
+    noun counts too, but not a bound noun (것, 수, 때 ...)."""
+    lead = _PARENS.sub(" ", lead_sentence(text))
+    words = re.findall(r"[\uac00-\ud7a3]+", _KO_STOP.split(lead, maxsplit=1)[0])
+    if words:
+        words[-1] = _KO_COPULA.sub("", words[-1]) or words[-1]   # "침이에요" -> "침"
+    while words and _KO_VERBISH.search(words[-1]):
+        words.pop()
+    if words and words[-1] in _KO_GENERIC:
+        words.pop()
+    word = words[-1] if words else ""
+    return "" if not word or word in KO_FUNCTION_SYLLABLES or word.endswith(("된", "용", "한", "인")) else word
+
+
+def final_noun_features(text: str) -> frozenset:
+    """final_noun_ko's noun as matching features without their marks: bigrams, or the syllable itself."""
+    noun = final_noun_ko(text) if re.search(r"[\uac00-\ud7a3]", text) else ""
+    if len(noun) == 1:
+        return frozenset({noun})
+    return frozenset(noun[i:i + 2] for i in range(len(noun) - 1))
