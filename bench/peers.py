@@ -214,7 +214,14 @@ def held_open(server: Gunicorn, payload: bytes, count: int, ramp_rate: float, ra
     opened_s = time.monotonic() - started
     gevent.sleep(2)
     rss1 = sum(rss_kb(pid) for pid in server.worker_pids())
+    if os.environ.get("MEDREG_MEM_DUMP"):  # bench/memdump.py: each worker reports into its log
+        import signal
+
+        for pid in server.worker_pids():
+            os.kill(pid, signal.SIGUSR2)
+        gevent.sleep(5)
     results: list[tuple[float, bool]] = []
+    log_at = len(server.log_text())  # MEDREG_GC_LOG=1: the full collections from here
 
     def arrival() -> None:
         try:
@@ -232,7 +239,12 @@ def held_open(server: Gunicorn, payload: bytes, count: int, ramp_rate: float, ra
     still_open = sum(1 for reader in readers if not reader.dead)
     list(map(socket.socket.close, held))  # the clients go
     ttfe = [ms for ms, ok in results if ok]
-    return {"open": count, "opened": answered[0], "opened_in_s": round(opened_s, 1), "held_errors": errors[0],
+    lines = server.log_text()[log_at:].splitlines()
+    pauses = [float(line.split()[1]) for line in lines if line.startswith("gc-full-ms")]
+    young = [float(line.split()[1]) for line in lines if line.startswith("gc-young-ms")]  # 5 ms or more
+    return {"gc_full_in_arrivals": len(pauses), "gc_full_max_ms": max(pauses, default=0.0),
+            "gc_young_5ms_in_arrivals": len(young), "gc_young_max_ms": max(young, default=0.0),
+            "open": count, "opened": answered[0], "opened_in_s": round(opened_s, 1), "held_errors": errors[0],
             "upstream_open": upstream_open() if upstream_open is not None else None,
             "still_open": still_open, "rss_kib_per_open_stream": round((rss1 - rss0) / count, 1),
             "arrivals": len(arrivals), "failed": late + sum(1 for _, ok in results if not ok),
