@@ -52,7 +52,7 @@ def names_head(concept: str, chosen: Match) -> bool:
     language = _language(concept)
     head = _bare(head_features(concept, language))
     if not head and language == "ko":
-        head = set(final_noun_features(concept))   # a long Korean clause still ends on its noun
+        head = _bare(final_noun_features(concept))   # a long Korean clause still ends on its noun
     return not head or head <= _curated_names(chosen.candidate.payload)
 
 

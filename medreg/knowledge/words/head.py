@@ -75,10 +75,13 @@ def head_features(text: str, language: str) -> frozenset:
     in-word bigrams; empty when no head is found (then nothing is decided on it)."""
     if language == "ko" and re.search(r"[\uac00-\ud7a3]", text):
         head = head_ko(text)
-        if len(head) < 2:
-            return frozenset()
-        return frozenset("\u3131" + head[i:i + 2] for i in range(len(head) - 1))
+        return _in_word_bigrams(head) if len(head) >= 2 else frozenset()
     return frozenset(head_en(text))
+
+
+def _in_word_bigrams(word: str) -> frozenset:
+    # The in-word bigram features of words/text.py (marked ㄱ): what a Korean head must show.
+    return frozenset("\u3131" + word[i:i + 2] for i in range(len(word) - 1))
 
 
 def final_noun_ko(text: str) -> str:
@@ -101,8 +104,6 @@ def final_noun_ko(text: str) -> str:
 
 
 def final_noun_features(text: str) -> frozenset:
-    """final_noun_ko's noun as matching features without their marks: bigrams, or the syllable itself."""
+    """final_noun_ko's noun as matching features: its in-word bigrams, or the syllable itself."""
     noun = final_noun_ko(text) if re.search(r"[\uac00-\ud7a3]", text) else ""
-    if len(noun) == 1:
-        return frozenset({noun})
-    return frozenset(noun[i:i + 2] for i in range(len(noun) - 1))
+    return frozenset({noun}) if len(noun) == 1 else _in_word_bigrams(noun)
