@@ -87,6 +87,20 @@ def test_ivd_self_test_is_planned_under_the_ivdr_and_the_ivd_act(live_server, co
     assert "4" in route["name"] and route.get("verified") is False
 
 
+@pytest.mark.parametrize("concept, language", [("COVID-19 antigen rapid test", "en"), ("코로나 신속항원검사", "ko")])
+def test_unverified_ivd_class_still_cites_the_ivdr(live_server, concept, language):
+    """A curated IVD whose IVDR class is not verified: no class, the tentative one shown, and its rule cited
+    from IVDR Annex VIII under the IVDR's authority, never as an MDR rule."""
+    classification, plans = _flow(live_server, concept)
+    eu = classification["markets"]["EU"]
+    assert eu["class"] is None and eu["tentative_class"] == "D" and eu["needs_review"] is True
+    assert (eu["regulation"], eu["authority"]) == ("IVDR", "EU IVDR 2017/746")
+    assert eu["citations"] == ["IVDR Annex VIII Rule 1"]
+    assert ("검토가 필요합니다" if language == "ko" else "needs review") in eu["rationale"]
+    clinical = " ".join(a["name"] for a in plans["plan-clinical-evaluation"]["activities"])
+    assert "MDR" not in clinical.replace("IVDR", "")
+
+
 @pytest.mark.parametrize("concept, language", [("toxoplasma gondii antibody test", "en"),
                                                ("광투과법 자동 혈소판 응집 측정 시스템", "ko")])
 def test_catalogue_ivd_is_classified_and_planned_under_the_ivdr(live_server, concept, language):

@@ -60,7 +60,8 @@ def _rationale(result: EuResult, language: str, note: str = "") -> str:
 
 
 def _block(cls: Optional[str], rules: list[str], rationale: str, language: str, **extra) -> dict:
-    ivd = cls in ("A", "B", "C", "D")
+    # An unverified IVD has no class but a tentative one: its rules are still the IVDR's.
+    ivd = cls in ("A", "B", "C", "D") or extra.get("tentative_class") in ("A", "B", "C", "D")
     block = {"authority": "EU IVDR 2017/746" if ivd else "EU MDR 2017/745", "regulation": "IVDR" if ivd else "MDR",
              "class": cls, "rules": rules, "pathway": eu_pathway(cls, language), "rationale": rationale,
              "citations": [f"{'IVDR' if ivd else 'MDR'} Annex VIII {r}" for r in rules], "verified": True,
