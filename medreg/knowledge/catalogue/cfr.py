@@ -11,7 +11,7 @@ TOP_NUMBER = re.compile(r"^\((\d+)\)\s*(.*)$")
 LETTER = re.compile(r"^\(([a-z])\)\s*$|^\(([a-z])\)\s+\S")
 SPECIAL_INTRO = re.compile(r"special controls? (?:for this device )?(?:are|is)\b[^.]*?:?\s*$", re.I)
 MAX_ITEM_CHARS = 1200  # an item's own text is kept whole up to this; longer ones are cut at a sentence
-IDENTIFICATION = re.compile(r"^\(a\)\s*Identification\.?\s*(.*)$", re.I)
+IDENTIFICATION = re.compile(r"^\(a\)\s*Identification\.?\s*\u2014?\s*(.*)$", re.I)
 MAX_ID_CHARS = 500     # the identification's first sentences say what the device is; the rest lists variants
 
 

@@ -28,7 +28,6 @@ ONLY_MAX = 3           # entries found by their descriptions alone, at most, per
 NAME_MIN = 0.40       # qualify.MATCH_NEAR: a description never lifts a weaker name across it
 NAME_FIRM = 0.55       # a name match at or above this is never outranked by a description alone
 CROSS_SPACE = "\u3134"
-REORDER = False
 CURATED_GATE = 0.45    # a curated type matched this well is the answer's ground: descriptions stay out
 
 

@@ -64,19 +64,16 @@ class CatalogueIndex(MatchIndex):
         if not evidence:
             return named[:limit]
         out = []
-        ceiling = max((m.score for m in named), default=0.0) if describe.REORDER else 1.0
         for m in named:
             found = evidence.get(self.owner_of[m.candidate.id])
             score = m.score
             if found is not None:
                 # a description never carries a weak name across the line where a match begins to count
-                top = ceiling if m.score >= describe.NAME_MIN else min(ceiling, describe.NAME_MIN - 0.005)
+                top = 1.0 if m.score >= describe.NAME_MIN else describe.NAME_MIN - 0.005
                 score = max(m.score, min(top, m.score + describe.BONUS * found.evidence))
             out.append(Match(m.candidate, score, m.phrase, m.share, m.explained))
         firm = max((m.score for m in named if m.score >= describe.NAME_FIRM), default=None)
         cap = describe.ONLY_CAP if firm is None else min(describe.ONLY_CAP, firm - 0.01)
-        if describe.REORDER and named:
-            cap = min(cap, ceiling - 0.01)
         seen = {m.candidate.id for m in named}
         alone = sorted((d for d in evidence.values() if self.candidates[d.owner].id not in seen),
                        key=lambda d: (-d.evidence, d.owner))[:describe.ONLY_MAX]

@@ -121,9 +121,10 @@ def _read(row: Row, name: str, grade: int) -> Cells | None:
 
 
 def _join_en(pieces: list[str]) -> str:
+    """English pieces joined with a space, except at a hyphen ("manually-" + "operated", "electrically" + "-powered")."""
     out = ""
     for piece in pieces:
-        out += piece if out.endswith("-") or not out else " " + piece
+        out += piece if not out or out.endswith("-") or piece.startswith("-") else " " + piece
     return out
 
 
