@@ -8,8 +8,12 @@ are a separate, weaker channel over the name index (catalogue/index.py):
 - their word weights are their own (idf over the descriptions), so they never shift the names';
 - a word in more than MAX_DF_SHARE of the descriptions ("device", "사용하는") carries nothing, and
   one shared word alone proposes nothing (MIN_SHARED);
-- a candidate found by its name gains at most BONUS from its description; one found only by its
-  description scores at most ONLY_CAP, and never above a firm name match (NAME_FIRM).
+- a candidate found by its name gains at most BONUS from its description, and a weak name match
+  is not carried across NAME_MIN (where qualification starts to count a match as evidence); one
+  found only by its description scores at most ONLY_CAP, never above a firm name match (NAME_FIRM),
+  and at most ONLY_MAX of them join a search's results;
+- where a curated type matches at CURATED_GATE or more, classify leaves descriptions out
+  (classification/ranking.py): the curated answers stay as they were.
 """
 from __future__ import annotations
 
@@ -25,10 +29,10 @@ TAU = 1.5              # shared weight at which the description evidence reaches
 BONUS = 0.20           # the most a description adds to a name match
 ONLY_CAP = 0.60        # the most a description alone scores
 ONLY_MAX = 3           # entries found by their descriptions alone, at most, per search
-NAME_MIN = 0.40       # qualify.MATCH_NEAR: a description never lifts a weaker name across it
+NAME_MIN = 0.40        # qualify.MATCH_NEAR: a description never lifts a weaker name across it
 NAME_FIRM = 0.55       # a name match at or above this is never outranked by a description alone
-CROSS_SPACE = "\u3134"
 CURATED_GATE = 0.45    # a curated type matched this well is the answer's ground: descriptions stay out
+CROSS_SPACE = "\u3134"  # features spanning a space: too loose for long texts
 
 
 @dataclass

@@ -40,11 +40,10 @@ class Row:
 
 @dataclass
 class Cells:
-    """What was read of one row: English name pieces, description pieces, and whether it was whole."""
+    """What was read of one whole row: its English name pieces and description pieces, in order."""
 
     english: list[str] = field(default_factory=list)
     korean: list[str] = field(default_factory=list)
-    whole: bool = False
 
 
 def _rows(text: str) -> list[Row]:
@@ -67,6 +66,7 @@ def _rows(text: str) -> list[Row]:
 
 
 def _kind(line: str) -> str:
+    """"ko" for a line with Hangul (the name and description columns), "en" for Latin only, else "other"."""
     return "ko" if HANGUL.search(line) else "en" if LATIN.search(line) else "other"
 
 
@@ -101,22 +101,22 @@ def _read(row: Row, name: str, grade: int) -> Cells | None:
         if kind == "en":
             if cells.english and cells.korean and not cells.english[-1].endswith(OPEN_END):
                 if line[0].isupper():
-                    return None       # a second English name: two rows mixed
+                    return None               # a second English name: two rows mixed
                 continue                      # an English word of the description's column, or of no one's: left out
             if cells.english and line.count("(") != line.count(")"):
                 continue                      # "elevator)," : a piece of a parenthesis in the description
             cells.english.append(line)
         elif not cells.english:
-            return None               # a description before the English name: another row's, most likely
+            return None                       # a description before the English name: another row's, most likely
         else:
             cells.korean.append(line)
-    if not cells.english or (tail_en and not cells.english) or (tail_ko and not cells.korean):
+    if not cells.english or (tail_ko and not cells.korean):
         return None
-    if not cells.english[0][0].isalnum() or not cells.english[0][0].isupper() and not cells.english[0][0].isdigit():
-        return None
+    first = cells.english[0][0]
+    if not (first.isupper() or first.isdigit()):
+        return None                           # an English name starts with a capital ("Table, ...", "X-ray ...")
     cells.english += tail_en
     cells.korean += tail_ko
-    cells.whole = True
     return cells
 
 
