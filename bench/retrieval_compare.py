@@ -2,7 +2,10 @@
 top-5 hit of the expected FDA code or MFDS item. The built-in index and bm25s get the same features
 (English stems, Korean bigrams); rapidfuzz gets the raw names; "bm25s+kiwi" adds kiwipiepy's Korean
 nouns (its model from the kiwipiepy-model wheel) to both sides. Top-1 / top-5 / recall@10 of the
-labelled code.  pip install -e .[retrieval-bench]
+labelled code. "wordllama" ranks by cosine similarity of WordLlama embeddings (its 256-dim model
+ships in the wheel; 0.4.0 looks for its shipped tokenizer file in a folder it does not ship, so the bench points it
+at the shipped one and forbids downloads) of the entry's name and official description.
+pip install -e .[retrieval-bench]
 
     python bench/retrieval_compare.py bench/data/catalogue/catalogue_holdout1.jsonl [...]
 """
@@ -19,10 +22,31 @@ from kiwipiepy import Kiwi  # noqa: E402
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from medreg.knowledge import get_knowledge  # noqa: E402
+from medreg.knowledge.catalogue.index import fda_description, mfds_description  # noqa: E402
 from medreg.knowledge.words.text import features  # noqa: E402
 
 
 K = 10
+
+
+def wordllama_ranker(texts: list[str]):
+    """(embed, matrix) for WordLlama over the texts, loaded offline from the wheel, or None if absent."""
+    try:
+        import numpy as np
+        import tempfile
+        import wordllama
+        from wordllama import WordLlama
+    except ImportError:
+        return None
+    root = Path(wordllama.__file__).parent
+    cache = Path(tempfile.mkdtemp())
+    for kind, name in (("tokenizers", "tokenizers/l2_supercat_tokenizer_config.json"),
+                       ("weights", "weights/l2_supercat_256.safetensors")):
+        (cache / kind).mkdir()
+        (cache / kind / Path(name).name).symlink_to(root / name)
+    model = WordLlama.load(cache_dir=cache, disable_download=True)
+    matrix = np.asarray(model.embed(texts, norm=True))
+    return lambda query: [int(i) for i in np.argsort(-(matrix @ np.asarray(model.embed([query], norm=True))[0]))[:K]]
 KIWI_TAGS = ("NNG", "NNP", "SL")
 
 
@@ -59,7 +83,13 @@ def main(path: Path) -> int:
     kdocs = [sorted(set(d) | kiwi_nouns(kiwi, c.name_ko or c.name)) for d, c in zip(docs, candidates)]
     kranker, kvocab = bm25_ranker(kdocs)
     names = [c.name_ko or c.name for c in candidates]
+    catalogue = get_knowledge().catalogue
+    descriptions = [fda_description(catalogue, catalogue.fda[c.id[4:]]) if c.source == "fda"
+                    else mfds_description(catalogue.mfds[c.id[5:]]) for c in candidates]
+    wl = wordllama_ranker([f"{n} {d}".strip() for n, d in zip(names, descriptions)])
     hits = {"built-in": [0, 0, 0], "bm25s": [0, 0, 0], "bm25s+kiwi": [0, 0, 0], "rapidfuzz": [0, 0, 0]}
+    if wl is not None:
+        hits["wordllama"] = [0, 0, 0]
     rows = load_rows(path)
     rows = [r for r in rows if (r.get("expected") or {}).get("us_product_code") or (r.get("expected") or {}).get("kr_item_code")]
     for row in rows:
@@ -70,6 +100,8 @@ def main(path: Path) -> int:
                   "bm25s": [candidates[i].id for i in bm25_top(ranker, vocab, feats)],
                   "bm25s+kiwi": [candidates[i].id for i in bm25_top(kranker, kvocab, feats | kiwi_nouns(kiwi, row["concept"]))],
                   "rapidfuzz": [candidates[i].id for _, _, i in process.extract(row["concept"], names, scorer=fuzz.token_set_ratio, limit=K)]}
+        if wl is not None:
+            ranked["wordllama"] = [candidates[i].id for i in wl(row["concept"])]
         for name, got in ranked.items():
             hits[name][0] += bool(got and got[0] in want)
             hits[name][1] += bool(set(got[:5]) & want)

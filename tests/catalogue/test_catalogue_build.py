@@ -21,6 +21,8 @@ def test_rebuild_from_shared_data_is_byte_identical(tmp_path):
     out = tmp_path / "rebuilt.json.gz"
     args = [sys.executable, "-m", "medreg.cli", "kb", "build", "--fda", str(data / "fda/foiclass.txt"),
             "--mfds", str(data / "kr/mfds-items.csv"), "--mfds-ivd", str(data / "kr/mfds-ivd-items.csv"),
+            "--mfds-annex", str(data / "kr/mfds-items-source.md"),
+            "--mfds-ivd-annex", str(data / "kr/mfds-ivd-items-source.md"),
             "--emdn", str(data / "eu/emdn.csv"), "--cfr", str(data / "fda/21cfr"), "--out", str(out)]
     for key, value in sorted(versions.items()):
         args += ["--version", f"{key}={value}"]
@@ -29,6 +31,8 @@ def test_rebuild_from_shared_data_is_byte_identical(tmp_path):
     assert "6617 FDA product codes" in run.stdout
     assert gzip.decompress(out.read_bytes()) == gzip.decompress(shipped)
     assert sources["fda"]["sha256"] == hashlib.sha256((data / "fda/foiclass.txt").read_bytes()).hexdigest()
+    for key, name in (("mfds_annex", "kr/mfds-items-source.md"), ("mfds_ivd_annex", "kr/mfds-ivd-items-source.md")):
+        assert sources[key]["sha256"] == hashlib.sha256((data / name).read_bytes()).hexdigest()
 
 
 def test_catalogue_matches_the_official_rows():

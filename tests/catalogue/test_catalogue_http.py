@@ -26,6 +26,17 @@ def test_long_tail_concept_reaches_an_official_code(live_server: str) -> None:
     assert served["confidence"] < 0.8 and served["needs_review"] is True
 
 
+def test_a_concept_in_the_words_of_an_official_description(live_server: str) -> None:
+    """No name of an MFDS elevator (기자) is in "치근을 들어 올리는 치과용 수동 기구"; their annex
+    descriptions say it, so the user is shown one, from the catalogue, and no confident answer."""
+    served = _post(live_server, "/api/classify", {"concept": "치근을 들어 올리는 치과용 수동 기구"})
+    shown = [served["device"]] + served["alternatives"]
+    elevators = [s for s in shown if s["id"].startswith("mfds:A48010.")]
+    assert elevators and all(s["source"] == "catalogue" for s in elevators)
+    assert all("기자" in load_catalogue().mfds[s["id"][5:]]["name_ko"] for s in elevators)
+    assert served["confidence"] < 0.8
+
+
 def test_not_classified_rows_are_not_matched(live_server: str) -> None:
     """FDA rows of class N / U / f are no device type: no answer rests on one."""
     catalogue = load_catalogue()

@@ -18,6 +18,7 @@ from typing import Optional
 from medreg.knowledge.catalogue.cfr import parse_parts
 from medreg.knowledge.catalogue.importers import FDA_REQUIRED, ImportFormatError
 from medreg.knowledge.catalogue.link import build_links
+from medreg.knowledge.catalogue.mfds_annex import read_annex
 from medreg.knowledge.catalogue.terms import parse_terms, terms_path
 
 FORMAT = 1
@@ -117,13 +118,28 @@ def build_emdn(path: Path) -> dict[str, dict]:
     return out
 
 
+def add_annex(items: dict[str, dict], annex: Path) -> None:
+    """Each item's English name and Korean description from the notice's annex text, where read with certainty."""
+    for code, cells in read_annex(annex, items).items():
+        if cells["name_en"]:
+            items[code]["name_en"] = cells["name_en"]
+        if cells["description_ko"]:
+            items[code]["description_ko"] = cells["description_ko"]
+
+
 def build_catalogue(fda: Path, mfds: Path, mfds_ivd: Path, emdn: Path, cfr: Path,
-                    versions: Optional[dict[str, str]] = None) -> dict:
-    """The whole catalogue as one dict, ready for `write_catalogue`."""
-    versions = versions or {}
+                    versions: Optional[dict[str, str]] = None, annexes: Optional[dict[str, Path]] = None) -> dict:
+    """The whole catalogue as one dict, ready for `write_catalogue`; `annexes` ({"mfds_annex": ..,
+    "mfds_ivd_annex": ..}) are the MFDS notices' annex texts, read for English names and descriptions."""
+    versions, annexes = versions or {}, annexes or {}
     regulations, cfr_files = parse_parts(cfr)
     kr = build_mfds(mfds, ivd=False)
-    kr.update(build_mfds(mfds_ivd, ivd=True))
+    if annexes.get("mfds_annex"):
+        add_annex(kr, annexes["mfds_annex"])
+    kr_ivd = build_mfds(mfds_ivd, ivd=True)
+    if annexes.get("mfds_ivd_annex"):
+        add_annex(kr_ivd, annexes["mfds_ivd_annex"])
+    kr.update(kr_ivd)
     us, eu = build_fda(fda), build_emdn(emdn)
     # The cross-market link reads the project's own term map (package data), recorded like a source.
     terms_file = terms_path()
@@ -137,6 +153,7 @@ def build_catalogue(fda: Path, mfds: Path, mfds_ivd: Path, emdn: Path, cfr: Path
             "mfds": _source(mfds, versions.get("mfds", "unknown")),
             "mfds_ivd": _source(mfds_ivd, versions.get("mfds_ivd", "unknown")),
             "emdn": _source(emdn, versions.get("emdn", "unknown")),
+            **{key: _source(path, versions.get(key, "unknown")) for key, path in sorted(annexes.items()) if path},
             "terms": {"file": terms_file.name, "version": "medreg's own term map (derived links, not official)",
                       "sha256": hashlib.sha256(terms_bytes).hexdigest()},
         },

@@ -11,6 +11,8 @@ TOP_NUMBER = re.compile(r"^\((\d+)\)\s*(.*)$")
 LETTER = re.compile(r"^\(([a-z])\)\s*$|^\(([a-z])\)\s+\S")
 SPECIAL_INTRO = re.compile(r"special controls? (?:for this device )?(?:are|is)\b[^.]*?:?\s*$", re.I)
 MAX_ITEM_CHARS = 1200  # an item's own text is kept whole up to this; longer ones are cut at a sentence
+IDENTIFICATION = re.compile(r"^\(a\)\s*Identification\.?\s*\u2014?\s*(.*)$", re.I)
+MAX_ID_CHARS = 500     # the identification's first sentences say what the device is; the rest lists variants
 
 
 def _clean(line: str) -> str:
@@ -44,10 +46,10 @@ def _paragraphs(lines: list[str]) -> list[str]:
     return out
 
 
-def _cut(text: str) -> str:
-    if len(text) <= MAX_ITEM_CHARS:
+def _cut(text: str, limit: int = MAX_ITEM_CHARS) -> str:
+    if len(text) <= limit:
         return text
-    head = text[:MAX_ITEM_CHARS]
+    head = text[:limit]
     stop = head.rfind(". ")
     return (head[: stop + 1] if stop > 200 else head.rstrip()) + " [...]"
 
@@ -84,6 +86,15 @@ def _special_controls(number: str, paragraphs: list[str]) -> tuple[str, list[dic
     return class_text, items
 
 
+def _identification(paragraphs: list[str]) -> str:
+    """The "(a) Identification." text: what the device is and does, in the regulation's words."""
+    for para in paragraphs:
+        found = IDENTIFICATION.match(para)
+        if found:
+            return _cut(found.group(1), MAX_ID_CHARS)
+    return ""
+
+
 def parse_part(text: str) -> dict[str, dict]:
     """Sections of one part by regulation number: title, class text, 510(k)-exempt flag, special controls."""
     out: dict[str, dict] = {}
@@ -91,6 +102,9 @@ def parse_part(text: str) -> dict[str, dict]:
         paragraphs = _paragraphs(lines)
         class_text, items = _special_controls(number, paragraphs)
         entry = {"title": title}
+        identification = _identification(paragraphs)
+        if identification:
+            entry["identification"] = identification
         if class_text:
             entry["classification"] = _cut(class_text)
             if re.search(r"exempt from the premarket notification", class_text, re.I):

@@ -69,23 +69,29 @@ def default_catalogue_path() -> Path:
 @click.option("--fda", "fda", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="FDA foiclass.txt")
 @click.option("--mfds", "mfds", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="MFDS item list CSV")
 @click.option("--mfds-ivd", "mfds_ivd", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="MFDS IVD item list CSV")
+@click.option("--mfds-annex", "mfds_annex", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="MFDS notice annex as text (English names, descriptions)")
+@click.option("--mfds-ivd-annex", "mfds_ivd_annex", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None, help="MFDS IVD notice annex as text")
 @click.option("--emdn", "emdn", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="EMDN CSV")
 @click.option("--cfr", "cfr", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="directory of 21 CFR part-*.md")
 @click.option("--version", "versions", multiple=True, metavar="SOURCE=TEXT", help="a source's version/date, e.g. fda='about Oct 2020' (repeatable)")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="output (default: the package's catalogue.json.gz)")
-def build_command(fda: Path, mfds: Path, mfds_ivd: Path, emdn: Path, cfr: Path, versions: tuple, out: Path | None) -> None:
+def build_command(fda: Path, mfds: Path, mfds_ivd: Path, mfds_annex: Path | None, mfds_ivd_annex: Path | None,
+                  emdn: Path, cfr: Path, versions: tuple, out: Path | None) -> None:
     """Build the compact catalogue (gzip JSON) from the official files."""
     from medreg.knowledge.catalogue.build import build_catalogue, write_catalogue
 
     pairs = dict(v.split("=", 1) for v in versions if "=" in v)
     try:
-        catalogue = build_catalogue(fda, mfds, mfds_ivd, emdn, cfr, pairs)
+        catalogue = build_catalogue(fda, mfds, mfds_ivd, emdn, cfr, pairs,
+                                    {"mfds_annex": mfds_annex, "mfds_ivd_annex": mfds_ivd_annex})
     except ImportFormatError as exc:
         raise click.ClickException(str(exc)) from exc
     target = out or default_catalogue_path()
     size = write_catalogue(catalogue, target)
     click.echo(f"wrote {target} ({size:,} bytes): {len(catalogue['fda'])} FDA product codes, "
-               f"{len(catalogue['regulations'])} 21 CFR sections, {len(catalogue['mfds'])} MFDS items, "
+               f"{len(catalogue['regulations'])} 21 CFR sections, {len(catalogue['mfds'])} MFDS items "
+               f"({sum(1 for e in catalogue['mfds'].values() if e.get('name_en'))} with an English name, "
+               f"{sum(1 for e in catalogue['mfds'].values() if e.get('description_ko'))} with a description), "
                f"{len(catalogue['emdn'])} EMDN terms, cross-market links for "
                f"{len(catalogue['links']['fda'])} FDA codes and {len(catalogue['links']['mfds'])} MFDS items")
 

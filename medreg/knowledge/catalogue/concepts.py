@@ -66,7 +66,8 @@ def build_concept_index(catalogue: Catalogue, terms: TermMap | None = None) -> C
     terms = terms or load_terms()
     fda = [("fda", fda_doc(terms, c, e)) for c, e in sorted(catalogue.fda.items())
            if not e.get("not_device_type") and e.get("class") in ("1", "2", "3")]
-    kr = [("mfds", mfds_doc(terms, c, e)) for c, e in sorted(catalogue.mfds.items())
+    # Korean names only: the link already reads the English ones; here they would reweigh curated answers.
+    kr = [("mfds", mfds_doc(terms, c, e, english=False)) for c, e in sorted(catalogue.mfds.items())
           if e.get("status") == "active" and e.get("grade") in (1, 2, 3, 4)]
     linker = Linker(terms, [doc for _, doc in fda + kr])
     index = ConceptIndex(terms, linker, {}, [])

@@ -61,13 +61,16 @@ def fda_doc(terms: TermMap, code: str, entry: dict) -> Doc:
                dental=entry.get("panel") == "DE")
 
 
-def mfds_doc(terms: TermMap, code: str, entry: dict) -> Doc:
-    """An MFDS item as a Doc (the Korean head is the last noun of the name)."""
+def mfds_doc(terms: TermMap, code: str, entry: dict, english: bool = True) -> Doc:
+    """An MFDS item as a Doc (the Korean head is the last noun of the name), read from its Korean
+    name and, where the annex gives one (and `english`), its English name: the official English
+    name meets an FDA name in one language, where the term map's Korean reading can miss."""
     concepts = terms.korean(entry["name_ko"])
     nouns = [c for c in concepts if terms.kind.get(c) == "noun"]
     head = (nouns or concepts or [""])[-1]
-    return Doc(code, frozenset(concepts), head, bool(entry.get("ivd")), grade=int(entry.get("grade") or 0),
-               dental=entry.get("group") == "C" or "dental" in concepts)
+    english = terms.english_name(entry["name_en"]) if english and entry.get("name_en") else []
+    return Doc(code, frozenset(concepts) | frozenset(english), head, bool(entry.get("ivd")),
+               grade=int(entry.get("grade") or 0), dental=entry.get("group") == "C" or "dental" in concepts)
 
 
 def emdn_doc(terms: TermMap, code: str, term: dict) -> Doc:

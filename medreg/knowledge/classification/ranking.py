@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+from medreg.knowledge.catalogue import describe
 from medreg.knowledge.catalogue.store import imported_index
 from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.catalogue_choice import choose_primary
@@ -50,7 +51,11 @@ def find(kb, concept: str, context: Optional[str], stated: dict) -> Found:
     curated = rerank(curated, stated)
     # The user's own imports when there are any, else the shipped official catalogue.
     user_index = imported_index(kb)
-    imported = (user_index or kb.catalogue_index()).search(feats, avoid=avoid, later=later)
+    if user_index is not None:
+        imported = user_index.search(feats, avoid=avoid, later=later)
+    else:   # official descriptions only weigh in where no curated type is named (catalogue/describe.py)
+        imported = kb.catalogue_index().search(feats, avoid=avoid, later=later,
+                                               described=not curated or curated[0].score < describe.CURATED_GATE)
     surface = {m.candidate.id: m.score for m in imported}
     hits = kb.concept_index().search(concept) if user_index is None else []
     imported = lift(kb, hits, imported)
