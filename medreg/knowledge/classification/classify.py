@@ -8,6 +8,7 @@ from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.accessory import accessory_of
 from medreg.knowledge.classification.attributes import extract
 from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival, says_more
+from medreg.knowledge.classification.doubts import negated_word, other_reading
 from medreg.knowledge.classification.entry_attrs import entry_attributes, imported_attributes, unknown_inputs
 from medreg.knowledge.classification.eu_block import eu_block
 from medreg.knowledge.classification.head_choice import names_head
@@ -196,7 +197,9 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
             or accessory_of(concept, language, primary) or answers.get("conflict") == "different"
             or (device is not None and "device_type" not in answers
                 and (not names_head(concept, primary)
-                     or says_more(primary, found.imported, result_markets, kb.catalogue_index().weights)))):
+                     or says_more(primary, found.imported, result_markets, kb.catalogue_index().weights)
+                     or other_reading(kb, concept, primary, found.concept_hits, result_markets)
+                     or negated_word(concept, primary)))):
         # (the user's product differs from the matched type where that makes it another type: the
         # type's official classes are then a guess too)
         confidence = min(confidence, RIVAL_CAP)
