@@ -34,26 +34,27 @@ DENTAL_PART = "21 CFR 872"
 _NEG_KO = re.compile(r"비([\uac00-\ud7a3]{2,}?)(?:형|성|식)(?![\uac00-\ud7a3])")
 
 
-def _read(terms, text: str) -> frozenset:
+def read(terms, text: str) -> frozenset:
+    """The concepts a text is read into, in either language."""
     return frozenset(terms.korean(text)) | frozenset(terms.english(text))
 
 
 _TYPE_CONCEPTS: dict[str, frozenset] = {}
 
 
-def _type_concepts(terms, device: dict) -> frozenset:
+def type_concepts(terms, device: dict) -> frozenset:
     """Every concept a curated type's names, synonyms and keywords are read into (cached per type)."""
     key = device.get("id") or device.get("name") or ""
     out = _TYPE_CONCEPTS.get(key)
     if out is None:
-        out = _TYPE_CONCEPTS[key] = frozenset().union(*(_read(terms, text) for text, _, _ in device_phrases(device)))
+        out = _TYPE_CONCEPTS[key] = frozenset().union(*(read(terms, text) for text, _, _ in device_phrases(device)))
     return out
 
 
 _DOCS: dict[tuple, tuple] = {}
 
 
-def _doc(catalogue, terms, source: str, code: str) -> tuple:
+def entry_doc(catalogue, terms, source: str, code: str) -> tuple:
     """(entry, Doc) of one catalogue entry read into concepts, cached per catalogue."""
     key = (id(catalogue), source, code)
     if key not in _DOCS:
@@ -81,8 +82,8 @@ def other_reading(kb, concept: str, primary: Optional[Match], hits: list, market
         return False
     index = kb.concept_index()
     terms, weights = index.terms, index.linker.w
-    said = _read(terms, concept)
-    own = _type_concepts(terms, primary.candidate.payload)
+    said = read(terms, concept)
+    own = type_concepts(terms, primary.candidate.payload)
     says_dental = bool(said & DENTAL)
     type_dental = str((primary.candidate.payload.get("us") or {}).get("regulation") or "").startswith(DENTAL_PART)
     if type_dental and not says_dental:
@@ -90,7 +91,7 @@ def other_reading(kb, concept: str, primary: Optional[Match], hits: list, market
     for source, code, score in hits:
         if score < HIT_FLOOR:
             continue
-        entry, doc = _doc(kb.catalogue, terms, source, code)
+        entry, doc = entry_doc(kb.catalogue, terms, source, code)
         if doc is None or not _other_class(source, code, entry, markets):
             continue
         if says_dental and doc.dental and not type_dental:
