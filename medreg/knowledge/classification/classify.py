@@ -6,6 +6,7 @@ from typing import Optional
 from medreg.knowledge.classification import answers as ans
 from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.accessory import accessory_of
+from medreg.knowledge.classification.agreement import agree, near_types
 from medreg.knowledge.classification.attributes import extract
 from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival, says_more
 from medreg.knowledge.classification.doubts import negated_word, other_reading
@@ -224,6 +225,12 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     # Qualification first in meaning (is it a device at all?), applied last so it can overrule the classes.
     best = primary or (found.curated[0] if found.curated else None)   # a near miss is evidence too
     qualification = qualify(concept, language, markets, context, match=_brief(best) if best else None, answers=answers)
+    if primary is None:
+        # Nothing matched, but where the closest types (almost tied) agree on a market's class, that
+        # class is answered, flagged, for the markets where the concept is a device
+        agree({m: b for m, b in result_markets.items()
+               if m in qualification.markets and qualification.markets[m].status == "device"},
+              near_types(found.curated), language)
     return apply_qualification({
         "concept": concept, "language": language,
         "device": _brief(primary) if primary else None,
