@@ -102,3 +102,15 @@ def test_no_class_for_a_concept_that_is_not_known_to_be_a_device(kb) -> None:
     assert len(near_types(find(kb, concept, None, extract(concept).values).curated)) >= 2
     served = _ask(kb, concept)
     assert all(block["class"] is None for block in served["markets"].values())
+
+
+def test_a_finer_subtype_keeps_the_replaced_types_class_where_it_gives_none(kb) -> None:
+    """A dry-method chemistry analyser is MFDS J01040.01 (건식 임상화학분석장치), a finer item than the
+    curated analyser's; its FDA link is weak (no class), so the US class is the replaced type's, flagged."""
+    served = _ask(kb, "건식 방식 임상화학 자동 분석 장치")
+    assert served["device"]["id"] == "mfds:J01040.01" and served["device"]["source"] == "catalogue"
+    us = served["markets"]["US"]
+    assert us["class"] == "I" and us["needs_review"] is True
+    assert us["reached"] == "from the nearest curated type clinical-chemistry-analyzer (no class from the entry)"
+    assert served["markets"]["KR"]["item_code"] == "J01040.01"
+    assert "clinical-chemistry-analyzer" in [a["id"] for a in served["alternatives"]]

@@ -158,6 +158,8 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
             if entry and out["KR"].get("derived"):
                 out["KR"].update({"source": "catalogue", "reached": f"별표 1 criteria from the attributes of "
                                   f"{'FDA' if entry[0] == 'fda' else 'MFDS'} {entry[1]} (no linked MFDS item)"})
+    if found.replaced is not None:
+        _from_replaced(out, found.replaced.candidate.payload, attrs, language)
     if "KR" in out:
         out["KR"] = ivd_kr_block(kb, out["KR"], language)   # an IVD item is graded under the IVD Act
     if found.primary is None:
@@ -168,6 +170,18 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
             out["KR"].update({"grade": None, "derived": False, "criteria": [], "pathway": None,
                               "rationale": kr_none_text(language)})
     return out
+
+
+def _from_replaced(out: dict, nearest: dict, attrs: dict, language: str) -> None:
+    """A market the entry's answer gives no class in takes the class of the curated type the entry
+    replaced (it names the same kind of thing), flagged for review (in place)."""
+    for market, block_of in (("US", lambda: us_block(nearest, language)), ("KR", lambda: kr_block(nearest, attrs, language))):
+        if market in out and out[market].get("class") is None:
+            block = block_of()
+            if block.get("class") is not None and not block.get("derived"):
+                block.update({"needs_review": True, "source": "catalogue",
+                              "reached": f"from the nearest curated type {nearest['id']} (no class from the entry)"})
+                out[market] = block
 
 
 def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[str, ...], language: str,
@@ -185,6 +199,14 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     elif _entry(primary):
         # The entry's own flags, name and EMDN chapter: the rules' inputs for a catalogue-only answer.
         device_attrs, basis = entry_attributes(kb.catalogue, *_entry(primary))
+        if found.replaced is not None:
+            # the curated type the entry replaced shares its head: its attributes stand in for the
+            # rule inputs the entry does not state (better than assuming non-invasive, not active)
+            nearest = found.replaced.candidate.payload
+            stood_in = {k: v for k, v in (nearest.get("attributes") or {}).items() if k not in device_attrs}
+            device_attrs = {**stood_in, **device_attrs}
+            if stood_in:
+                basis.append(f"inputs not stated by the entry from the nearest curated type {nearest['id']}")
     elif primary is not None and primary.candidate.source == "fda":
         device_attrs = imported_attributes(primary.candidate.payload)
     else:

@@ -23,6 +23,7 @@ class Found:
     best_mfds: Optional[Match]
     primary: Optional[Match]
     concept_hits: list = field(default_factory=list)   # (list, code, score) in concept space
+    replaced: Optional[Match] = None   # the curated type an entry that explains more replaced
 
 
 def _after_the_lead(index, concept: str, feats: set[str]) -> frozenset:
@@ -65,8 +66,9 @@ def find(kb, concept: str, context: Optional[str], stated: dict) -> Found:
         explaining = explaining_entry(kb, concept, primary, imported)
         if explaining is not None:
             # the entry the answer rests on is its list's lead, so its block is read from it
-            primary = explaining
+            replaced, primary = primary, explaining
             best_fda, best_mfds = (primary, best_mfds) if primary.candidate.source == "fda" else (best_fda, primary)
+            return Found(curated, imported, best_fda, best_mfds, primary, hits, replaced)
     return Found(curated, imported, best_fda, best_mfds, primary, hits)
 
 
