@@ -25,8 +25,14 @@ def test_a_nose_implant_is_not_a_confident_breast_implant(live_server: str) -> N
     (FDA FZE, nose prosthesis): the answer is held below 0.8; the breast implant itself is not."""
     held = _both(live_server, {"concept": "코 성형용 실리콘 보형물", "language": "ko"})
     assert held["device"]["id"] == "breast-implant-silicone" and held["confidence"] < 0.8
+    # the reading it is held against is shown: the nose prosthesis, whatever its surface rank
+    assert held["doubt"] == {"reason": "same_head", "entry": "fda:FZE"}
+    assert "fda:FZE" in [a["id"] for a in held["alternatives"]]
+    plans = requests.post(f"{live_server}/api/standards", json={"classification": held}, timeout=30)
+    assert plans.status_code == 200 and plans.json()["plans"]     # accepted back unchanged
     kept = _both(live_server, {"concept": "실리콘겔 유방 보형물", "language": "ko"})
     assert kept["device"]["id"] == "breast-implant-silicone" and kept["confidence"] >= 0.8
+    assert "doubt" not in kept
 
 
 def test_an_official_entry_answers_where_it_explains_more(live_server: str) -> None:

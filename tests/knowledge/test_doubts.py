@@ -27,19 +27,22 @@ def _ask(kb, concept: str) -> dict:
     return kb.classify(concept, None, MARKETS, language)
 
 
-@pytest.mark.parametrize("doubted, control", [
+@pytest.mark.parametrize("doubted, control, reason", [
     # another device with the same head: a nose implant is no breast implant (FDA FZE, 21 CFR 878.3680)
-    ("코 성형용 실리콘 보형물", "실리콘겔 유방 보형물"),
+    ("코 성형용 실리콘 보형물", "실리콘겔 유방 보형물", "same_head"),
     # a negated type word: 비팽창형 is the rigid prosthesis (FDA FTQ), not the inflatable one
-    ("비팽창형 음경 보형물", "팽창형 음경 보형물"),
+    ("비팽창형 음경 보형물", "팽창형 음경 보형물", "negated"),
     # the dental split: a bone graft that never says dental may be the orthopaedic heterograft (888.3015)
-    ("bone graft substitute from bovine bone for filling bone defects", "dental bone graft from bovine bone"),
+    ("bone graft substitute from bovine bone for filling bone defects", "dental bone graft from bovine bone",
+     "dental_type"),
 ])
-def test_a_doubted_curated_answer_stays_below_0_8(kb, doubted: str, control: str) -> None:
-    """The doubted paraphrase keeps its curated type but below 0.8; the control stays at or above it."""
+def test_a_doubted_curated_answer_stays_below_0_8(kb, doubted: str, control: str, reason: str) -> None:
+    """The doubted paraphrase keeps its curated type but below 0.8, saying why; the control stays at
+    or above it, with no doubt."""
     held, kept = _ask(kb, doubted), _ask(kb, control)
     assert held["device"]["source"] == "curated" and held["device"]["id"] == kept["device"]["id"]
     assert held["confidence"] < 0.8 <= kept["confidence"]
+    assert held["doubt"]["reason"] == reason and "doubt" not in kept
 
 
 def test_a_dental_concept_against_a_non_dental_type(kb) -> None:
@@ -47,6 +50,7 @@ def test_a_dental_concept_against_a_non_dental_type(kb) -> None:
     the dental bone saw is 21 CFR 872.4120, class II."""
     served = _ask(kb, "치과용 전동 뼈 톱")
     assert served["device"]["id"] == "powered-bone-surgical-instrument"
+    assert served["doubt"] == {"reason": "dental_concept", "entry": "fda:DZH"}
     assert served["markets"]["US"]["regulation"] == "21 CFR 878.4820"
     assert served["confidence"] < 0.8
     assert kb.catalogue.fda["DZH"]["regulation"] == "872.4120" and kb.catalogue.fda["DZH"]["class"] == "2"

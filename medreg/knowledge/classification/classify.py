@@ -9,7 +9,7 @@ from medreg.knowledge.classification.accessory import accessory_of
 from medreg.knowledge.classification.agreement import agree, near_types
 from medreg.knowledge.classification.attributes import extract
 from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival, says_more
-from medreg.knowledge.classification.doubts import negated_word, other_reading
+from medreg.knowledge.classification.doubts import Doubt, negated_word, other_reading
 from medreg.knowledge.classification.entry_attrs import entry_attributes, imported_attributes, unknown_inputs
 from medreg.knowledge.classification.eu_block import eu_block
 from medreg.knowledge.classification.head_choice import names_head
@@ -224,13 +224,16 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
                            rival=has_rival(primary, device, others),
                            markets=result_markets)
     confidence = conf.confidence(signals)
+    doubt = None
+    if device is not None and "device_type" not in answers:
+        doubt = other_reading(kb, concept, primary, found.concept_hits, result_markets) or (
+            Doubt("negated") if negated_word(concept, primary) else None)
     if (official_rival(primary, found.best_fda, found.best_mfds, result_markets, kb.catalogue)
             or accessory_of(concept, language, primary) or answers.get("conflict") == "different"
             or (device is not None and "device_type" not in answers
                 and (not names_head(concept, primary)
                      or says_more(primary, found.imported, result_markets, kb.catalogue_index().weights)
-                     or other_reading(kb, concept, primary, found.concept_hits, result_markets)
-                     or negated_word(concept, primary)))):
+                     or doubt is not None))):
         # (the user's product differs from the matched type where that makes it another type: the
         # type's official classes are then a guess too)
         confidence = min(confidence, RIVAL_CAP)
@@ -252,6 +255,11 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
                        assumed_duration=eu_assumed)
     alternatives = [_brief(m) for m in others[:4]]
     alternatives += [_brief(m) for m in found.imported[:3] if not primary or m.candidate.id != primary.candidate.id]
+    if doubt is not None and doubt.entry and doubt.entry not in [a["id"] for a in alternatives]:
+        # the official entry the concept may mean instead is shown, whatever its surface rank
+        candidate = kb.catalogue_candidate(doubt.entry)
+        if candidate is not None:
+            alternatives.append(_brief(Match(candidate, doubt.score, "")))
     # Qualification first in meaning (is it a device at all?), applied last so it can overrule the classes.
     best = primary or (found.curated[0] if found.curated else None)   # a near miss is evidence too
     qualification = qualify(concept, language, markets, context, match=_brief(best) if best else None, answers=answers)
@@ -272,6 +280,7 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         "question_details": ans.details(asked, language, device_options=ans.device_type_options([_brief(m) for m in shown]),
                                         conflict_key=conflicts[0] if conflicts else None),
         "answers": answers, "engine": "offline",
+        **({"doubt": {"reason": doubt.reason, "entry": doubt.entry}} if doubt is not None else {}),
     }, qualification)
 
 

@@ -18,6 +18,7 @@ curated answer below 0.8 (the caller caps it), each one a thing the matcher cann
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Optional
 
 from medreg.knowledge.catalogue.link import fda_doc, mfds_doc
@@ -76,10 +77,20 @@ def _other_class(source: str, code: str, entry: dict, markets: dict) -> bool:
                 and code not in (kr.get("item_codes") or []))
 
 
-def other_reading(kb, concept: str, primary: Optional[Match], hits: list, markets: dict) -> bool:
-    """True when an official entry read in concept space is another device the concept may mean."""
-    if primary is None or primary.candidate.source != "curated" or not hits:
-        return False
+@dataclass
+class Doubt:
+    """Why a curated answer is held below 0.8: the check that fired and the official entry it read
+    the concept as ("fda:FZE"), when there is one."""
+
+    reason: str              # "same_head", "dental_concept", "dental_type" or "negated"
+    entry: Optional[str] = None
+    score: float = 0.0       # the entry's concept-space score
+
+
+def other_reading(kb, concept: str, primary: Optional[Match], hits: list, markets: dict) -> Optional[Doubt]:
+    """The doubt when an official entry read in concept space is another device the concept may mean."""
+    if primary is None or primary.candidate.source != "curated":
+        return None
     index = kb.concept_index()
     terms, weights = index.terms, index.linker.w
     said = read(terms, concept)
@@ -87,7 +98,7 @@ def other_reading(kb, concept: str, primary: Optional[Match], hits: list, market
     says_dental = bool(said & DENTAL)
     type_dental = str((primary.candidate.payload.get("us") or {}).get("regulation") or "").startswith(DENTAL_PART)
     if type_dental and not says_dental:
-        return True     # a dental-only type for a concept that never says dental
+        return Doubt("dental_type")     # a dental-only type for a concept that never says dental
     for source, code, score in hits:
         if score < HIT_FLOOR:
             continue
@@ -95,10 +106,11 @@ def other_reading(kb, concept: str, primary: Optional[Match], hits: list, market
         if doc is None or not _other_class(source, code, entry, markets):
             continue
         if says_dental and doc.dental and not type_dental:
-            return True     # the concept is dental, the type is not, a dental entry classes it otherwise
+            # the concept is dental, the type is not, a dental entry classes it otherwise
+            return Doubt("dental_concept", f"{source}:{code}", score)
         if doc.head in said and any(weights.get(c, 0.0) >= RARE for c in (doc.concepts & said) - own - {doc.head}):
-            return True
-    return False
+            return Doubt("same_head", f"{source}:{code}", score)
+    return None
 
 
 def negated_word(concept: str, primary: Optional[Match]) -> bool:
