@@ -280,7 +280,8 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         "question_details": ans.details(asked, language, device_options=ans.device_type_options([_brief(m) for m in shown]),
                                         conflict_key=conflicts[0] if conflicts else None),
         "answers": answers, "engine": "offline",
-        **({"doubt": {"reason": doubt.reason, "entry": doubt.entry}} if doubt is not None else {}),
+        # why a curated answer is held below 0.8 (null when it is not): one shape for every answer
+        "doubt": {"reason": doubt.reason, "entry": doubt.entry} if doubt is not None else None,
     }, qualification)
 
 

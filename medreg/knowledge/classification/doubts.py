@@ -40,15 +40,15 @@ def read(terms, text: str) -> frozenset:
     return frozenset(terms.korean(text)) | frozenset(terms.english(text))
 
 
-_TYPE_CONCEPTS: dict[str, frozenset] = {}
+_TYPE_CONCEPTS: dict[tuple, frozenset] = {}
 
 
 def type_concepts(terms, device: dict) -> frozenset:
-    """Every concept a curated type's names, synonyms and keywords are read into (cached per type)."""
-    key = device.get("id") or device.get("name") or ""
-    out = _TYPE_CONCEPTS.get(key)
+    """Every concept a curated type's names, synonyms and keywords are read into (cached per phrase set)."""
+    texts = tuple(text for text, _, _ in device_phrases(device))
+    out = _TYPE_CONCEPTS.get(texts)
     if out is None:
-        out = _TYPE_CONCEPTS[key] = frozenset().union(*(read(terms, text) for text, _, _ in device_phrases(device)))
+        out = _TYPE_CONCEPTS[texts] = frozenset().union(*(read(terms, text) for text in texts))
     return out
 
 
@@ -56,13 +56,14 @@ _DOCS: dict[tuple, tuple] = {}
 
 
 def entry_doc(catalogue, terms, source: str, code: str) -> tuple:
-    """(entry, Doc) of one catalogue entry read into concepts, cached per catalogue."""
+    """(entry, Doc) of one catalogue entry read into concepts, cached per catalogue object."""
     key = (id(catalogue), source, code)
-    if key not in _DOCS:
+    cached = _DOCS.get(key)
+    if cached is None or cached[0] is not catalogue:   # (an id is reused only after its object is gone)
         entry = (catalogue.fda if source == "fda" else catalogue.mfds).get(code)
         doc = None if entry is None else fda_doc(terms, code, entry) if source == "fda" else mfds_doc(terms, code, entry)
-        _DOCS[key] = (entry, doc)
-    return _DOCS[key]
+        cached = _DOCS[key] = (catalogue, entry, doc)
+    return cached[1], cached[2]
 
 
 def _other_class(source: str, code: str, entry: dict, markets: dict) -> bool:
