@@ -5,7 +5,11 @@ import pytest
 
 from medreg.knowledge import get_knowledge
 from medreg.knowledge.classification.accessory import accessory_of, head_noun
+from medreg.knowledge.classification.attributes import extract
+from medreg.knowledge.classification.catalogue_choice import official_rival
 from medreg.knowledge.classification.matching import Match
+from medreg.knowledge.classification.ranking import find
+from medreg.knowledge.classification.us import us_block
 from medreg.markets import MARKETS
 
 HIGH = 0.8
@@ -40,11 +44,19 @@ def test_a_temporary_device_matched_to_an_implant_type_asks_and_is_not_confident
 
 def test_an_official_rival_reached_through_the_link_caps_a_curated_answer(kb) -> None:
     """A Korean zinc-oxide-eugenol cement matches the curated luting cement (US II); its MFDS item is
-    linked to FDA EMB (class I): two readings that disagree, so not a confident answer."""
-    served = kb.classify("산화아연-유지놀(ZOE) 임시 합착 및 이장용 치과 시멘트", None, MARKETS, "ko")
-    assert served["device"]["source"] == "curated" and served["markets"]["US"]["class"] == "II"
+    linked to FDA EMB (class I): two readings that disagree, so the curated answer is no confident one.
+    Since round 6b the finer MFDS item itself (C11030.01, which explains more of the concept) is the
+    answer, a catalogue answer below 0.8; the curated type stays an alternative, and would be capped."""
+    concept = "산화아연-유지놀(ZOE) 임시 합착 및 이장용 치과 시멘트"
+    served = kb.classify(concept, None, MARKETS, "ko")
+    assert served["device"]["id"] == "mfds:C11030.01" and served["confidence"] < HIGH
+    assert "dental-luting-cement" in [a["id"] for a in served["alternatives"]]
     assert ("EMB", pytest.approx(0.68, abs=0.1)) in [(c, s) for c, s in kb.catalogue.linked("mfds", "C11030.01", "fda")]
-    assert served["confidence"] < HIGH
+    found = find(kb, concept, None, extract(concept).values)
+    cement = next(m for m in found.curated if m.candidate.id == "dental-luting-cement")
+    markets = {"US": us_block(cement.candidate.payload, "ko"), "KR": {}}
+    assert markets["US"]["class"] == "II"
+    assert official_rival(cement, found.best_fda, found.best_mfds, markets, kb.catalogue)
 
 
 @pytest.mark.parametrize("concept, language, word", [

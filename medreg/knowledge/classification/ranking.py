@@ -8,6 +8,7 @@ from medreg.knowledge.catalogue import describe
 from medreg.knowledge.catalogue.store import imported_index
 from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.catalogue_choice import choose_primary
+from medreg.knowledge.classification.concept_choice import explaining_entry
 from medreg.knowledge.classification.head_choice import named_entry
 from medreg.knowledge.classification.matching import Match
 from medreg.knowledge.words.text import features, lead_sentence, negated_features
@@ -23,6 +24,7 @@ class Found:
     best_mfds: Optional[Match]
     primary: Optional[Match]
     concept_hits: list = field(default_factory=list)   # (list, code, score) in concept space
+    replaced: Optional[Match] = None   # the curated type an entry that explains more replaced
 
 
 def _after_the_lead(index, concept: str, feats: set[str]) -> frozenset:
@@ -66,6 +68,12 @@ def find(kb, concept: str, context: Optional[str], stated: dict) -> Found:
                              surface.get(best_imp.candidate.id, 0.0) if best_imp else None)
     if user_index is None and (primary is None or primary.candidate.source == "curated"):
         primary = named_entry(concept, primary, imported) or primary
+        explaining = explaining_entry(kb, concept, primary, imported)
+        if explaining is not None:
+            # the entry the answer rests on is its list's lead, so its block is read from it
+            replaced, primary = primary, explaining
+            best_fda, best_mfds = (primary, best_mfds) if primary.candidate.source == "fda" else (best_fda, primary)
+            return Found(curated, imported, best_fda, best_mfds, primary, hits, replaced)
     return Found(curated, imported, best_fda, best_mfds, primary, hits)
 
 

@@ -1,0 +1,66 @@
+"""A class without a device type: when no type matched well enough to be the answer, but the
+closest curated types (almost tied) give one market the same class, that class is answered for
+that market, flagged for review, with the types it rests on.
+
+"HbA1c rapid test for clinics" meets the professional HbA1c analyzer and the HbA1c home test
+equally (0.54, under the match floor): which one it is, a person must say, but both are FDA
+class II (21 CFR 862.1373, product code PDJ; 21 CFR 864.7470, NGB), so the US class is known while the product code and the EU class
+(IVDR B or C) and the KR grade (1 or 2) are not. The answer's confidence is left as it is (low:
+nothing matched), so it is never one to act on unreviewed.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from medreg.knowledge.classification.matching import Match
+from medreg.knowledge.classification.us import ROMAN
+from medreg.language import tr
+
+FLOOR = 0.45    # the closest types must each be at least this near the concept
+GAP = 0.05      # ... and this close to the best of them (else the best is simply a weak match)
+
+_TEXT = {"en": "No single device type matched; the closest ones ({names}) all give class {cls} here, so the "
+               "class is answered without a {code}; which type it is decides the rest. Needs review.",
+         "ko": "하나의 기기 유형으로 정해지지 않았습니다. 가장 가까운 유형({names})이 모두 이 시장에서 {cls}에 "
+               "해당하므로 {code} 없이 등급만 답합니다. 어느 유형인지에 따라 나머지가 정해집니다. 검토가 필요합니다."}
+_CODE = {"US": {"en": "product code", "ko": "제품 코드"}, "EU": {"en": "device type", "ko": "기기 유형"},
+         "KR": {"en": "item code", "ko": "품목 코드"}}
+
+
+def near_types(curated: list[Match]) -> list[Match]:
+    """The almost-tied closest curated types (two or more), or none."""
+    if not curated:
+        return []
+    top = curated[0].score
+    near = [m for m in curated if m.score >= FLOOR and m.score >= top - GAP]
+    return near if len(near) >= 2 else []
+
+
+def _class(market: str, device: dict) -> Optional[str]:
+    """One market's verified class of a curated type, as the market block writes it."""
+    block = device.get({"US": "us", "EU": "eu", "KR": "kr"}[market]) or {}
+    if block.get("verified", True) is False:
+        return None
+    if market == "US":
+        return ROMAN.get(str(block.get("class") or ""))
+    if market == "KR":
+        return str(block["grade"]) if block.get("grade") else None
+    return block.get("class")
+
+
+def agree(blocks: dict[str, dict], near: list[Match], language: str) -> None:
+    """Give each classless market block the class all the near types agree on (in place)."""
+    names = ", ".join((m.candidate.name_ko or m.candidate.name) if language == "ko" else m.candidate.name
+                      for m in near)
+    for market, block in blocks.items():
+        if block.get("class") is not None:
+            continue
+        classes = {_class(market, m.candidate.payload) for m in near}
+        if len(classes) != 1 or None in classes:
+            continue
+        cls = classes.pop()
+        block.update({"class": cls, "needs_review": True, "class_from": "agreement",
+                      "agreed_types": [m.candidate.id for m in near],
+                      "rationale": tr(_TEXT, language, names=names, cls=cls, code=tr(_CODE[market], language))})
+        if market == "KR":
+            block["grade"] = int(cls)

@@ -1,0 +1,126 @@
+"""Why a well-matched curated type can still be the wrong reading: three checks that hold a
+curated answer below 0.8 (the caller caps it), each one a thing the matcher cannot see.
+
+- **Another device with the same head.** Read in the term map's concept space, an official entry
+  shares the concept's head noun and a rare word the curated type's names never use, and gives
+  another class: "코를 높이는 … 실리콘 보형물" meets the breast implant on "silicone implant", but
+  the FDA nose prosthesis on "implant" and "nose" (a one-syllable Korean word the surface matcher
+  cannot weigh).
+- **The dental split.** FDA keeps dental devices in their own part (21 CFR 872) and MFDS in its own
+  group (C): a dental bone saw is 872.4120, an orthopaedic one 878.4820. A concept that says
+  dental answered by a non-dental type while a dental entry of another class is in view, or a
+  dental-only type answering a concept that never says dental (a bovine bone graft: 872.3930 in
+  dentistry, 888.3015 in orthopaedics), is a guess between the two.
+- **A negated type word.** Korean negates a property with the prefix 비 ("비팽창형", non-inflatable);
+  the surface matcher still meets 팽창 inside it. When the curated type is explained by a word the
+  concept negates, it is the other device.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from medreg.knowledge.catalogue.link import fda_doc, mfds_doc
+from medreg.knowledge.classification.matching import Match, device_phrases
+from medreg.knowledge.classification.us import ROMAN
+from medreg.knowledge.words.text import ko_features
+
+RARE = 4.0          # concept weight (idf x map weight) from which a word distinguishes a device type
+HIT_FLOOR = 0.3     # concept-space score from which an official entry is another reading
+DENTAL = frozenset({"dental", "tooth", "denture", "periodontal", "oral", "orthodontic"})
+DENTAL_PART = "21 CFR 872"
+# 비 + a word of two or more syllables + a property suffix (형 type, 성 -ness, 식 mode): a negation
+# ("비팽창형", "비흡수성", "비접촉식"); the two syllables keep 비강 (nasal), 비염 (rhinitis) out.
+_NEG_KO = re.compile(r"비([\uac00-\ud7a3]{2,}?)(?:형|성|식)(?![\uac00-\ud7a3])")
+
+
+def read(terms, text: str) -> frozenset:
+    """The concepts a text is read into, in either language."""
+    return frozenset(terms.korean(text)) | frozenset(terms.english(text))
+
+
+_TYPE_CONCEPTS: dict[tuple, frozenset] = {}
+
+
+def type_concepts(terms, device: dict) -> frozenset:
+    """Every concept a curated type's names, synonyms and keywords are read into (cached per phrase set)."""
+    texts = tuple(text for text, _, _ in device_phrases(device))
+    out = _TYPE_CONCEPTS.get(texts)
+    if out is None:
+        out = _TYPE_CONCEPTS[texts] = frozenset().union(*(read(terms, text) for text in texts))
+    return out
+
+
+_DOCS: dict[tuple, tuple] = {}
+
+
+def entry_doc(catalogue, terms, source: str, code: str) -> tuple:
+    """(entry, Doc) of one catalogue entry read into concepts, cached per catalogue object."""
+    key = (id(catalogue), source, code)
+    cached = _DOCS.get(key)
+    if cached is None or cached[0] is not catalogue:   # (an id is reused only after its object is gone)
+        entry = (catalogue.fda if source == "fda" else catalogue.mfds).get(code)
+        doc = None if entry is None else fda_doc(terms, code, entry) if source == "fda" else mfds_doc(terms, code, entry)
+        cached = _DOCS[key] = (catalogue, entry, doc)
+    return cached[1], cached[2]
+
+
+def _other_class(source: str, code: str, entry: dict, markets: dict) -> bool:
+    """The entry gives another US class or KR grade than the curated answer (and is not its own code)."""
+    if source == "fda":
+        us = markets.get("US") or {}
+        official = ROMAN.get(str(entry.get("class", "")))
+        return bool(us.get("class") and official and official != us["class"]
+                    and code not in (us.get("product_codes") or []))
+    kr = markets.get("KR") or {}
+    return bool(kr.get("grade") and entry.get("grade") and int(entry["grade"]) != int(kr["grade"])
+                and code not in (kr.get("item_codes") or []))
+
+
+@dataclass
+class Doubt:
+    """Why a curated answer is held below 0.8: the check that fired and the official entry it read
+    the concept as ("fda:FZE"), when there is one."""
+
+    reason: str              # "same_head", "dental_concept", "dental_type" or "negated"
+    entry: Optional[str] = None
+    score: float = 0.0       # the entry's concept-space score
+
+
+def other_reading(kb, concept: str, primary: Optional[Match], hits: list, markets: dict) -> Optional[Doubt]:
+    """The doubt when an official entry read in concept space is another device the concept may mean."""
+    if primary is None or primary.candidate.source != "curated":
+        return None
+    index = kb.concept_index()
+    terms, weights = index.terms, index.linker.w
+    said = read(terms, concept)
+    own = type_concepts(terms, primary.candidate.payload)
+    says_dental = bool(said & DENTAL)
+    type_dental = str((primary.candidate.payload.get("us") or {}).get("regulation") or "").startswith(DENTAL_PART)
+    if type_dental and not says_dental:
+        return Doubt("dental_type")     # a dental-only type for a concept that never says dental
+    for source, code, score in hits:
+        if score < HIT_FLOOR:
+            continue
+        entry, doc = entry_doc(kb.catalogue, terms, source, code)
+        if doc is None or not _other_class(source, code, entry, markets):
+            continue
+        if says_dental and doc.dental and not type_dental:
+            # the concept is dental, the type is not, a dental entry classes it otherwise
+            return Doubt("dental_concept", f"{source}:{code}", score)
+        if doc.head in said and any(weights.get(c, 0.0) >= RARE for c in (doc.concepts & said) - own - {doc.head}):
+            return Doubt("same_head", f"{source}:{code}", score)
+    return None
+
+
+def negated_word(concept: str, primary: Optional[Match]) -> bool:
+    """True when a word explaining the curated type appears in the concept only under 비 (non-)."""
+    if primary is None or primary.candidate.source != "curated":
+        return False
+    for match in _NEG_KO.finditer(concept):
+        word = match.group(1)
+        negation = "\u3131\ube44" + word[0]   # the 비X bigram: a type named "비흡수성 …" is itself the negated kind
+        if ko_features(word, query=False) & primary.explained and negation not in primary.explained:
+            return True
+    return False
