@@ -55,3 +55,19 @@ def test_the_class_the_closest_types_agree_on(live_server: str) -> None:
     assert set(us["agreed_types"]) == {"hba1c-analyzer", "hba1c-self-test-otc"}
     assert "class II" in us["rationale"] and us["product_code"] is None
     assert served["markets"]["EU"]["class"] is None and served["markets"]["KR"]["class"] is None
+
+
+def test_a_reusable_product_is_not_a_confident_single_use_type(live_server: str) -> None:
+    """The curated laparoscopic trocar is the single-use one (MFDS grade 2); a reusable trocar is another
+    MFDS item (grade 1) and may be a reusable surgical instrument under MDR Rule 6: the answer says it
+    applied the user's word, asks which it is, in the user's language, and is not a confident one."""
+    held = _both(live_server, {"concept": "reusable stainless laparoscopic trocar, autoclaved between cases"})
+    assert held["device"]["id"] == "trocar-laparoscopic" and held["confidence"] < 0.8
+    assert held["attributes"]["single_use"] is False and held["attribute_sources"]["single_use"] == "text"
+    assert any("reuse after reprocessing" in q and "single use" in q for q in held["questions"])
+    held_ko = _both(live_server, {"concept": "세척 후 멸균해서 다시 쓰는 재사용 복강경 투관침"})
+    assert held_ko["device"]["id"] == "trocar-laparoscopic" and held_ko["confidence"] < 0.8
+    assert any("재처리 후 재사용" in q and "일회용" in q for q in held_ko["questions"])
+    kept = _both(live_server, {"concept": "single-use laparoscopic trocar"})
+    assert kept["device"]["id"] == "trocar-laparoscopic" and kept["confidence"] >= 0.8
+    assert not any("reuse" in q for q in kept["questions"])

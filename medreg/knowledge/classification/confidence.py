@@ -93,6 +93,8 @@ _CONFLICT_LABELS = {
     ("wireless", True): {"en": "wireless connectivity", "ko": "무선 연결"},
     ("software", True): {"en": "software", "ko": "소프트웨어"},
     ("sterile", True): {"en": "sterile supply", "ko": "멸균 공급"},
+    ("single_use", True): {"en": "single use", "ko": "일회용"},
+    ("single_use", False): {"en": "reuse after reprocessing", "ko": "재처리 후 재사용"},
     # a temporary device against an implant type (MDR Article 2(5): an implant remains in place)
     ("duration", "short_term"): {"en": "temporary use (up to 30 days)", "ko": "일시적 사용(30일 이하)"},
     ("duration", "transient"): {"en": "use for under an hour", "ko": "60분 미만 사용"},

@@ -30,6 +30,11 @@ def merge_attributes(device_attrs: dict, text: dict, curated: bool) -> tuple[dic
             # The type is the variant without it (an ESD hearing aid has no wireless; the wireless
             # one is another regulation): take the user's word, and say the type may be wrong.
             conflicts.append(key)
+        if curated and key == "single_use" and key in device_attrs and device_attrs[key] != value:
+            # Single-use and reusable variants are often other items and grades (MFDS lists reusable
+            # instruments apart; MDR Rule 6 keeps reusable surgical instruments in class I): the text
+            # wins, and the type may be the other variant.
+            conflicts.append(key)
         if (curated and key == "duration" and value in ("transient", "short_term")
                 and device_attrs.get("invasiveness") == "implantable"):
             # MDR Article 2(5): an implant remains in place, a partly introduced device for at least
