@@ -67,6 +67,14 @@ def test_a_type_that_is_itself_the_negated_kind_is_not_doubted(kb) -> None:
     assert not negated_word("비강 캐뉼라", inflatable)     # 비강 (nasal cavity) is no negation
 
 
+@pytest.mark.parametrize("concept", ["전치부 충치를 메우는 복합레진", "치과의사가 구치부 충치에 채우는 복합레진"])
+def test_dental_words_of_everyday_korean_say_dental(kb, concept: str) -> None:
+    """충치 (caries), 전치부 / 구치부 (front / back teeth) and 치과의사 (dentist) are dental words: the
+    dental-only composite resin answering them is not doubted as a guess outside dentistry."""
+    served = _ask(kb, concept)
+    assert served["device"]["id"] == "dental-composite-resin" and served["doubt"] is None
+
+
 @pytest.mark.parametrize("concept, entry, curated", [
     # a mesh bag holding a pacemaker is FDA DSW (21 CFR 870.3650, class I), not the class III pacemaker
     ("pacemaker pouch made of polymer mesh", "fda:DSW", "pacemaker-implantable"),
