@@ -60,8 +60,9 @@ def test_a_sent_body_is_forgotten_unless_the_answer_is_a_redirect() -> None:
     body = b'{"prompt": "' + b"x" * 12000 + b'"}'
     transport, _ = fake_transport(1)
     request = httpx2.Request("POST", "http://stub/v1/messages", content=body)
+    sent_stream = request.stream  # the HTTP core's own request keeps this very object
     transport.handle_request(request).close()
-    assert request.content == b"" and b"".join(request.stream) == b""
+    assert request.content == b"" and b"".join(request.stream) == b"" and b"".join(sent_stream) == b""
     transport, _ = fake_transport(1, status=307)
     request = httpx2.Request("POST", "http://stub/v1/messages", content=body)
     transport.handle_request(request).close()

@@ -131,6 +131,17 @@ def test_transient_failures_before_output_are_retried(make_engine, stub, script,
     assert stub.stats()["requests"] == requests
 
 
+def test_a_retry_after_a_mid_stream_overload_sends_the_same_prompt_again(make_engine, stub) -> None:
+    """The prompt is built again for the retry (not kept for the stream): the very same request body."""
+    stub.control(reset=True)
+    stub.control(script=[{"fault": "overloaded_mid", "after_tokens": 0}])
+    _, result = run(make_engine().classify(ClassifyInput(CONCEPT, "en")))
+    assert result.data["engine"].startswith("anthropic:")
+    bodies = [entry["body"] for entry in stub.requests() if "messages" in entry.get("body", {})]
+    assert len(bodies) == 2 and bodies[0] == bodies[1]
+    assert "kb_classification" in bodies[0]["system"][1]["text"] and CONCEPT in str(bodies[0]["messages"])
+
+
 FAILURES = [
     pytest.param([{"fault": "overloaded_mid", "after_tokens": 20}], UpstreamUnavailable, True, id="overloaded-after-output"),
     pytest.param([{"fault": "refusal", "json": True, "explanation": "no"}], Refused, False, id="refusal-with-json"),

@@ -5,6 +5,7 @@ into small pieces (mid-line, mid-character), so what the reader sees is what a s
 """
 from __future__ import annotations
 
+import gzip
 import json
 
 import anthropic
@@ -53,19 +54,21 @@ class Pieces(httpx2.SyncByteStream):
             yield self.body[start:start + self.size]
 
 
-def client_answering(body: bytes, size: int) -> anthropic.Anthropic:
+def client_answering(body: bytes, size: int, encoding: str | None = None) -> anthropic.Anthropic:
     """A real SDK client whose transport answers every request with `body` in `size`-byte pieces."""
     def answer(request: httpx2.Request) -> httpx2.Response:
-        return httpx2.Response(200, headers={"content-type": "text/event-stream", "request-id": "req_1"},
-                               stream=Pieces(body, size))
+        headers = {"content-type": "text/event-stream", "request-id": "req_1"}
+        if encoding:
+            headers["content-encoding"] = encoding
+        return httpx2.Response(200, headers=headers, stream=Pieces(body, size))
     return anthropic.Anthropic(api_key="sk-test", base_url="http://upstream.test", max_retries=0,
                                http_client=httpx2.Client(transport=httpx2.MockTransport(answer)))
 
 
-def read(body: bytes, size: int) -> tuple[Message, list[str], int]:
+def read(body: bytes, size: int, encoding: str | None = None) -> tuple[Message, list[str], int]:
     """Read one call; the message, its text deltas and how often `on_first` was called."""
     message, calls = Message(), []
-    client = client_answering(body, size)
+    client = client_answering(body, size, encoding)
     upstream = client.messages.create(model="m", max_tokens=10, stream=True, messages=[{"role": "user", "content": "q"}])
     try:
         deltas = list(read_stream(upstream.response, message, lambda: calls.append(1)))
@@ -85,6 +88,15 @@ def test_text_usage_and_stop_reason_whatever_the_piece_size(size):
     assert message.usage_counts() == {"input_tokens": 11, "output_tokens": 42, "cache_read_input_tokens": 7,
                                       "cache_creation_input_tokens": 0}
     assert first_calls == 1
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
+def test_a_content_encoded_stream_is_decoded_and_an_identity_one_read_as_is(encoding):
+    answer = {"rationale": "체외진단 기기", "class": "II"}
+    body = message_events(json.dumps(answer, ensure_ascii=False))
+    sent = gzip.compress(body) if encoding == "gzip" else body
+    message, deltas, _ = read(sent, 5, encoding)
+    assert _answer(message) == answer and "".join(deltas) == message.text()
 
 
 def test_refusal_and_cut_off_are_reported_as_what_they_are():

@@ -13,6 +13,7 @@ import threading
 import time
 from collections import Counter
 from contextlib import closing
+from functools import partial
 from typing import Callable, ClassVar, Iterator, Mapping, Optional
 
 from medreg.config import DEFAULTS, setting
@@ -26,7 +27,7 @@ from medreg.engines.anthropic.fanout import fan_out
 from medreg.engines.anthropic.grounding import KnownIds, merge_classification
 from medreg.engines.anthropic.models import UNCHECKED, ModelStatus, check_model
 from medreg.engines.anthropic.plans import merge_plan, merge_refined
-from medreg.engines.anthropic.request import CallSpec, message_params
+from medreg.engines.anthropic.request import CallSpec, Part, message_params
 from medreg.engines.anthropic.stages import STAGES, fallback_name
 from medreg.engines.anthropic.schemas import (PLAN_SCHEMA, PROSE_KEYS, PURPOSE_SCHEMA, REFINED_PLAN_SCHEMA,
                                            classify_schema_for)
@@ -124,11 +125,10 @@ class AnthropicEngine(Engine):
         return Status(message=tr(STAGES[stage], language, **values), stage=stage, progress=progress)
 
     def _spec(self, step: str, schema: dict, task: str, language: str, details: Optional[dict], label: str, *,
-              shared: Optional[str] = None, cache_shared: bool = False, own: Optional[str] = None,
-              prose: bool = True) -> CallSpec:
-        params = message_params(self.model, step, schema, task, language, details, shared=shared,
-                                cache_shared=cache_shared, own=own)
-        return CallSpec(params=params, prose_keys=PROSE_KEYS if prose else frozenset(),
+              shared: Part = None, cache_shared: bool = False, own: Part = None, prose: bool = True) -> CallSpec:
+        build = partial(message_params, self.model, step, schema, task, language, details, shared=shared,
+                        cache_shared=cache_shared, own=own)
+        return CallSpec(build=build, model=self.model, prose_keys=PROSE_KEYS if prose else frozenset(),
                         connect_timeout_s=self.settings.connect_timeout_s,
                         read_timeout_s=self.settings.read_timeout_s, label=label)
 
@@ -177,7 +177,7 @@ class AnthropicEngine(Engine):
         schema = classify_schema_for(tuple(m for m in request.markets if m in kb["markets"]))
         spec = self._spec("classify", schema, prompts.CLASSIFY_TASK, request.language,
                           {"concept": request.concept, "context": request.context, "markets": list(request.markets)},
-                          "classify", shared=prompts.findings_text({"kb_classification": kb}))
+                          "classify", shared=lambda: prompts.findings_text({"kb_classification": kb}))
         answer = yield from streamed_call(self.client, spec, deadline, usage)
         merged = merge_classification(kb, answer, self.known, self.name)
         # The knowledge base decides whether it is a device at all: the model may not give a class to a
@@ -195,7 +195,7 @@ class AnthropicEngine(Engine):
         yield self._status("grounding", request.language, 0.1)
         kb = self.offline.knowledge.purpose(request.concept, request.classification, request.context, request.language)
         yield self._status("model", request.language, 0.2)
-        shared = prompts.findings_text({"kb_purpose": kb, "classification": slim_classification(request.classification)})
+        shared = partial(prompts.findings_text, {"kb_purpose": kb, "classification": slim_classification(request.classification)})
         spec = self._spec("purpose", PURPOSE_SCHEMA, prompts.PURPOSE_TASK, request.language,
                           {"concept": request.concept, "context": request.context}, "purpose", shared=shared)
         answer = yield from streamed_call(self.client, spec, deadline, usage)

@@ -9,7 +9,7 @@ a forced `tool_choice` is refused by the current models and is not used.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Union
 
 from medreg.engines.anthropic import prompts
 
@@ -37,9 +37,17 @@ STEP_PARAMS: dict[str, StepParams] = {
 
 @dataclass(frozen=True)
 class CallSpec:
-    """One call: the keyword arguments of `client.messages.stream`, the prose keys to preview, limits."""
+    """One call: how to build the keyword arguments of `client.messages.create`, the prose keys to preview, limits.
 
-    params: dict
+    The arguments are built for each attempt, not kept: a call's prompt (6-9 KiB of findings text)
+    would otherwise stay in memory for the whole stream, for a retry that almost never happens.
+    With the sent body emptied in place (transport.forget_body), RSS per silent open stream
+    106.6 / 106.3 -> 84.2 / 84.8 KiB (`python bench/peers.py open --medreg-only --open 1000
+    --open-first-token-s 150 --rate 50`; tracemalloc, bench/stream_memory.py: 87.9 -> 65.7 KiB traced).
+    """
+
+    build: Callable[[], dict]
+    model: str = ""
     prose_keys: frozenset[str] = frozenset()
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 60.0
@@ -47,11 +55,17 @@ class CallSpec:
     label: str = "call"
 
 
+# A prompt part given as its text, or as the function that writes it (when the call is built).
+Part = Union[str, Callable[[], str], None]
+
+
 def message_params(model: str, step: str, schema: dict, task: str, language: str,
-                   details: Optional[dict[str, Any]] = None, *, shared: Optional[str] = None,
-                   cache_shared: bool = False, own: Optional[str] = None) -> dict:
-    """`messages.stream(**params)` for one call of `step` answering in `schema`."""
+                   details: Optional[dict[str, Any]] = None, *, shared: Part = None,
+                   cache_shared: bool = False, own: Part = None) -> dict:
+    """`messages.create(**params)` for one call of `step` answering in `schema`."""
     step_params = STEP_PARAMS[step]
+    shared = shared() if callable(shared) else shared
+    own = own() if callable(own) else own
     return {
         "model": model,
         "max_tokens": step_params.max_tokens,
