@@ -19,6 +19,7 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
+import importlib.util  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import subprocess  # noqa: E402
@@ -300,6 +301,10 @@ def main() -> None:
     args = parser.parse_args()
     figures = {"offline": offline, "llm": llm, "open": open_streams}
     chosen = list(figures) if args.figure == "all" else [args.figure]
+    peers_needed = [name for name in chosen if name in ("offline", "llm") or (name == "open" and not args.medreg_only)]
+    if peers_needed and importlib.util.find_spec("fastapi") is None:
+        # The peers run in uvicorn servers of their own, which would only say "server exited with 1".
+        parser.exit(2, f"peers.py {args.figure}: the peers need the bench extra: pip install -e '.[bench]'\n")
     for name in chosen:
         for run in range(args.repeat):
             result = figures[name](args)
