@@ -20,6 +20,19 @@ CYCLE_APP = "Contraceptive fertility-awareness software (cycle app)"
 ANSI = re.compile(rb"\x1b\[[0-9;]*m")
 
 
+def _process_state(pid: int) -> str:
+    """What a hung child is doing: its state and signal masks, where it sleeps, its process group
+    against the terminal's foreground group (a SIGINT goes only to the latter)."""
+    try:
+        status = open(f"/proc/{pid}/status").read()
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        wchan = open(f"/proc/{pid}/wchan").read()
+    except OSError as exc:
+        return f"no /proc entry: {exc}"
+    wanted = [line for line in status.splitlines() if line.startswith(("State", "SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt"))]
+    return f"{'; '.join(wanted)}; wchan {wchan}; pgrp {fields[2]}, terminal foreground group {fields[5]}"
+
+
 class Terminal:
     """`python -m medreg.cli ARGS` with a pty as its controlling terminal (stdin, stdout and stderr)."""
 
@@ -28,6 +41,10 @@ class Terminal:
         environ.pop("NO_COLOR", None) if "NO_COLOR" not in (env or {}) else None
         self.pid, self.fd = pty.fork()
         if self.pid == 0:  # the child: exec at once
+            # As a shell starts a foreground job: Ctrl-C's signal neither blocked nor ignored, whatever
+            # the test process inherited.
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
             os.chdir(REPO_ROOT)
             os.execvpe(sys.executable, [sys.executable, "-m", "medreg.cli", *args], environ)
         self.output = b""
@@ -69,9 +86,10 @@ class Terminal:
             if done:
                 os.close(self.fd)
                 return os.waitstatus_to_exitcode(status)
+        state = _process_state(self.pid)
         os.kill(self.pid, signal.SIGKILL)
         os.waitpid(self.pid, 0)
-        raise AssertionError(f"still running; got {self.output[-2000:]!r}")
+        raise AssertionError(f"still running ({state}); got {self.output[-2000:]!r}")
 
 
 def test_questions_are_asked_on_a_terminal_and_the_answer_changes_the_class() -> None:
