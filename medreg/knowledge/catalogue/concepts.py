@@ -6,7 +6,7 @@ stays the main one; this score only reorders and lifts the catalogue's own candi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from medreg.knowledge.catalogue.link import COMMON_DF, HEAD_MISS, UNMAPPED, Linker, fda_doc, mfds_doc
 from medreg.knowledge.catalogue.shipped import Catalogue
@@ -26,6 +26,18 @@ class ConceptIndex:
     linker: Linker
     postings: dict[str, list[int]]
     entries: list[tuple[str, str, float, str]]     # (list, code, total weight, head noun)
+    catalogue: Catalogue | None = None
+    docs: dict = field(default_factory=dict, repr=False)   # (list, code) -> (entry, Doc), read on demand
+
+    def entry_doc(self, source: str, code: str) -> tuple:
+        """(entry, Doc) of one catalogue entry read into concepts (its English names too), cached here,
+        with the catalogue and term map it belongs to."""
+        key = (source, code)
+        if key not in self.docs:
+            entry = (self.catalogue.fda if source == "fda" else self.catalogue.mfds).get(code)
+            self.docs[key] = (entry, None if entry is None else
+                              fda_doc(self.terms, code, entry) if source == "fda" else mfds_doc(self.terms, code, entry))
+        return self.docs[key]
 
     def weight(self, concept: str) -> float:
         """A concept's weight when an English and a Korean name are compared (as the link does)."""
@@ -70,7 +82,7 @@ def build_concept_index(catalogue: Catalogue, terms: TermMap | None = None) -> C
     kr = [("mfds", mfds_doc(terms, c, e, english=False)) for c, e in sorted(catalogue.mfds.items())
           if e.get("status") == "active" and e.get("grade") in (1, 2, 3, 4)]
     linker = Linker(terms, [doc for _, doc in fda + kr])
-    index = ConceptIndex(terms, linker, {}, [])
+    index = ConceptIndex(terms, linker, {}, [], catalogue)
     for source, doc in fda + kr:
         n = len(index.entries)
         index.entries.append((source, doc.code, sum(index.weight(c) for c in doc.concepts), doc.head))

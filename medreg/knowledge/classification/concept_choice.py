@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from medreg.knowledge.classification.doubts import entry_doc, read, type_concepts
+from medreg.knowledge.classification.doubts import read, type_concepts
 from medreg.knowledge.classification.matching import Match
 
 LOOK = 10          # catalogue candidates looked at, best first
@@ -49,7 +49,7 @@ def explaining_entry(kb, concept: str, chosen: Optional[Match], imported: list[M
         payload = match.candidate.payload
         if match.score < floor or not payload.get("catalogue") or payload.get("code") in codes:
             continue
-        _, doc = entry_doc(kb.catalogue, terms, match.candidate.source, payload["code"])
+        _, doc = index.entry_doc(match.candidate.source, payload["code"])
         if doc is None or doc.head not in said or (doc.head in own and match.score < chosen.score - NEAR):
             continue
         share = sum(weights.get(c, 0.0) for c in said & doc.concepts) / total

@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from medreg.knowledge.catalogue.link import fda_doc, mfds_doc
 from medreg.knowledge.classification.matching import Match, device_phrases
 from medreg.knowledge.classification.us import ROMAN
 from medreg.knowledge.words.text import ko_features
@@ -50,20 +49,6 @@ def type_concepts(terms, device: dict) -> frozenset:
     if out is None:
         out = _TYPE_CONCEPTS[texts] = frozenset().union(*(read(terms, text) for text in texts))
     return out
-
-
-_DOCS: dict[tuple, tuple] = {}
-
-
-def entry_doc(catalogue, terms, source: str, code: str) -> tuple:
-    """(entry, Doc) of one catalogue entry read into concepts, cached per catalogue object."""
-    key = (id(catalogue), source, code)
-    cached = _DOCS.get(key)
-    if cached is None or cached[0] is not catalogue:   # (an id is reused only after its object is gone)
-        entry = (catalogue.fda if source == "fda" else catalogue.mfds).get(code)
-        doc = None if entry is None else fda_doc(terms, code, entry) if source == "fda" else mfds_doc(terms, code, entry)
-        cached = _DOCS[key] = (catalogue, entry, doc)
-    return cached[1], cached[2]
 
 
 def _other_class(source: str, code: str, entry: dict, markets: dict) -> bool:
@@ -103,7 +88,7 @@ def other_reading(kb, concept: str, primary: Optional[Match], hits: list, market
     for source, code, score in hits:
         if score < HIT_FLOOR:
             continue
-        entry, doc = entry_doc(kb.catalogue, terms, source, code)
+        entry, doc = index.entry_doc(source, code)
         if doc is None or not _other_class(source, code, entry, markets):
             continue
         if says_dental and doc.dental and not type_dental:
