@@ -16,6 +16,7 @@ from medreg.knowledge.classification.matching import Match
 from medreg.knowledge.classification.us import ROMAN
 from medreg.language import tr
 
+IVDR_CLASSES = frozenset("ABCD")
 FLOOR = 0.45    # the closest types must each be at least this near the concept
 GAP = 0.05      # ... and this close to the best of them (else the best is simply a weak match)
 
@@ -64,3 +65,15 @@ def agree(blocks: dict[str, dict], near: list[Match], language: str) -> None:
                       "rationale": tr(_TEXT, language, names=names, cls=cls, code=tr(_CODE[market], language))})
         if market == "KR":
             block["grade"] = int(cls)
+        if market == "EU":
+            _follow_regulation(block, cls)
+
+
+def _follow_regulation(block: dict, cls: str) -> None:
+    """An agreed EU class names its regulation: near IVD types agree on an IVDR class (A-D) for a
+    concept that matched no type, whose block was built under the MDR with an MDR class derived
+    from default attributes; that derived class belongs to the other regulation and goes."""
+    ivd = cls in IVDR_CLASSES
+    if (block.get("regulation") == "IVDR") != ivd:
+        block.pop("derived_class", None)
+    block.update({"authority": "EU IVDR 2017/746" if ivd else "EU MDR 2017/745", "regulation": "IVDR" if ivd else "MDR"})
