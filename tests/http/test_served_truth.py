@@ -34,7 +34,7 @@ def us_problems(us: dict) -> list[str]:
     """What is wrong with a served US block against foiclass.txt."""
     code = us.get("product_code")
     if not code:
-        return []
+        return agreement_problems(us)
     row = fda_product_codes().get(code)
     if row is None:
         return [f"product code {code} is not in foiclass.txt"]
@@ -46,6 +46,22 @@ def us_problems(us: dict) -> list[str]:
     cited = " ".join([*(us.get("citations") or []), us.get("regulation") or ""])
     if us.get("class") and regulation and f"21 CFR {regulation}" not in cited:
         problems.append(f"{code} class given without its regulation 21 CFR {regulation}: {cited!r}")
+    return problems
+
+
+def agreement_problems(us: dict) -> list[str]:
+    """A class answered from near FDA entries must be each entry's class, with each regulation cited."""
+    problems = []
+    for entry in us.get("agreed_entries") or []:
+        row = fda_product_codes().get(entry.removeprefix("fda:"))
+        if row is None:
+            problems.append(f"agreed entry {entry} is not in foiclass.txt")
+            continue
+        if US_CLASS.get(row["DEVICECLASS"]) != us.get("class"):
+            problems.append(f"class {us.get('class')} from agreement, but {entry} is class {row['DEVICECLASS']}")
+        regulation = row["REGULATIONNUMBER"].strip()
+        if regulation and f"21 CFR {regulation}" not in (us.get("citations") or []):
+            problems.append(f"class from agreement without {entry}'s regulation 21 CFR {regulation}")
     return problems
 
 
@@ -103,6 +119,7 @@ def test_every_served_code_class_and_citation_is_the_official_one(served) -> Non
     """0 served product codes, item codes, classes, grades or EU citations that the official files contradict."""
     found = {concept: problems for concept, answer in served.items() if (problems := served_problems(answer))}
     assert len(served) > 2000
+    assert any(answer["markets"]["US"].get("agreed_entries") for answer in served.values())   # the check ran
     assert not found, f"{len(found)} concepts served wrong identifiers, e.g. {list(found.items())[:5]}"
 
 
@@ -116,6 +133,9 @@ def test_the_checks_catch_what_they_guard() -> None:
     assert us_problems({"product_code": code, "class": "III", "citations": [regulation]})
     assert us_problems({"product_code": code, "class": "II", "citations": ["21 CFR 999.9999"]})
     assert us_problems({"product_code": "QQ!"})
+    assert us_problems({"class": "II", "agreed_entries": [f"fda:{code}"], "citations": [regulation]}) == []
+    assert us_problems({"class": "I", "agreed_entries": [f"fda:{code}"], "citations": [regulation]})
+    assert us_problems({"class": "II", "agreed_entries": [f"fda:{code}"], "citations": []})
     item = next(c for c, row in items.items() if row["status"] == "active")
     gone = next(c for c, row in items.items() if row["status"] != "active")
     assert kr_problems({"item_code": item, "grade": int(items[item]["grade"])}) == []
