@@ -40,7 +40,8 @@ def english_known(terms: TermMap, text: str) -> list[tuple[str, bool]]:
     while i < len(words):
         for n in range(min(terms.en_longest, len(words) - i), 0, -1):
             if tuple(words[i:i + n]) in terms.en:
-                out += [(w, True) for w in words[i:i + n] if w not in _STOP and not w.isdigit() and len(w) > 1]
+                if terms.weight.get(terms.en[tuple(words[i:i + n])], 1.0) > 0:   # a stop phrase is not counted
+                    out += [(w, True) for w in words[i:i + n] if w not in _STOP and not w.isdigit() and len(w) > 1]
                 i += n
                 break
         else:
