@@ -6,6 +6,10 @@ English names are split into words (lower case, plurals folded) and the map's En
 found longest first; words the map does not know stay as their own concept (`w:<word>`), which
 only another English name can share. Korean names are read without spaces, longest term first;
 what the map does not know is dropped, so a Korean name only ever yields mapped concepts.
+
+A concept of weight 0 (the data file's "stop" entry) is read and dropped: everyday words such as
+관리 (management), 상태 (state) or "into" take their syllables and words out of the reading, so the
+one-syllable terms inside them (관 tube, 상 phase) are not misread in a maker's description.
 """
 from __future__ import annotations
 
@@ -59,7 +63,8 @@ class TermMap:
             for n in range(min(self.en_longest, len(words) - i), 0, -1):
                 concept = self.en.get(tuple(words[i:i + n]))
                 if concept:
-                    out.append(concept)
+                    if self.weight.get(concept, 1.0) > 0:   # a weight-0 phrase is read and dropped
+                        out.append(concept)
                     i += n
                     break
             else:
@@ -93,7 +98,8 @@ class TermMap:
                 for n in range(min(self.ko_longest, len(run) - i), 0, -1):
                     concept = self.ko.get(run[i:i + n])
                     if concept:
-                        out.append(concept)
+                        if self.weight.get(concept, 1.0) > 0:
+                            out.append(concept)
                         i += n
                         break
                 else:
