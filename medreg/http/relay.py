@@ -25,12 +25,12 @@ import time
 from typing import Callable, Iterable, Iterator, Optional
 
 import gevent
-import gevent.queue
 from flask import Response, stream_with_context
 
 from medreg.errors import message_for
 from medreg.events import Done, Event, Failure
 from medreg.http.disconnect import GONE, ClientWatch
+from medreg.http.pipe import Empty, Pipe
 from medreg.http.sse import HEARTBEAT as HEARTBEAT_FRAME, encode_payload
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ def relay(events: Iterator[Event], *, waits_on_io: bool, language: str, heartbea
     return _relay_from_greenlet(events, language, heartbeat_s, deadline_s)
 
 
-def _produce(events: Iterator[Event], queue: gevent.queue.Queue, language: str) -> None:
+def _produce(events: Iterator[Event], queue: Pipe, language: str) -> None:
     try:
         for event in events:
             queue.put(event)
@@ -132,7 +132,7 @@ def _produce(events: Iterator[Event], queue: gevent.queue.Queue, language: str) 
 
 def _relay_from_greenlet(events: Iterator[Event], language: str, heartbeat_s: Optional[float],
                          deadline_s: float) -> Iterator[Event | Heartbeat]:
-    queue: gevent.queue.Queue = gevent.queue.Queue(QUEUE_SIZE)
+    queue = Pipe(QUEUE_SIZE)
     producer = gevent.spawn(_produce, events, queue, language)
     pacer = Pacer(heartbeat_s, deadline_s)
     timeout = Failure("upstream_timeout", message_for("upstream_timeout", language), True)
@@ -143,9 +143,9 @@ def _relay_from_greenlet(events: Iterator[Event], language: str, heartbeat_s: Op
                 yield timeout
                 return
             try:
-                # gevent makes a fresh Timeout for each get(): no timer state outlives a wait.
-                item = queue.get(timeout=wait_s)
-            except gevent.queue.Empty:
+                # A fresh Timeout for each get(): no timer state outlives a wait.
+                item = queue.get(wait_s)
+            except Empty:
                 due = pacer.after_silent_wait()
                 if due is Due.DEADLINE:
                     yield timeout
