@@ -3,10 +3,10 @@
 One producer, one reader, nothing else: `gevent.queue.Queue` serves any number of each and
 makes three deques (items, waiting getters, waiting putters), 2.5 KiB traced per open stream
 (`python bench/stream_memory.py --open 300 --trace 15`), where this keeps a list and two slots.
-RSS per silent open stream 64.7 / 65.9 -> 61.3 / 61.9 KiB (`python bench/peers.py open --medreg-only
---open 1000 --open-first-token-s 150 --rate 50`). It behaves as the relay used the queue: a `put` never switches (the reader is woken by a hub
-callback, as gevent's queue does it), a put past `size` unread items waits for the reader, and a
-`get` waits at most its timeout.
+RSS per silent open stream 64.7 / 65.9 -> 61.3 / 61.9 KiB (`python bench/peers.py open
+--medreg-only --open 1000 --open-first-token-s 150 --rate 50`). It behaves as the relay used the
+queue: a `put` never switches (the reader is woken by a hub callback, as gevent's queue does it),
+a put past `size` unread items waits for the reader, and a `get` waits at most its timeout.
 """
 from __future__ import annotations
 
