@@ -47,15 +47,13 @@ class Pipe:
     def get(self, timeout: Optional[float]) -> Any:
         """The oldest item; waits up to `timeout` seconds for one (None: no limit), else raises `Empty`."""
         if not self.items:
-            timer = Timeout.start_new(timeout) if timeout is not None else None
+            # The timer raises `Empty` itself: catching its Timeout and raising anew chained the two and
+            # left frame <-> traceback cycles, one per silent wait, for the collector.
+            timer = Timeout.start_new(timeout, Empty) if timeout is not None else None
             self._reader = getcurrent()
             try:
                 while not self.items:
                     get_hub().switch()
-            except Timeout as fired:
-                if timer is None or fired is not timer:
-                    raise
-                raise Empty() from None
             finally:
                 self._reader = None
                 if timer is not None:
