@@ -36,7 +36,8 @@ from bench.anthropic_bench import CLASSIFY, stream  # noqa: E402
 from bench.soak import rss_kb  # noqa: E402
 from bench.streams import UNLIMITED, percentile, run_wrk  # noqa: E402
 from medreg.knowledge import get_knowledge  # noqa: E402
-from tests.servers import REPO_ROOT, Gunicorn, free_port, stream_request, wait_for_http  # noqa: E402
+from tests.servers import (REPO_ROOT, Gunicorn, free_port, stop_children_on_signals, stream_request,  # noqa: E402
+                           wait_for_http)
 from tests.stub_anthropic.process import StubProcess  # noqa: E402
 
 
@@ -280,6 +281,7 @@ def open_streams(args: argparse.Namespace) -> dict:
 
 def main() -> None:
     """Parse arguments, run, print the figures as JSON."""
+    stop_children_on_signals()  # Ctrl-C or a kill leaves no stub or server behind
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("figure", choices=("offline", "llm", "open", "all"))
     parser.add_argument("--workers", type=int, default=1)

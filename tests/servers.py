@@ -64,6 +64,48 @@ def stop_process_group(process: subprocess.Popen | None, timeout: float = 10.0,
         process.wait()
 
 
+def _alive(pid: int) -> bool:
+    """A child that has not exited (reaped here if it has; a zombie counts as gone)."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (ChildProcessError, FileNotFoundError):
+        return False
+
+
+def _stop_children(signum: int, frame) -> None:
+    """Stop every child of this process and its process group (SIGTERM, SIGKILL after 5 s), then exit."""
+    import gevent.monkey
+
+    sleep = gevent.monkey.get_original("time", "sleep")  # a handler may run in the hub: no gevent wait
+    me = os.getpid()
+    pids = [int(pid) for pid in Path(f"/proc/{me}/task/{me}/children").read_text().split()]
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
+            try:
+                if os.getpgid(pid) == pid:
+                    os.killpg(pid, sig)
+                else:
+                    os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+            sleep(0.1)
+    os._exit(128 + signum)
+
+
+def stop_children_on_signals() -> None:
+    """On SIGINT / SIGTERM stop the servers this process started, then exit (for benches run by hand).
+
+    The stub and servers run in sessions of their own (`start_new_session`), so a Ctrl-C or a kill
+    reaches only this process, and `finally` blocks stuck in a wait would leave them running.
+    """
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _stop_children)
+
+
 def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
     """Poll `url` until it answers 200, failing early if the process died."""
     deadline = time.monotonic() + timeout
@@ -76,6 +118,8 @@ def wait_for_http(url: str, process: subprocess.Popen, timeout: float = 30.0) ->
         except requests.RequestException:
             pass
         time.sleep(0.1)
+    # A server that never answered must not outlive its caller (callers stop only what started).
+    stop_process_group(process, 5)
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 

@@ -138,9 +138,17 @@ def recorded_step(record: list, pause_s: float = 0.0):
 
 
 def test_a_computing_engine_is_iterated_inline() -> None:
-    """No greenlet, no heartbeat: the relay hands back the step's own generator."""
-    events = recorded_step([])
-    assert relayed(events, heartbeat_s=0.01, waits_on_io=False) is events
+    """No greenlet, no heartbeat: the step's own events, run in the request's greenlet (after one turn)."""
+    where: list = []
+
+    def step():
+        where.append(gevent.getcurrent())
+        yield Status(message="started", stage="started", progress=0.0)
+        gevent.sleep(0.03)  # longer than heartbeat_s: still no heartbeat inline
+        yield Done(1)
+
+    items = list(relayed(step(), heartbeat_s=0.01, waits_on_io=False))
+    assert where == [gevent.getcurrent()] and [type(item) for item in items] == [Status, Done]
 
 
 def test_a_waiting_step_gets_heartbeats_then_its_events_in_order() -> None:
@@ -207,3 +215,19 @@ def test_a_stream_whose_body_is_never_read_still_frees_its_client_watch() -> Non
     finally:
         server_side.close()
         client_side.close()
+
+
+def test_an_inline_step_lets_other_connections_run_before_its_events():
+    # A computing step never waits: without this turn one keep-alive connection's greenlet could serve
+    # request after request while the others' waited (wrk: requests past 2 s on one worker).
+    others = []
+    gevent.spawn(others.append, "ran")
+
+    def step():
+        yield Status(message="started", stage="started", progress=0.0)
+        yield Done(1)
+
+    items = relay(step(), waits_on_io=False, language="en", heartbeat_s=None, deadline_s=5)
+    first = next(items)
+    assert others == ["ran"] and first.stage == "started"
+    assert [type(item) for item in items] == [Done]

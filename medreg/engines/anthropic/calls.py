@@ -1,6 +1,6 @@
 """One streamed, structured Messages call through the SDK: prose deltas while it is written, then the JSON.
 
-The SDK sends the request (and retries it); `reader.read_stream` parses the events and keeps
+The SDK sends the request (and retries it); `reader.StreamReader` parses the events and keeps
 the text, stop reason and usage (its docstring says why not `messages.stream()`). This module
 adds the step's deadline, the prose preview, the stop-reason checks, the usage and request id of
 every call (failed ones too), and one retry of an overload that arrives mid-stream.
@@ -20,7 +20,7 @@ import httpx2
 from medreg.engines.anthropic.client import deadline_scope, remaining
 from medreg.engines.anthropic.failures import StreamEnded, cut_off, is_overloaded, map_error, refused
 from medreg.engines.anthropic.prose import ProseExtractor
-from medreg.engines.anthropic.reader import USAGE_KEYS, Message, read_stream
+from medreg.engines.anthropic.reader import USAGE_KEYS, Message, StreamReader
 from medreg.engines.anthropic.request import CallSpec
 from medreg.errors import MedregError, UpstreamError, UpstreamTimeout
 from medreg.events import Delta
@@ -76,43 +76,28 @@ def _answer(message: Message) -> dict:
     return value
 
 
-def _attempt(client: anthropic.Anthropic, spec: CallSpec, deadline: float, usage: Usage, emitted: list[bool],
-             on_open: Optional[Callable[[], None]]) -> Generator[Delta, None, dict]:
-    extractor = ProseExtractor(spec.prose_keys) if spec.prose_keys else None
-    message = Message()
-    started = time.monotonic()
-    # The timer bounds the whole stream, not only each read (a trickling upstream cannot run
-    # past the deadline). It is paused around each `yield`: while suspended this generator is
-    # not on its greenlet's stack, and the timeout must not fire into the caller's code.
-    timer = _deadline_timer(deadline)
-    response: Optional[httpx2.Response] = None
-    try:
-        upstream = client.messages.create(**spec.build(), stream=True, timeout=_timeout(spec, deadline))
-        # Only the raw response is kept: the SDK's `Stream` also holds its copy of the request
-        # options, about 12 KiB a stream that an open stream need not keep (bench/peers.py open).
-        response, upstream = upstream.response, None
-        # Nor the sent headers (the API key among them), which the SDK reads only before it returns:
-        # RSS per silent open stream 84.2 / 84.8 -> 81.8 / 82.5 KiB (bench/peers.py open, as above).
-        response.request.headers = httpx2.Headers()
-        for text in read_stream(response, message, on_open):
-            if extractor is None:
-                continue
-            prose = extractor.feed(text)
-            if prose:
-                emitted[0] = True
-                timer.close()
-                yield Delta(prose)
-                timer = _deadline_timer(deadline)
-    finally:
-        timer.close()
-        if response is not None:
-            # Normally, by error, or by GreenletExit when the client went away: the upstream closes.
-            response.close()
-        if message.started:
-            usage.add(message.usage_counts())
-        log.info("anthropic %s: request_id=%s stop_reason=%s usage=%s ms=%d", spec.label, message.request_id,
-                 message.stop_reason, _usage_line(message), (time.monotonic() - started) * 1000)
-    return _answer(message)
+def _open(client: anthropic.Anthropic, spec: CallSpec, deadline: float) -> httpx2.Response:
+    """Send the request through the SDK; the raw streamed response, holding no more than it must."""
+    upstream = client.messages.create(**spec.build(), stream=True, timeout=_timeout(spec, deadline))
+    # Only the raw response is kept: the SDK's `Stream` also holds its copy of the request
+    # options, about 12 KiB a stream that an open stream need not keep (bench/peers.py open).
+    response = upstream.response
+    # Nor the sent headers (the API key among them), which the SDK reads only before it returns:
+    # RSS per silent open stream 84.2 / 84.8 -> 81.8 / 82.5 KiB (bench/peers.py open, as above).
+    response.request.headers = httpx2.Headers()
+    return response
+
+
+def _finish(spec: CallSpec, message: Message, response: Optional[httpx2.Response], usage: Usage,
+            started: float) -> None:
+    """After an attempt, however it ended: close the upstream, count its tokens, log it."""
+    if response is not None:
+        # Normally, by error, or by GreenletExit when the client went away: the upstream closes.
+        response.close()
+    if message.started:
+        usage.add(message.usage_counts())
+    log.info("anthropic %s: request_id=%s stop_reason=%s usage=%s ms=%d", spec.label, message.request_id,
+             message.stop_reason, _usage_line(message), (time.monotonic() - started) * 1000)
 
 
 def _usage_line(message: Message) -> Optional[str]:
@@ -129,18 +114,40 @@ def streamed_call(client: anthropic.Anthropic, spec: CallSpec, deadline: float, 
     retried here only while this call has sent nothing to the user; after that a retry would
     repeat text, so it becomes a retryable error instead. `on_open` is called once, when the
     upstream's first event arrives.
+
+    Each attempt runs inline in this generator, as does the event parsing (`StreamReader`), not in
+    generators of their own: while an open stream waits, its greenlet's saved C stack holds two
+    generator layers fewer (about 0.8 KiB a stream).
     """
-    emitted = [False]
-    attempt = 0
-    model = spec.model
+    emitted, attempt, model = False, 0, spec.model
     with deadline_scope(deadline):
         while True:
+            extractor = ProseExtractor(spec.prose_keys) if spec.prose_keys else None
+            message, started, response = Message(), time.monotonic(), None
+            # The timer bounds the whole stream, not only each read (a trickling upstream cannot run
+            # past the deadline). It is paused around each `yield`: while suspended this generator is
+            # not on its greenlet's stack, and the timeout must not fire into the caller's code.
+            timer = _deadline_timer(deadline)
             try:
-                return (yield from _attempt(client, spec, deadline, usage, emitted, on_open))
+                try:
+                    response = _open(client, spec, deadline)
+                    reader = StreamReader(response, message, on_open)
+                    for chunk in reader.chunks:
+                        for text in reader.texts(chunk):
+                            prose = extractor.feed(text) if extractor is not None else None
+                            if prose:
+                                emitted = True
+                                timer.close()
+                                yield Delta(prose)
+                                timer = _deadline_timer(deadline)
+                finally:
+                    timer.close()
+                    _finish(spec, message, response, usage, started)
+                return _answer(message)
             except MedregError:
                 raise
             except Exception as exc:  # every SDK / transport / decode failure, mapped once
-                if not (is_overloaded(exc) and exc.status_code == 200) or emitted[0] \
+                if not (is_overloaded(exc) and exc.status_code == 200) or emitted \
                         or attempt >= spec.mid_stream_retries or remaining(deadline) < 2.0:
                     raise map_error(exc, spec.label, model) from None
                 attempt += 1

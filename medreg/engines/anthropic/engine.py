@@ -22,7 +22,7 @@ from medreg.engines.anthropic import prompts
 from medreg.engines.anthropic.calls import Usage, monotonic_deadline, run_to_end, streamed_call
 from medreg.engines.anthropic.client import ClientSettings, flag, make_client
 from medreg.engines.anthropic.failures import is_transient
-from medreg.engines.anthropic.findings import own_plan, slim_classification
+from medreg.engines.anthropic.findings import Packed, own_plan, slim_classification
 from medreg.engines.anthropic.fanout import fan_out
 from medreg.engines.anthropic.grounding import KnownIds, merge_classification
 from medreg.engines.anthropic.models import UNCHECKED, ModelStatus, check_model
@@ -175,11 +175,12 @@ class AnthropicEngine(Engine):
         kb = self.offline.knowledge.classify(request.concept, request.context, request.markets, request.language, request.answers)
         yield self._status("model", request.language, 0.2)
         schema = classify_schema_for(tuple(m for m in request.markets if m in kb["markets"]))
+        kb = Packed(kb)  # kept packed while the model writes (findings.Packed says what it saves)
         spec = self._spec("classify", schema, prompts.CLASSIFY_TASK, request.language,
                           {"concept": request.concept, "context": request.context, "markets": list(request.markets)},
-                          "classify", shared=lambda: prompts.findings_text({"kb_classification": kb}))
+                          "classify", shared=lambda: prompts.findings_text({"kb_classification": kb.value()}))
         answer = yield from streamed_call(self.client, spec, deadline, usage)
-        merged = merge_classification(kb, answer, self.known, self.name)
+        merged = merge_classification(kb.value(), answer, self.known, self.name)
         # The knowledge base decides whether it is a device at all: the model may not give a class to a
         # product no market regulates, nor drop the qualification's question.
         merged = qualify_classification(merged, request.concept, request.language, request.markets, request.context)

@@ -76,27 +76,40 @@ def _body(http_response: httpx2.Response) -> Iterable[bytes]:
     return http_response.stream
 
 
-def read_stream(http_response: httpx2.Response, message: Message,
-                on_first: Optional[Callable[[], None]] = None) -> Iterator[str]:
-    """Yield each text delta of the streamed `http_response`, filling `message` as events arrive.
+class StreamReader:
+    """Parses a streamed `http_response` chunk by chunk, filling `message` as events arrive.
 
+    A caller loops over `chunks` and asks `texts(chunk)` for each: no generator of ours sits
+    between the call's loop and the socket read, so an open stream's greenlet keeps one
+    generator layer fewer on its saved C stack while it waits (about 0.4 KiB a stream).
     An `error` event raises the SDK's `APIStatusError` (status 200, the event as its body), as
     the SDK's own stream does; data that is not a JSON object raises `MalformedEvent`.
     `on_first` is called once, at the first event other than `ping`.
     """
-    message.request_id = http_response.headers.get("request-id")
-    parser = SSEParser(loads=orjson.loads)  # token counts and indexes only: no integer past 64 bits
-    for chunk in _body(http_response):
-        for event in parser.feed(chunk):
+
+    __slots__ = ("chunks", "_response", "_message", "_parser", "_on_first")
+
+    def __init__(self, http_response: httpx2.Response, message: Message,
+                 on_first: Optional[Callable[[], None]] = None) -> None:
+        message.request_id = http_response.headers.get("request-id")
+        self.chunks = _body(http_response)
+        self._response, self._message, self._on_first = http_response, message, on_first
+        # token counts and indexes only: no integer past 64 bits
+        self._parser = SSEParser(loads=orjson.loads)
+
+    def texts(self, chunk: bytes) -> list[str]:
+        """The text deltas of the events `chunk` completes (often none)."""
+        message, texts = self._message, []
+        for event in self._parser.feed(chunk):
             kind = event.event
             if kind == "ping":
                 continue
             data = event.data
-            if on_first is not None:
+            if self._on_first is not None:
+                on_first, self._on_first = self._on_first, None
                 on_first()
-                on_first = None
             if kind == "error":
-                raise anthropic.APIStatusError(f"{data}", response=http_response, body=data)
+                raise anthropic.APIStatusError(f"{data}", response=self._response, body=data)
             if not isinstance(data, dict):
                 raise MalformedEvent(f"{kind} event data is not a JSON object")
             if kind == "content_block_delta":
@@ -106,7 +119,7 @@ def read_stream(http_response: httpx2.Response, message: Message,
                     if pieces is not None:
                         text = delta.get("text") or ""
                         pieces.append(text)
-                        yield text
+                        texts.append(text)
             elif kind == "content_block_start":
                 block = data.get("content_block") or {}
                 if block.get("type") == "text":
@@ -119,3 +132,12 @@ def read_stream(http_response: httpx2.Response, message: Message,
                 message.stop_reason = delta.get("stop_reason") or message.stop_reason
                 message.stop_details = delta.get("stop_details") or message.stop_details
                 _usage_update(message, data.get("usage"))
+        return texts
+
+
+def read_stream(http_response: httpx2.Response, message: Message,
+                on_first: Optional[Callable[[], None]] = None) -> Iterator[str]:
+    """Yield each text delta of the streamed `http_response`, filling `message` (see `StreamReader`)."""
+    reader = StreamReader(http_response, message, on_first)
+    for chunk in reader.chunks:
+        yield from reader.texts(chunk)
