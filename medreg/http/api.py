@@ -91,7 +91,7 @@ def answer_stream(step: str) -> Response:
         events = _events(step, step_input, app, request_id, heartbeats=True)
         response = sse_response(events, environ=http.environ, write_timeout_s=config["WRITE_TIMEOUT_S"],
                                 headers=[(REQUEST_ID_HEADER, request_id)], ended=_stream_logger(step, request_id),
-                                watch_client=_watches(app), request_context=False)
+                                watch_client=_watches(app))
     except BaseException:
         slots.release(client)
         raise
