@@ -66,15 +66,25 @@ def find(kb, concept: str, context: Optional[str], stated: dict) -> Found:
     best_imp = max([m for m in (best_fda, best_mfds) if m], key=lambda m: m.score, default=None)
     primary = choose_primary(curated[0] if curated else None, best_imp,
                              surface.get(best_imp.candidate.id, 0.0) if best_imp else None)
+    stand = None
     if user_index is None and (primary is None or primary.candidate.source == "curated"):
-        primary = named_entry(concept, primary, imported) or primary
+        named = named_entry(concept, primary, imported)
+        # the curated type that met the modifiers says where and how the thing is used: its rule
+        # inputs stand in for those the entry does not state, and its class for a market the entry
+        # gives none in, flagged (as for an entry that explains more)
+        stand = primary if named is not None and primary is not None else None
+        if named is not None:
+            # the entry naming the thing is its list's lead too, so its block is read from it (not
+            # from a better-scored entry of the same list that met only the modifiers)
+            primary = named
+            best_fda, best_mfds = (named, best_mfds) if named.candidate.source == "fda" else (best_fda, named)
         explaining = explaining_entry(kb, concept, primary, imported)
         if explaining is not None:
             # the entry the answer rests on is its list's lead, so its block is read from it
             replaced, primary = primary, explaining
             best_fda, best_mfds = (primary, best_mfds) if primary.candidate.source == "fda" else (best_fda, primary)
             return Found(curated, imported, best_fda, best_mfds, primary, hits, replaced)
-    return Found(curated, imported, best_fda, best_mfds, primary, hits)
+    return Found(curated, imported, best_fda, best_mfds, primary, hits, stand)
 
 
 SURFACE_SHARE = 0.5   # surface and concept-space scores of a catalogue entry, combined
