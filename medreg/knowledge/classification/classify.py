@@ -262,8 +262,9 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
             alternatives.append(_brief(Match(candidate, doubt.score, "")))
     # Qualification first in meaning (is it a device at all?), applied last so it can overrule the classes.
     best = primary or (found.curated[0] if found.curated else None)   # a near miss is evidence too
-    if found.replaced is not None and primary is not None and found.replaced.score > primary.score:
-        best = found.replaced   # so is the curated type an entry replaced: it met the concept better
+    passed_over = found.replaced or found.displaced
+    if passed_over is not None and primary is not None and passed_over.score > primary.score:
+        best = passed_over   # so is the curated type an entry replaced: it met the concept better
     qualification = qualify(concept, language, markets, context, match=_brief(best) if best else None, answers=answers)
     if primary is None:
         # Nothing matched, but where the closest types (almost tied) agree on a market's class, that
