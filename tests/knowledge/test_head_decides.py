@@ -47,7 +47,7 @@ def test_a_bare_generic_name_does_not_displace_the_type() -> None:
 
 def test_the_types_own_code_is_the_type() -> None:
     """FDA OMP names the pump and is the curated NPWT type's own code: the curated answer stays."""
-    assert _classify("battery powered negative pressure wound therapy pump")["device"]["id"] == "npwt-powered"
+    assert _classify("wearable negative pressure wound therapy pump")["device"]["id"] == "npwt-powered"
 
 
 def test_the_displaced_type_is_device_evidence() -> None:
