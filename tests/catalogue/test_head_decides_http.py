@@ -54,3 +54,16 @@ def test_a_type_that_names_the_head_keeps_its_answer(live_server: str) -> None:
     """The control: a concept whose head the curated type names is answered by it, unchanged."""
     served = _both(live_server, {"concept": "air-driven dental handpiece for cutting enamel"})
     assert served["device"]["id"] == "dental-handpiece" and served["device"]["source"] == "curated"
+
+
+def test_a_generic_penile_implant_is_held(live_server: str) -> None:
+    """"음경 보형물" (no word for inflatable) is answered by the curated inflatable prosthesis (FDA
+    JCW, class III) but held below 0.8, naming FDA FAE (class II) as the other reading; in English
+    the same, and "inflatable" in the concept lifts the doubt."""
+    for body in ({"concept": "음경 보형물", "language": "ko"}, {"concept": "penile implant"}):
+        held = _both(live_server, body)
+        assert held["device"]["id"] == "penile-prosthesis-inflatable" and held["confidence"] < 0.8
+        assert held["doubt"] == {"reason": "unstated_subtype", "entry": "fda:FAE"}
+        assert load_catalogue().fda["FAE"]["class"] == "2" and held["markets"]["US"]["class"] == "III"
+    kept = _both(live_server, {"concept": "three-piece inflatable penile implant with a scrotal pump"})
+    assert kept["doubt"] is None and kept["confidence"] >= 0.8

@@ -56,3 +56,23 @@ def test_the_displaced_type_is_device_evidence() -> None:
     result = _classify("요관경 삽입을 위한 요관 확장기", "ko")
     assert result["device"]["id"] == "mfds:A59040.01"
     assert result["qualification"]["status"] == "device"
+
+
+@pytest.mark.parametrize("concept, language", [("penile implant", "en"), ("발기부전 치료용 음경 보형물", "ko")])
+def test_an_unstated_subtype_is_not_confident(concept: str, language: str) -> None:
+    """The curated type is the inflatable penile prosthesis (21 CFR 876.3350, class III); FDA FAE is
+    the generic penile (rigidity) prosthesis, class II. A concept that never says inflatable may mean
+    either: held below 0.8, FAE named as the doubt and shown among the alternatives."""
+    result = _classify(concept, language)
+    assert result["device"]["id"] == "penile-prosthesis-inflatable"
+    assert result["confidence"] < 0.8
+    assert result["doubt"] == {"reason": "unstated_subtype", "entry": "fda:FAE"}
+    assert "fda:FAE" in [a["id"] for a in result["alternatives"]]
+
+
+@pytest.mark.parametrize("concept, language", [("three-piece inflatable penile implant with a scrotal pump", "en"),
+                                               ("팽창형 음경 보형물", "ko")])
+def test_a_stated_subtype_keeps_its_confidence(concept: str, language: str) -> None:
+    """The control: saying inflatable (팽창형) names the type's own subtype; no doubt is raised."""
+    result = _classify(concept, language)
+    assert result["device"]["id"] == "penile-prosthesis-inflatable" and result["doubt"] is None

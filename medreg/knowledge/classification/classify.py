@@ -9,7 +9,7 @@ from medreg.knowledge.classification.accessory import accessory_of
 from medreg.knowledge.classification.agreement import agree, near_types
 from medreg.knowledge.classification.attributes import extract
 from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival, says_more
-from medreg.knowledge.classification.doubts import Doubt, negated_word, other_reading
+from medreg.knowledge.classification.doubts import Doubt, negated_word, other_reading, unstated_subtype
 from medreg.knowledge.classification.entry_attrs import entry_attributes, imported_attributes, unknown_inputs
 from medreg.knowledge.classification.eu_block import eu_block
 from medreg.knowledge.classification.head_choice import names_head
@@ -226,8 +226,9 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     confidence = conf.confidence(signals)
     doubt = None
     if device is not None and "device_type" not in answers:
-        doubt = other_reading(kb, concept, primary, found.concept_hits, result_markets) or (
-            Doubt("negated") if negated_word(concept, primary) else None)
+        doubt = (other_reading(kb, concept, primary, found.concept_hits, result_markets)
+                 or unstated_subtype(kb, concept, primary, found.imported, result_markets)
+                 or (Doubt("negated") if negated_word(concept, primary) else None))
     if (official_rival(primary, found.best_fda, found.best_mfds, result_markets, kb.catalogue)
             or accessory_of(concept, language, primary) or answers.get("conflict") == "different"
             or (device is not None and "device_type" not in answers
