@@ -76,3 +76,19 @@ def test_a_stated_subtype_keeps_its_confidence(concept: str, language: str) -> N
     """The control: saying inflatable (팽창형) names the type's own subtype; no doubt is raised."""
     result = _classify(concept, language)
     assert result["device"]["id"] == "penile-prosthesis-inflatable" and result["doubt"] is None
+
+
+def test_a_doubted_answer_needs_review() -> None:
+    """A doubted curated answer was right about a third of the time on the catalogue holdouts: it sits
+    under 0.6, where the answer asks for review."""
+    result = _classify("penile implant")
+    assert result["doubt"] is not None and result["confidence"] <= 0.55 and result["needs_review"] is True
+
+
+@pytest.mark.parametrize("concept, language", [("mount that holds a pulse oximeter on the bed rail", "en"),
+                                               ("혈압계 커프를 거는 거치대", "ko")])
+def test_a_type_that_never_names_the_thing_sits_lower(concept: str, language: str) -> None:
+    """A mount or a stand for a device is answered by the device's type (nothing names the mount):
+    at most 0.65, below the other held answers (0.75)."""
+    result = _classify(concept, language)
+    assert result["device"]["source"] == "curated" and result["confidence"] <= 0.65

@@ -20,6 +20,12 @@ CATALOGUE_NONE = 0.45   # an official name half-met is still the best lead; its 
 RIVAL_MARGIN = 0.35   # an official entry this close to a curated answer that disagrees makes it a guess
 EXPLAINED_SHARE = 0.5   # share of the concept's known words a confident curated answer must explain
 CAP = 0.75            # below the 0.8 a user may act on unreviewed
+# Held curated answers, measured on catalogue holdouts 1-6: with a doubt (doubts.py) they were right
+# 22-37% of the time, with a type that never names the concept's head about half, against 50-60% for
+# the other held ones, so both sit lower (0.6 / 0.65 / 0.7 also tried for doubts): 0.7-0.8 then rises
+# from 32-75% to 54-100% right. Under 0.6 a doubted answer also needs review.
+DOUBT_CAP = 0.55
+HEADLESS_CAP = 0.65
 
 
 def choose_primary(best_c: Optional[Match], best_imp: Optional[Match],

@@ -8,7 +8,8 @@ from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.accessory import accessory_of
 from medreg.knowledge.classification.agreement import agree, near_types
 from medreg.knowledge.classification.attributes import extract
-from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival, says_more
+from medreg.knowledge.classification.catalogue_choice import (CAP as RIVAL_CAP, CATALOGUE_NONE, DOUBT_CAP, HEADLESS_CAP,
+                                                               official_rival, says_more)
 from medreg.knowledge.classification.doubts import Doubt, negated_word, other_reading, unstated_subtype
 from medreg.knowledge.classification.entry_attrs import entry_attributes, imported_attributes, unknown_inputs
 from medreg.knowledge.classification.eu_block import eu_block
@@ -238,6 +239,9 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         # (the user's product differs from the matched type where that makes it another type: the
         # type's official classes are then a guess too)
         confidence = min(confidence, RIVAL_CAP)
+    if device is not None and "device_type" not in answers:
+        confidence = min(confidence, DOUBT_CAP if doubt is not None else   # (catalogue_choice.py says why)
+                         HEADLESS_CAP if not names_head(concept, primary) else 1.0)
     ambiguous = bool(primary and (primary.score < conf.MATCH_WEAK or
                                   (signals.runner_up_differs and primary.score - signals.runner_up < 0.12)))
     # Two types of different class that the words fit (almost) equally: whichever is shown, a
