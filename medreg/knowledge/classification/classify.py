@@ -109,7 +109,7 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
         if device is not None and (device.get("us") or not best_fda or best_fda.score < conf.MATCH_WEAK):
             out["US"] = us_block(device, language)
         elif best_fda and best_fda.score >= (conf.MATCH_WEAK if device is not None else
-                                             CATALOGUE_NONE if found.primary is best_fda else conf.MATCH_NONE):
+                                             0.0 if found.primary is best_fda else conf.MATCH_NONE):
             out["US"] = _matched(us_block_from_fda_row(best_fda.candidate.payload, language), best_fda)
         elif entry and entry[0] == "mfds":
             # a Korean concept's MFDS item, through the cross-market link; when the link gives no class
