@@ -66,3 +66,19 @@ def test_nonsense_never_gets_a_class_or_a_plan_set(live_server: str, concept: st
     stream = requests.post(f"{live_server}/api/stream/standards", json={"classification": c}, timeout=30)
     kinds = [e["event"] for e in events_of(stream.content)]
     assert kinds.count("error") == 1 and "plan" not in kinds and "done" not in kinds
+
+
+@pytest.mark.parametrize("concept, status", [
+    ("height-adjustable examination couch for urodynamic testing", "device"),
+    ("treatment couch for a physiotherapy clinic", "device"),
+    ("three-seat fabric couch for the living room", "not_device"),
+    ("leather couch with a built-in recliner", "not_device"),
+])
+def test_a_couch_is_furniture_only_when_nothing_medical_is_said(live_server: str, concept: str, status: str) -> None:
+    """'couch' alone once made an examination couch a consumer product, confidently: furniture words decide it now."""
+    c = _classify(live_server, concept)
+    assert c["qualification"]["status"] == status, c["qualification"]
+    if status == "device":
+        assert c["markets"]["US"]["qualification"] == "device"
+    else:
+        assert all(block["class"] is None for block in c["markets"].values())

@@ -6,7 +6,7 @@ from typing import Optional
 from medreg.knowledge.classification import answers as ans
 from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.accessory import accessory_of
-from medreg.knowledge.classification.agreement import agree, near_types
+from medreg.knowledge.classification.agreement import agree, agree_us_entries, near_fda_entries, near_types
 from medreg.knowledge.classification.attributes import extract
 from medreg.knowledge.classification.catalogue_choice import (CAP as RIVAL_CAP, CATALOGUE_NONE, DOUBT_CAP, HEADLESS_CAP,
                                                                official_rival, says_more)
@@ -277,6 +277,9 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         agree({m: b for m, b in result_markets.items()
                if m in qualification.markets and qualification.markets[m].status == "device"},
               near_types(found.curated), language)
+    if "US" in result_markets and "US" in qualification.markets and qualification.markets["US"].status == "device":
+        agree_us_entries(result_markets["US"], near_fda_entries(found.imported, primary.candidate.id if primary else None),
+                         language)
     return apply_qualification({
         "concept": concept, "language": language,
         "device": _brief(primary) if primary else None,
