@@ -32,6 +32,12 @@ DOUBT_CAP = 0.55
 HEADLESS_CAP = 0.65
 
 
+def held_cap(doubted: bool, headless: bool) -> float:
+    """The most a curated answer may be trusted: DOUBT_CAP with a doubt, HEADLESS_CAP for a type that
+    never names the concept's head, else no cap (1.0)."""
+    return DOUBT_CAP if doubted else HEADLESS_CAP if headless else 1.0
+
+
 def choose_primary(best_c: Optional[Match], best_imp: Optional[Match],
                    imp_surface: Optional[float] = None) -> Optional[Match]:
     """The match an answer rests on: curated types carry all three markets and citations, so they

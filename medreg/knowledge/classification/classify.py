@@ -8,8 +8,7 @@ from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.accessory import accessory_of
 from medreg.knowledge.classification.agreement import agree, agree_us_entries, near_fda_entries, near_types
 from medreg.knowledge.classification.attributes import extract
-from medreg.knowledge.classification.catalogue_choice import (CAP as RIVAL_CAP, CATALOGUE_NONE, DOUBT_CAP, HEADLESS_CAP,
-                                                               official_rival, says_more)
+from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, held_cap, official_rival, says_more
 from medreg.knowledge.classification.doubts import Doubt, negated_word, other_reading, unstated_subtype
 from medreg.knowledge.classification.entry_attrs import entry_attributes, imported_attributes, unknown_inputs
 from medreg.knowledge.classification.eu_block import eu_block
@@ -239,9 +238,8 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         # (the user's product differs from the matched type where that makes it another type: the
         # type's official classes are then a guess too)
         confidence = min(confidence, RIVAL_CAP)
-    if device is not None and "device_type" not in answers:
-        confidence = min(confidence, DOUBT_CAP if doubt is not None else   # (catalogue_choice.py says why)
-                         HEADLESS_CAP if not names_head(concept, primary) else 1.0)
+    if device is not None and "device_type" not in answers:   # a doubt, or a type that never names the thing
+        confidence = min(confidence, held_cap(doubt is not None, not names_head(concept, primary)))
     ambiguous = bool(primary and (primary.score < conf.MATCH_WEAK or
                                   (signals.runner_up_differs and primary.score - signals.runner_up < 0.12)))
     # Two types of different class that the words fit (almost) equally: whichever is shown, a
@@ -267,9 +265,8 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
             alternatives.append(_brief(Match(candidate, doubt.score, "")))
     # Qualification first in meaning (is it a device at all?), applied last so it can overrule the classes.
     best = primary or (found.curated[0] if found.curated else None)   # a near miss is evidence too
-    passed_over = found.replaced or found.displaced
-    if passed_over is not None and primary is not None and passed_over.score > primary.score:
-        best = passed_over   # so is the curated type an entry replaced: it met the concept better
+    passed_over = found.replaced or found.displaced   # so is a curated type an entry replaced, if it met the concept better
+    best = passed_over if passed_over and primary and passed_over.score > primary.score else best
     qualification = qualify(concept, language, markets, context, match=_brief(best) if best else None, answers=answers)
     if primary is None:
         # Nothing matched, but where the closest types (almost tied) agree on a market's class, that
