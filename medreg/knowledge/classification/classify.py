@@ -274,7 +274,7 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         agree({m: b for m, b in result_markets.items()
                if m in qualification.markets and qualification.markets[m].status == "device"},
               near_types(found.curated), language)
-    if "US" in result_markets and "US" in qualification.markets and qualification.markets["US"].status == "device":
+    if device is None and "US" in result_markets and "US" in qualification.markets and qualification.markets["US"].status == "device":
         agree_us_entries(result_markets["US"], near_fda_entries(found.imported, primary.candidate.id if primary else None),
                          language)
     return apply_qualification({
