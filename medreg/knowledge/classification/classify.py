@@ -8,8 +8,8 @@ from medreg.knowledge.classification import confidence as conf
 from medreg.knowledge.classification.accessory import accessory_of
 from medreg.knowledge.classification.agreement import agree, agree_us_entries, near_fda_entries, near_types
 from medreg.knowledge.classification.attributes import extract
-from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, CATALOGUE_NONE, official_rival, says_more
-from medreg.knowledge.classification.doubts import Doubt, negated_word, other_reading
+from medreg.knowledge.classification.catalogue_choice import CAP as RIVAL_CAP, held_cap, official_rival, says_more
+from medreg.knowledge.classification.doubts import Doubt, negated_word, other_reading, unstated_subtype
 from medreg.knowledge.classification.entry_attrs import entry_attributes, imported_attributes, unknown_inputs
 from medreg.knowledge.classification.eu_block import eu_block
 from medreg.knowledge.classification.head_choice import names_head
@@ -108,7 +108,7 @@ def _markets(kb, found: Found, device: Optional[dict], attrs: dict, device_attrs
         if device is not None and (device.get("us") or not best_fda or best_fda.score < conf.MATCH_WEAK):
             out["US"] = us_block(device, language)
         elif best_fda and best_fda.score >= (conf.MATCH_WEAK if device is not None else
-                                             CATALOGUE_NONE if found.primary is best_fda else conf.MATCH_NONE):
+                                             0.0 if found.primary is best_fda else conf.MATCH_NONE):
             out["US"] = _matched(us_block_from_fda_row(best_fda.candidate.payload, language), best_fda)
         elif entry and entry[0] == "mfds":
             # a Korean concept's MFDS item, through the cross-market link; when the link gives no class
@@ -226,8 +226,9 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
     confidence = conf.confidence(signals)
     doubt = None
     if device is not None and "device_type" not in answers:
-        doubt = other_reading(kb, concept, primary, found.concept_hits, result_markets) or (
-            Doubt("negated") if negated_word(concept, primary) else None)
+        doubt = (other_reading(kb, concept, primary, found.concept_hits, result_markets)
+                 or unstated_subtype(kb, concept, primary, found.imported, result_markets)
+                 or (Doubt("negated") if negated_word(concept, primary) else None))
     if (official_rival(primary, found.best_fda, found.best_mfds, result_markets, kb.catalogue)
             or accessory_of(concept, language, primary) or answers.get("conflict") == "different"
             or (device is not None and "device_type" not in answers
@@ -237,6 +238,8 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         # (the user's product differs from the matched type where that makes it another type: the
         # type's official classes are then a guess too)
         confidence = min(confidence, RIVAL_CAP)
+    if device is not None and "device_type" not in answers:   # a doubt, or a type that never names the thing
+        confidence = min(confidence, held_cap(doubt is not None, not names_head(concept, primary)))
     ambiguous = bool(primary and (primary.score < conf.MATCH_WEAK or
                                   (signals.runner_up_differs and primary.score - signals.runner_up < 0.12)))
     # Two types of different class that the words fit (almost) equally: whichever is shown, a
@@ -262,6 +265,8 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
             alternatives.append(_brief(Match(candidate, doubt.score, "")))
     # Qualification first in meaning (is it a device at all?), applied last so it can overrule the classes.
     best = primary or (found.curated[0] if found.curated else None)   # a near miss is evidence too
+    passed_over = found.replaced or found.displaced   # so is a curated type an entry replaced, if it met the concept better
+    best = passed_over if passed_over and primary and passed_over.score > primary.score else best
     qualification = qualify(concept, language, markets, context, match=_brief(best) if best else None, answers=answers)
     if primary is None:
         # Nothing matched, but where the closest types (almost tied) agree on a market's class, that
@@ -269,7 +274,7 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         agree({m: b for m, b in result_markets.items()
                if m in qualification.markets and qualification.markets[m].status == "device"},
               near_types(found.curated), language)
-    if "US" in result_markets and "US" in qualification.markets and qualification.markets["US"].status == "device":
+    if device is None and "US" in result_markets and "US" in qualification.markets and qualification.markets["US"].status == "device":
         agree_us_entries(result_markets["US"], near_fda_entries(found.imported, primary.candidate.id if primary else None),
                          language)
     return apply_qualification({

@@ -11,6 +11,10 @@ curated answer below 0.8 (the caller caps it), each one a thing the matcher cann
   dental answered by a non-dental type while a dental entry of another class is in view, or a
   dental-only type answering a concept that never says dental (a bovine bone graft: 872.3930 in
   dentistry, 888.3015 in orthopaedics), is a guess between the two.
+- **An unstated subtype.** The curated type is one subtype of a thing ("Prosthesis, Penis,
+  Inflatable", 21 CFR 876.3350, class III) and the catalogue holds its sibling of another class
+  ("Prosthesis, Penile", the rigidity implant of 876.3630, class II); a concept that says none of
+  the words telling the type's own entries from their siblings ("penile implant") may mean either.
 - **A negated type word.** Korean negates a property with the prefix 비 ("비팽창형", non-inflatable);
   the surface matcher still meets 팽창 inside it. When the curated type is explained by a word the
   concept negates, it is the other device.
@@ -68,7 +72,7 @@ class Doubt:
     """Why a curated answer is held below 0.8: the check that fired and the official entry it read
     the concept as ("fda:FZE"), when there is one."""
 
-    reason: str              # "same_head", "dental_concept", "dental_type" or "negated"
+    reason: str              # "same_head", "dental_concept", "dental_type", "unstated_subtype" or "negated"
     entry: Optional[str] = None
     score: float = 0.0       # the entry's concept-space score
 
@@ -97,6 +101,48 @@ def other_reading(kb, concept: str, primary: Optional[Match], hits: list, market
         if doc.head in said and any(weights.get(c, 0.0) >= RARE for c in (doc.concepts & said) - own - {doc.head}):
             return Doubt("same_head", f"{source}:{code}", score)
     return None
+
+
+SIBLING_FLOOR = 0.3  # surface score from which a catalogue candidate is a sibling in view
+SIBLINGS = 10
+
+
+def unstated_subtype(kb, concept: str, primary: Optional[Match], imported: list[Match], markets: dict) -> Optional[Doubt]:
+    """The doubt when the curated type's own official entries have a same-head generic sibling of
+    another class and the concept says none of the words that set the own entries apart from it."""
+    if primary is None or primary.candidate.source != "curated":
+        return None
+    device = primary.candidate.payload
+    own = {"fda": set((device.get("us") or {}).get("product_codes") or []),
+           "mfds": set((device.get("kr") or {}).get("item_codes") or [])}
+    index = kb.concept_index()
+    own_docs = {(source, code): index.entry_doc(source, code)[1] for source, codes in own.items() for code in codes}
+    own_docs = {key: doc for key, doc in own_docs.items() if doc is not None}
+    everything = frozenset().union(*(d.concepts for d in own_docs.values()))
+    apart: set = set()          # what the own entries of its list say that this sibling does not
+    other, generic = None, None  # the first same-head generic sibling that classes the concept otherwise
+    for match in imported[:SIBLINGS]:
+        source, payload = match.candidate.source, match.candidate.payload
+        if match.score < SIBLING_FLOOR or not payload.get("catalogue") or payload["code"] in own.get(source, ()):
+            continue
+        entry, doc = index.entry_doc(source, payload["code"])
+        # a sibling is the generic of the own entries: it says nothing they do not (in either list:
+        # MFDS "팽창성 음경 임플란트" says what FDA "Prosthesis, Penis, Inflatable" says, in Korean)
+        if doc is None or not doc.concepts <= everything or not any(s == source and d.head == doc.head
+                                                                     for (s, _), d in own_docs.items()):
+            continue
+        if other is None and _other_class(source, payload["code"], entry, markets):
+            apart = set().union(*(d.concepts - doc.concepts for (s, _), d in own_docs.items() if s == source))
+            other, generic = Doubt("unstated_subtype", f"{source}:{payload['code']}", match.score), doc
+    # the type's own name says the subtype word ("Inflatable penile prosthesis"): a type named for
+    # the whole thing, however its entries are split, is not held
+    named = read(index.terms, " ".join(t for t in (device.get("name"), device.get("name_ko")) if t))
+    if other is None or not (apart & named):
+        return None
+    # the concept states the subtype when it says what sets any own entry apart from the generic,
+    # in either list (MFDS "팽창성" for FDA "Inflatable")
+    stated = set().union(*(d.concepts - generic.concepts - {d.head} for d in own_docs.values()))
+    return None if stated & read(index.terms, concept) else other
 
 
 def negated_word(concept: str, primary: Optional[Match]) -> bool:

@@ -10,13 +10,22 @@ from __future__ import annotations
 
 from typing import Optional
 
+from medreg.knowledge.classification.catalogue_choice import CATALOGUE_NONE
 from medreg.knowledge.classification.confidence import MATCH_NONE
 from medreg.knowledge.classification.matching import Match, device_phrases
 from medreg.knowledge.words.head import final_noun_features, head_features
 from medreg.knowledge.words.text import features
 
-HEAD_FLOOR = MATCH_NONE   # an official entry naming the head must still be a match (else qualification doubts it)
-HEAD_GAP = 0.2        # ... and fall at most this far below the curated type (the name alone is not enough)
+# Measured on catalogue holdouts 1-6 (floor 0.35 / 0.4 / 0.55, gap 0.2 / 0.3 / 0.5 / 0.6 / 1.0 also
+# tried): a curated type that never names the head met the concept on its modifiers ("for a dental
+# handpiece"), so its score says little about the thing; an entry naming the head may fall this far
+# below it. Under the catalogue's floor (0.45) an entry gives no class, so it must reach that.
+HEAD_FLOOR = CATALOGUE_NONE
+HEAD_GAP = 0.4
+# ... but further than this below (or under MATCH_NONE), the entry must also name another word of the
+# concept: a bare generic name ("Probe", "형광 스캐너" for "CT 스캐너") names the head and nothing of
+# what the concept says about it.
+NEAR_GAP = 0.2
 HEAD_NONE = 0.4       # below the catalogue's floor (0.45), an entry naming the head is still the best lead
 LOOK = 5              # catalogue candidates looked at, best first
 
@@ -69,9 +78,19 @@ def named_entry(concept: str, chosen: Optional[Match], imported: list[Match]) ->
     if chosen is not None and head <= _curated_names(chosen.candidate.payload):
         return None
     floor = max(HEAD_FLOOR, chosen.score - HEAD_GAP) if chosen is not None else HEAD_NONE
+    near = max(MATCH_NONE, chosen.score - NEAR_GAP) if chosen is not None else 0.0
+    said = _bare(features(concept)) - head
+    own = _own_codes(chosen.candidate.payload) if chosen is not None else set()
     for match in imported[:LOOK]:
-        if match.score < floor or not match.candidate.payload.get("catalogue"):
-            continue
-        if head <= _names((match.candidate.name, match.candidate.name_ko)):
+        if match.score < floor or not match.candidate.payload.get("catalogue") or match.candidate.payload.get("code") in own:
+            continue   # (an entry that is the type's own official code: the type already is that device)
+        names = _names((match.candidate.name, match.candidate.name_ko))
+        if head <= names and (match.score >= near or (names - head) & said):
             return match
     return None
+
+
+
+def _own_codes(device: dict) -> set:
+    """The curated type's own FDA product codes and MFDS item codes."""
+    return set((device.get("us") or {}).get("product_codes") or []) | set((device.get("kr") or {}).get("item_codes") or [])

@@ -11,6 +11,7 @@ from medreg.knowledge.classification.catalogue_choice import choose_primary
 from medreg.knowledge.classification.concept_choice import explaining_entry
 from medreg.knowledge.classification.head_choice import named_entry
 from medreg.knowledge.classification.matching import Match
+from medreg.knowledge.classification.us import ROMAN
 from medreg.knowledge.words.text import features, lead_sentence, negated_features
 
 
@@ -25,6 +26,9 @@ class Found:
     primary: Optional[Match]
     concept_hits: list = field(default_factory=list)   # (list, code, score) in concept space
     replaced: Optional[Match] = None   # the curated type an entry that explains more replaced
+    # the curated type an entry naming the head displaced: it met only the modifiers; it is evidence
+    # that the concept is a device (qualification)
+    displaced: Optional[Match] = None
 
 
 def _after_the_lead(index, concept: str, feats: set[str]) -> frozenset:
@@ -66,15 +70,34 @@ def find(kb, concept: str, context: Optional[str], stated: dict) -> Found:
     best_imp = max([m for m in (best_fda, best_mfds) if m], key=lambda m: m.score, default=None)
     primary = choose_primary(curated[0] if curated else None, best_imp,
                              surface.get(best_imp.candidate.id, 0.0) if best_imp else None)
+    displaced = None
     if user_index is None and (primary is None or primary.candidate.source == "curated"):
-        primary = named_entry(concept, primary, imported) or primary
+        named = named_entry(concept, primary, imported)
+        if named is not None:
+            displaced = primary
+            # the entry naming the thing is its list's lead too, so its block is read from it (not
+            # from a better-scored entry of the same list that met only the modifiers)
+            primary = named
+            best_fda, best_mfds = (named, best_mfds) if named.candidate.source == "fda" else (best_fda, named)
         explaining = explaining_entry(kb, concept, primary, imported)
         if explaining is not None:
             # the entry the answer rests on is its list's lead, so its block is read from it
             replaced, primary = primary, explaining
             best_fda, best_mfds = (primary, best_mfds) if primary.candidate.source == "fda" else (best_fda, primary)
             return Found(curated, imported, best_fda, best_mfds, primary, hits, replaced)
-    return Found(curated, imported, best_fda, best_mfds, primary, hits)
+    # the displaced type's rule inputs (and its class where the entry gives none) stand in, flagged,
+    # only when its own class in the entry's list is the entry's: then it is a device of the same
+    # risk; otherwise (a suture for a suturing needle, amalgam for an amalgam mixer) it is another thing
+    stand = displaced if displaced is not None and _same_class(displaced, primary) else None
+    return Found(curated, imported, best_fda, best_mfds, primary, hits, stand, displaced=displaced)
+
+
+def _same_class(typed: Match, entry: Match) -> bool:
+    """Whether a curated type's own US class (FDA entry) or KR grade (MFDS item) is the entry's."""
+    device, payload = typed.candidate.payload, entry.candidate.payload
+    if entry.candidate.source == "fda":
+        return ROMAN.get(str(payload.get("class", ""))) == (device.get("us") or {}).get("class")
+    return str(payload.get("grade")) == str((device.get("kr") or {}).get("grade"))
 
 
 SURFACE_SHARE = 0.5   # surface and concept-space scores of a catalogue entry, combined

@@ -17,10 +17,18 @@ _EN_STOP = re.compile(
     r"\s(?:for|with|without|that|which|who|where|when|used|using|worn|to|in|on|at|during|from|by|via|"
     r"placed|applied|attached|mounted|made|designed|intended|inserted|implanted|fitted|delivering|"
     r"connected|attaches|holds|lets|measures|measuring|records|recording|cycles|that's|is|are|under|"
-    r"between|after|before|into|onto|over|through|of|helps|help|and|plus)\s|[,;:()+/\u2014\u2013]|\s-\s")
+    r"between|after|before|into|onto|over|through|of|helps|help|and|plus)\s|[,;:()+/\u2014\u2013]|\s-\s"
+    r"|\s[a-z]+ed\s(?=(?:over|with|onto|into|on|in|by|to|from|through|around|under|inside|across|along)\s)")
 # Generic heads: the word before them says what the thing is ("tomography x-ray system").
 _EN_GENERIC = frozenset(en_tokens("system systems unit units device devices machine machines kit kits set sets "
                                   "equipment apparatus assembly product products instrument instruments tool tools"))
+# People, never the thing described: "pliers orthodontists use", "a gauge surgeons read" end the noun
+# phrase on the subject of a relative clause whose "that" is left out; the head is the word before.
+_EN_PEOPLE = frozenset(en_tokens("person people patient patients user users clinician clinicians doctor doctors "
+                                 "physician physicians surgeon surgeons dentist dentists orthodontist orthodontists "
+                                 "nurse nurses technician technicians technologist technologists therapist therapists "
+                                 "pathologist pathologists radiologist radiologists caregiver caregivers midwife "
+                                 "midwives parent parents staff"))
 _KO_STOP = re.compile(r"[),.\u2014\u2013:;+/]|\s-\s")
 _PARENS = re.compile(r"\([^)]*\)")
 MAX_PHRASE = 6     # a first "phrase" longer than this (in English words) is a sentence: no head is claimed
@@ -39,6 +47,8 @@ def head_en(text: str) -> list[str]:
     lead = _PARENS.sub(" ", normalise(lead_sentence(text)))
     chunk = _EN_STOP.split(" " + lead + " ", maxsplit=1)[0]
     tokens = en_tokens(chunk)
+    if len(tokens) >= 2 and tokens[-1] in _EN_PEOPLE:
+        tokens = tokens[:-1]
     if not tokens or len(tokens) > MAX_PHRASE:
         return []
     if tokens[-1] in _EN_GENERIC:
