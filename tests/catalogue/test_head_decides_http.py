@@ -4,29 +4,18 @@ to the official entry that names the head, in English and Korean; the JSON answe
 one result agree."""
 from __future__ import annotations
 
-import requests
 
 from medreg.knowledge.catalogue.shipped import load_catalogue
-from tests.sse_parse import events_of
+from tests.catalogue.served import classify_both
 
 
-def _both(url: str, body: dict) -> dict:
-    """The JSON answer, after checking the stream's one result equals it and the stream ends with done."""
-    served = requests.post(f"{url}/api/classify", json=body, timeout=30)
-    assert served.status_code == 200
-    stream = requests.post(f"{url}/api/stream/classify", json=body, timeout=30)
-    events = events_of(stream.content)
-    assert [e["event"] for e in events].count("result") == 1 and events[-1]["event"] == "done"
-    result = next(e for e in events if e["event"] == "result")["data"]["data"]
-    assert result == served.json()
-    return result
 
 
 def test_a_wheel_for_a_handpiece_is_a_wheel(live_server: str) -> None:
     """The curated dental handpiece meets "dental handpiece" (what the wheel is mounted on); the
     thing is a polishing wheel, FDA EJQ (21 CFR 872.6010, class I): that entry answers, from the
     catalogue, below 0.8, with the handpiece kept as an alternative; KR reads the MFDS wheel item."""
-    served = _both(live_server, {"concept": "abrasive polishing wheel mounted on a dental handpiece"})
+    served = classify_both(live_server, {"concept": "abrasive polishing wheel mounted on a dental handpiece"})
     entry = load_catalogue().fda["EJQ"]
     assert served["device"]["id"] == "fda:EJQ" and served["device"]["source"] == "catalogue"
     us = served["markets"]["US"]
@@ -41,7 +30,7 @@ def test_a_wheel_for_a_handpiece_is_a_wheel(live_server: str) -> None:
 def test_a_vaporizer_for_an_anaesthesia_machine_is_a_vaporizer(live_server: str) -> None:
     """"마취기에 장착하는 세보플루란 기화기": the head (Korean puts it last) is 기화기, which the
     curated anaesthesia machine never names: MFDS A06010.02 마취용 기화기 answers, below 0.8."""
-    served = _both(live_server, {"concept": "마취기에 장착하는 세보플루란 기화기", "language": "ko"})
+    served = classify_both(live_server, {"concept": "마취기에 장착하는 세보플루란 기화기", "language": "ko"})
     item = load_catalogue().mfds["A06010.02"]
     assert served["device"]["id"] == "mfds:A06010.02" and served["device"]["source"] == "catalogue"
     kr = served["markets"]["KR"]
@@ -52,7 +41,7 @@ def test_a_vaporizer_for_an_anaesthesia_machine_is_a_vaporizer(live_server: str)
 
 def test_a_type_that_names_the_head_keeps_its_answer(live_server: str) -> None:
     """The control: a concept whose head the curated type names is answered by it, unchanged."""
-    served = _both(live_server, {"concept": "air-driven dental handpiece for cutting enamel"})
+    served = classify_both(live_server, {"concept": "air-driven dental handpiece for cutting enamel"})
     assert served["device"]["id"] == "dental-handpiece" and served["device"]["source"] == "curated"
 
 
@@ -61,9 +50,9 @@ def test_a_generic_penile_implant_is_held(live_server: str) -> None:
     JCW, class III) but held below 0.8, naming FDA FAE (class II) as the other reading; in English
     the same, and "inflatable" in the concept lifts the doubt."""
     for body in ({"concept": "음경 보형물", "language": "ko"}, {"concept": "penile implant"}):
-        held = _both(live_server, body)
+        held = classify_both(live_server, body)
         assert held["device"]["id"] == "penile-prosthesis-inflatable" and held["confidence"] < 0.8
         assert held["doubt"] == {"reason": "unstated_subtype", "entry": "fda:FAE"}
         assert load_catalogue().fda["FAE"]["class"] == "2" and held["markets"]["US"]["class"] == "III"
-    kept = _both(live_server, {"concept": "three-piece inflatable penile implant with a scrotal pump"})
+    kept = classify_both(live_server, {"concept": "three-piece inflatable penile implant with a scrotal pump"})
     assert kept["doubt"] is None and kept["confidence"] >= 0.8

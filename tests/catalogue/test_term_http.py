@@ -3,22 +3,11 @@ the term map (a manual suction device described "by hand" / 손으로); the JSON
 stream's one result agree on each."""
 from __future__ import annotations
 
-import requests
 
 from medreg.knowledge.catalogue.shipped import load_catalogue
-from tests.sse_parse import events_of
+from tests.catalogue.served import classify_both
 
 
-def _both(url: str, body: dict) -> dict:
-    """The JSON answer, after checking the stream's one result equals it and the stream ends with done."""
-    served = requests.post(f"{url}/api/classify", json=body, timeout=30)
-    assert served.status_code == 200
-    stream = requests.post(f"{url}/api/stream/classify", json=body, timeout=30)
-    events = events_of(stream.content)
-    assert [e["event"] for e in events].count("result") == 1 and events[-1]["event"] == "done"
-    result = next(e for e in events if e["event"] == "result")["data"]["data"]
-    assert result == served.json()
-    return result
 
 
 def test_by_hand_in_korean_reaches_the_manual_suction_item(live_server: str) -> None:
@@ -27,7 +16,7 @@ def test_by_hand_in_korean_reaches_the_manual_suction_item(live_server: str) -> 
     with its FDA counterpart for non-powered portable suction (21 CFR 878.4680, class I); the
     one-syllable 손 (hand) no longer stands alone. Below 0.8: a catalogue answer is for review."""
     item = load_catalogue().mfds["A39010.01"]
-    served = _both(live_server, {"concept": "손으로 짜는 흡인기", "language": "ko"})
+    served = classify_both(live_server, {"concept": "손으로 짜는 흡인기", "language": "ko"})
     assert served["qualification"]["status"] == "device"
     assert served["device"]["id"] == "mfds:A39010.01" and served["device"]["source"] == "catalogue"
     kr = served["markets"]["KR"]
@@ -40,7 +29,7 @@ def test_by_hand_in_korean_reaches_the_manual_suction_item(live_server: str) -> 
 def test_hand_operated_in_english_reaches_the_same_korean_item(live_server: str) -> None:
     """"hand operated suction apparatus" reads "hand operated" as manual: the same MFDS item (grade 1)
     now answers the KR market, where no item was given before, beside FDA GCX for the US."""
-    served = _both(live_server, {"concept": "hand operated suction apparatus", "language": "en"})
+    served = classify_both(live_server, {"concept": "hand operated suction apparatus", "language": "en"})
     kr = served["markets"]["KR"]
     assert kr["item_codes"][0] == "A39010.01"
     assert served["markets"]["US"]["product_codes"][0] == "GCX"
