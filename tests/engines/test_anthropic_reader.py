@@ -14,7 +14,7 @@ import pytest
 
 from medreg.engines.anthropic.calls import _answer
 from medreg.engines.anthropic.failures import is_overloaded, map_error
-from medreg.engines.anthropic.reader import MalformedEvent, Message, read_stream
+from medreg.engines.anthropic.reader import MalformedEvent, Message, StreamReader
 from medreg.errors import AnswerCutOff, Refused, UpstreamError, UpstreamUnavailable
 
 
@@ -71,7 +71,8 @@ def read(body: bytes, size: int, encoding: str | None = None) -> tuple[Message, 
     client = client_answering(body, size, encoding)
     upstream = client.messages.create(model="m", max_tokens=10, stream=True, messages=[{"role": "user", "content": "q"}])
     try:
-        deltas = list(read_stream(upstream.response, message, lambda: calls.append(1)))
+        reader = StreamReader(upstream.response, message, lambda: calls.append(1))
+        deltas = [text for chunk in reader.chunks for text in reader.texts(chunk)]
     finally:
         upstream.response.close()
     return message, deltas, len(calls)

@@ -18,7 +18,7 @@ stream 12.2 ms with `messages.stream()` (0.81x peer b, load 1.8), 10.3 / 10.8 ms
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Iterable, Optional
 
 import anthropic
 import httpx2
@@ -133,11 +133,3 @@ class StreamReader:
                 message.stop_details = delta.get("stop_details") or message.stop_details
                 _usage_update(message, data.get("usage"))
         return texts
-
-
-def read_stream(http_response: httpx2.Response, message: Message,
-                on_first: Optional[Callable[[], None]] = None) -> Iterator[str]:
-    """Yield each text delta of the streamed `http_response`, filling `message` (see `StreamReader`)."""
-    reader = StreamReader(http_response, message, on_first)
-    for chunk in reader.chunks:
-        yield from reader.texts(chunk)

@@ -229,17 +229,17 @@ def classify_concept(kb, concept: str, context: Optional[str], markets: tuple[st
         doubt = (other_reading(kb, concept, primary, found.concept_hits, result_markets)
                  or unstated_subtype(kb, concept, primary, found.imported, result_markets)
                  or (Doubt("negated") if negated_word(concept, primary) else None))
+    held = device is not None and "device_type" not in answers   # a curated type the user did not choose
+    headless = held and not names_head(concept, primary)
     if (official_rival(primary, found.best_fda, found.best_mfds, result_markets, kb.catalogue)
             or accessory_of(concept, language, primary) or answers.get("conflict") == "different"
-            or (device is not None and "device_type" not in answers
-                and (not names_head(concept, primary)
-                     or says_more(primary, found.imported, result_markets, kb.catalogue_index().weights)
-                     or doubt is not None))):
+            or (held and (headless or doubt is not None
+                          or says_more(primary, found.imported, result_markets, kb.catalogue_index().weights)))):
         # (the user's product differs from the matched type where that makes it another type: the
         # type's official classes are then a guess too)
         confidence = min(confidence, RIVAL_CAP)
-    if device is not None and "device_type" not in answers:   # a doubt, or a type that never names the thing
-        confidence = min(confidence, held_cap(doubt is not None, not names_head(concept, primary)))
+    if held:   # a doubt, or a type that never names the thing
+        confidence = min(confidence, held_cap(doubt is not None, headless))
     ambiguous = bool(primary and (primary.score < conf.MATCH_WEAK or
                                   (signals.runner_up_differs and primary.score - signals.runner_up < 0.12)))
     # Two types of different class that the words fit (almost) equally: whichever is shown, a

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Optional
 
 from medreg.knowledge.classification.doubts import read, type_concepts
-from medreg.knowledge.classification.matching import Match
+from medreg.knowledge.classification.matching import Match, own_codes
 
 LOOK = 10          # catalogue candidates looked at, best first
 # Measured on catalogue holdouts 1-5 (0.45 / 0.2 / 0.15 also tried): a lower floor lets entries
@@ -42,7 +42,7 @@ def explaining_entry(kb, concept: str, chosen: Optional[Match], imported: list[M
     base = sum(weights.get(c, 0.0) for c in said & own) / total
     device = chosen.candidate.payload
     # the type's own official codes: the type already is that device
-    codes = set((device.get("us") or {}).get("product_codes") or []) | set((device.get("kr") or {}).get("item_codes") or [])
+    codes = set().union(*own_codes(device).values())
     floor = max(FLOOR, chosen.score - GAP)
     best, best_share = None, base + MORE
     for match in imported[:LOOK]:

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from medreg.knowledge.classification.matching import Match, device_phrases
+from medreg.knowledge.classification.matching import Match, device_phrases, own_codes
 from medreg.knowledge.classification.us import ROMAN
 from medreg.knowledge.words.text import ko_features
 
@@ -113,8 +113,7 @@ def unstated_subtype(kb, concept: str, primary: Optional[Match], imported: list[
     if primary is None or primary.candidate.source != "curated":
         return None
     device = primary.candidate.payload
-    own = {"fda": set((device.get("us") or {}).get("product_codes") or []),
-           "mfds": set((device.get("kr") or {}).get("item_codes") or [])}
+    own = own_codes(device)
     index = kb.concept_index()
     own_docs = {(source, code): index.entry_doc(source, code)[1] for source, codes in own.items() for code in codes}
     own_docs = {key: doc for key, doc in own_docs.items() if doc is not None}

@@ -12,7 +12,7 @@ from typing import Optional
 
 from medreg.knowledge.classification.catalogue_choice import CATALOGUE_NONE
 from medreg.knowledge.classification.confidence import MATCH_NONE
-from medreg.knowledge.classification.matching import Match, device_phrases
+from medreg.knowledge.classification.matching import Match, device_phrases, own_codes
 from medreg.knowledge.words.head import final_noun_features, head_features
 from medreg.knowledge.words.text import features
 
@@ -80,7 +80,7 @@ def named_entry(concept: str, chosen: Optional[Match], imported: list[Match]) ->
     floor = max(HEAD_FLOOR, chosen.score - HEAD_GAP) if chosen is not None else HEAD_NONE
     near = max(MATCH_NONE, chosen.score - NEAR_GAP) if chosen is not None else 0.0
     said = _bare(features(concept)) - head
-    own = _own_codes(chosen.candidate.payload) if chosen is not None else set()
+    own = set().union(*own_codes(chosen.candidate.payload).values()) if chosen is not None else set()
     for match in imported[:LOOK]:
         if match.score < floor or not match.candidate.payload.get("catalogue") or match.candidate.payload.get("code") in own:
             continue   # (an entry that is the type's own official code: the type already is that device)
@@ -88,9 +88,3 @@ def named_entry(concept: str, chosen: Optional[Match], imported: list[Match]) ->
         if head <= names and (match.score >= near or (names - head) & said):
             return match
     return None
-
-
-
-def _own_codes(device: dict) -> set:
-    """The curated type's own FDA product codes and MFDS item codes."""
-    return set((device.get("us") or {}).get("product_codes") or []) | set((device.get("kr") or {}).get("item_codes") or [])

@@ -176,6 +176,12 @@ class MatchIndex:
         return ranked[:limit]
 
 
+def own_codes(device: dict) -> dict[str, set]:
+    """A curated type's own official codes by list: FDA product codes ("fda"), MFDS item codes ("mfds")."""
+    return {"fda": set((device.get("us") or {}).get("product_codes") or []),
+            "mfds": set((device.get("kr") or {}).get("item_codes") or [])}
+
+
 def device_phrases(device: dict) -> list[tuple[str, float, bool]]:
     """The phrases a curated device type is known by, with their weights."""
     phrases: list[tuple[str, float, bool]] = []
